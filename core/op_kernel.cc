@@ -1,0 +1,72 @@
+#include "core/op_kernel.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace tg {
+
+std::string KernelDef::DebugString() const {
+  std::string s = absl::StrCat("device='", device_type, "'");
+  for (const auto& [attr, t] : constraints) {
+    absl::StrAppend(&s, "; ", attr, "=", DataTypeName(t));
+  }
+  return s;
+}
+
+KernelRegistry* KernelRegistry::Global() {
+  static KernelRegistry* const registry = new KernelRegistry();
+  return registry;
+}
+
+void KernelRegistry::Register(KernelDef def) {
+  kernels_.push_back(std::move(def));
+}
+
+std::vector<const KernelDef*> KernelRegistry::KernelsFor(
+    absl::string_view op) const {
+  std::vector<const KernelDef*> out;
+  for (const KernelDef& k : kernels_) {
+    if (k.op == op) out.push_back(&k);
+  }
+  return out;
+}
+
+absl::StatusOr<const KernelDef*> KernelRegistry::Find(
+    const NodeDef& node, absl::string_view device_type) const {
+  std::vector<const KernelDef*> candidates = KernelsFor(node.op());
+  for (const KernelDef* k : candidates) {
+    if (k->device_type != device_type) continue;
+    bool match = true;
+    for (const auto& [attr, t] : k->constraints) {
+      auto it = node.attr().find(attr);
+      if (it == node.attr().end() || it->second.type() != t) match = false;
+    }
+    if (match) return k;
+  }
+  std::vector<std::string> attrs;
+  for (const auto& [name, v] : node.attr()) {
+    if (v.value_case() == AttrValue::kType) {
+      attrs.push_back(absl::StrCat(name, "=", DataTypeName(v.type())));
+    }
+  }
+  std::sort(attrs.begin(), attrs.end());
+  std::string registered =
+      candidates.empty()
+          ? "<none>"
+          : absl::StrJoin(candidates, ", ",
+                          [](std::string* out, const KernelDef* k) {
+                            absl::StrAppend(out, "{", k->DebugString(), "}");
+                          });
+  return absl::NotFoundError(absl::StrCat(
+      "no ", device_type, " kernel for ", node.op(), " with {",
+      absl::StrJoin(attrs, ", "), "}; registered kernels: ", registered));
+}
+
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateKernel(
+    const KernelDef& def, OpKernelConstruction& construction) {
+  std::unique_ptr<OpKernel> kernel = def.factory();
+  TG_RETURN_IF_ERROR(kernel->Init(construction));
+  return kernel;
+}
+
+}  // namespace tg

@@ -1,0 +1,55 @@
+// TensorShape: the fully known shape of a tensor (row-major, outermost first).
+// Shapes with unknown parts exist only during shape inference
+// (PartialShape in core/shape_inference.h).
+#ifndef TG_CORE_TENSOR_SHAPE_H_
+#define TG_CORE_TENSOR_SHAPE_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+
+#include "absl/container/inlined_vector.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "proto/tensor_shape.pb.h"
+
+namespace tg {
+
+using Dims = absl::InlinedVector<int64_t, 4>;
+
+class TensorShape {
+ public:
+  TensorShape() = default;  // A scalar.
+  TensorShape(std::initializer_list<int64_t> dims) : dims_(dims) {}
+  explicit TensorShape(absl::Span<const int64_t> dims)
+      : dims_(dims.begin(), dims.end()) {}
+
+  // Fails if any dim is negative, the rank is unknown, or the element count
+  // overflows int64.
+  static absl::StatusOr<TensorShape> FromDims(absl::Span<const int64_t> dims);
+  static absl::StatusOr<TensorShape> FromProto(
+      const ::tensorgraph::TensorShapeProto& proto);
+  void ToProto(::tensorgraph::TensorShapeProto* proto) const;
+
+  int rank() const { return static_cast<int>(dims_.size()); }
+  int64_t dim_size(int i) const { return dims_[i]; }
+  const Dims& dims() const { return dims_; }
+  int64_t num_elements() const;
+  void AddDim(int64_t size) { dims_.push_back(size); }
+  void set_dim(int i, int64_t size) { dims_[i] = size; }
+
+  bool operator==(const TensorShape& other) const {
+    return dims_ == other.dims_;
+  }
+  bool operator!=(const TensorShape& other) const { return !(*this == other); }
+
+  // "[100,784]"; a scalar is "[]".
+  std::string DebugString() const;
+
+ private:
+  Dims dims_;
+};
+
+}  // namespace tg
+
+#endif  // TG_CORE_TENSOR_SHAPE_H_

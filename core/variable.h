@@ -1,0 +1,39 @@
+// Variables: named, mutable tensors that persist across runs of a session.
+//
+// A VariableV2 node hands its Variable to consumers through a reference
+// edge; Assign and Apply* kernels update its tensor in place. The store is
+// owned by a session. Runs of one session are serialized (see
+// runtime/session.h), so variables need no lock of their own.
+#ifndef TG_CORE_VARIABLE_H_
+#define TG_CORE_VARIABLE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace tg {
+
+struct Variable {
+  std::string name;  // The node (or shared_name) it belongs to.
+  Tensor tensor;
+  bool initialized = false;
+};
+
+class VariableStore {
+ public:
+  // The variable called `name`, created uninitialized on first use. The
+  // pointer stays valid for the store's lifetime.
+  Variable* GetOrCreate(const std::string& name);
+  Variable* Find(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, std::unique_ptr<Variable>> vars_;
+};
+
+}  // namespace tg
+
+#endif  // TG_CORE_VARIABLE_H_
