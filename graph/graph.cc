@@ -1,0 +1,163 @@
+#include "graph/graph.h"
+
+#include <deque>
+
+#include "absl/strings/str_cat.h"
+
+namespace tg {
+
+absl::StatusOr<Node*> Graph::AddNode(NodeDef def) {
+  const std::string prefix = NodeErrorPrefix(def.op(), def.name());
+  if (def.name().empty()) {
+    return absl::InvalidArgumentError(prefix + "node has no name");
+  }
+  if (by_name_.contains(def.name())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "a node with this name already exists"));
+  }
+  absl::StatusOr<const OpRegistration*> reg =
+      OpRegistry::Global()->Lookup(def.op());
+  if (!reg.ok()) return AnnotateStatus(reg.status(), prefix);
+  auto node = std::make_unique<Node>();
+  def.clear_input();
+  absl::Status s = AddDefaultsAndValidateAttrs((*reg)->def, &def);
+  if (s.ok()) {
+    s = ComputeArgTypes((*reg)->def, def.attr(), &node->input_types_,
+                        &node->output_types_);
+  }
+  if (!s.ok()) return AnnotateStatus(s, prefix);
+  node->id_ = static_cast<int>(nodes_.size());
+  node->def_ = std::move(def);
+  node->reg_ = *reg;
+  node->data_inputs_.assign(node->input_types_.size(), nullptr);
+  node->output_shapes_.assign(node->output_types_.size(),
+                              PartialShape::Unknown());
+  Node* raw = node.get();
+  by_name_[raw->name()] = raw;
+  nodes_.push_back(std::move(node));
+  return raw;
+}
+
+absl::Status Graph::AddEdge(Node* src, int src_output, Node* dst,
+                            int dst_input) {
+  const std::string prefix = dst->ErrorPrefix();
+  if (src_output < 0 || src_output >= src->num_outputs()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        prefix, "input ", dst_input, " refers to output ", src_output,
+        " of '", src->name(), "', which has ", src->num_outputs(),
+        " outputs"));
+  }
+  if (dst_input < 0 || dst_input >= dst->num_inputs()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "has ", dst->num_inputs(),
+                     " data inputs, so input ", dst_input, " does not exist"));
+  }
+  if (dst->data_inputs_[dst_input] != nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "input ", dst_input, " is connected twice"));
+  }
+  const DataType have = src->output_type(src_output);
+  const DataType want = dst->input_type(dst_input);
+  if (have != want && !(IsRefType(have) && BaseType(have) == want)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        prefix, "input ", dst_input, " expects ", DataTypeName(want),
+        " but '", src->name(), ":", src_output, "' is ", DataTypeName(have)));
+  }
+  edges_.push_back(
+      std::make_unique<Edge>(Edge{src, src_output, dst, dst_input}));
+  const Edge* e = edges_.back().get();
+  dst->data_inputs_[dst_input] = e;
+  dst->in_edges_.push_back(e);
+  src->out_edges_.push_back(e);
+  return absl::OkStatus();
+}
+
+void Graph::AddControlEdge(Node* src, Node* dst) {
+  for (const Edge* e : dst->in_edges_) {
+    if (e->IsControl() && e->src == src) return;
+  }
+  edges_.push_back(std::make_unique<Edge>(
+      Edge{src, Edge::kControlSlot, dst, Edge::kControlSlot}));
+  const Edge* e = edges_.back().get();
+  dst->in_edges_.push_back(e);
+  src->out_edges_.push_back(e);
+}
+
+Node* Graph::FindNode(absl::string_view name) const {
+  auto it = by_name_.find(name);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+std::vector<Node*> Graph::nodes() const {
+  std::vector<Node*> out;
+  out.reserve(nodes_.size());
+  for (const auto& n : nodes_) out.push_back(n.get());
+  return out;
+}
+
+absl::Status Graph::CheckInputsConnected() const {
+  for (const auto& n : nodes_) {
+    for (int i = 0; i < n->num_inputs(); ++i) {
+      if (n->data_inputs_[i] == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            n->ErrorPrefix(), "expects ", n->num_inputs(),
+            " data inputs but input ", i, " is not connected"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
+  std::vector<int> pending(nodes_.size());
+  std::deque<int> ready;
+  for (const auto& n : nodes_) {
+    pending[n->id()] = static_cast<int>(n->in_edges_.size());
+    if (pending[n->id()] == 0) ready.push_back(n->id());
+  }
+  std::vector<int> order;
+  order.reserve(nodes_.size());
+  while (!ready.empty()) {
+    const int id = ready.front();
+    ready.pop_front();
+    order.push_back(id);
+    for (const Edge* e : nodes_[id]->out_edges_) {
+      if (--pending[e->dst->id()] == 0) ready.push_back(e->dst->id());
+    }
+  }
+  if (order.size() != nodes_.size()) {
+    for (const auto& n : nodes_) {
+      if (pending[n->id()] > 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            n->ErrorPrefix(),
+            "is on a cycle (control flow is not supported yet)"));
+      }
+    }
+  }
+  return order;
+}
+
+GraphDef Graph::ToGraphDef() const {
+  GraphDef out;
+  *out.mutable_versions() = versions_;
+  if (out.versions().producer() == 0) {
+    out.mutable_versions()->set_producer(kGraphDefProducer);
+  }
+  for (const auto& n : nodes_) {
+    NodeDef* def = out.add_node();
+    *def = n->def_;
+    def->clear_input();
+    for (const Edge* e : n->data_inputs_) {
+      if (e == nullptr) continue;
+      def->add_input(e->src_output == 0
+                         ? e->src->name()
+                         : absl::StrCat(e->src->name(), ":", e->src_output));
+    }
+    for (const Edge* e : n->in_edges_) {
+      if (e->IsControl()) def->add_input(absl::StrCat("^", e->src->name()));
+    }
+  }
+  return out;
+}
+
+}  // namespace tg

@@ -1,0 +1,216 @@
+#include "graph/graph_def_io.h"
+
+#include <set>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "core/file_io.h"
+#include "google/protobuf/stubs/logging.h"
+#include "google/protobuf/text_format.h"
+#include "graph/shape_refiner.h"
+
+namespace tg {
+
+absl::StatusOr<TensorId> ParseTensorName(absl::string_view name) {
+  TensorId id;
+  absl::string_view rest = name;
+  if (absl::ConsumePrefix(&rest, "^")) {
+    id.index = -1;
+  } else {
+    const size_t colon = rest.rfind(':');
+    if (colon != absl::string_view::npos) {
+      if (!absl::SimpleAtoi(rest.substr(colon + 1), &id.index) ||
+          id.index < 0) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("malformed tensor name '", name, "'"));
+      }
+      rest = rest.substr(0, colon);
+    }
+  }
+  if (rest.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("malformed tensor name '", name, "'"));
+  }
+  id.node = std::string(rest);
+  return id;
+}
+
+namespace {
+
+// Producers before 22 wrote an unknown Placeholder shape as `shape {}`.
+constexpr int kFirstProducerWithScalarPlaceholderShape = 22;
+
+void ApplyVersionRules(int producer, NodeDef* node) {
+  if (producer >= kFirstProducerWithScalarPlaceholderShape) return;
+  if (node->op() != "Placeholder" && node->op() != "PlaceholderV2") return;
+  auto it = node->mutable_attr()->find("shape");
+  if (it == node->mutable_attr()->end()) return;
+  auto* shape = it->second.mutable_shape();
+  if (!shape->unknown_rank() && shape->dim_size() == 0) {
+    shape->set_unknown_rank(true);
+  }
+}
+
+absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
+  const std::string prefix = node->ErrorPrefix();
+  int data_inputs = 0;
+  bool seen_control = false;
+  for (const std::string& input : def.input()) {
+    absl::StatusOr<TensorId> id = ParseTensorName(input);
+    if (!id.ok()) return AnnotateStatus(id.status(), prefix);
+    if (id->index >= 0 && seen_control) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          prefix, "data input '", input, "' comes after a control input"));
+    }
+    Node* src = graph->FindNode(id->node);
+    if (src == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          prefix, "input '", input, "' refers to node '", id->node,
+          "', which is not in the graph"));
+    }
+    if (id->index < 0) {
+      seen_control = true;
+      graph->AddControlEdge(src, node);
+      continue;
+    }
+    if (data_inputs >= node->num_inputs()) {
+      ++data_inputs;
+      continue;  // Counted and reported below.
+    }
+    TG_RETURN_IF_ERROR(graph->AddEdge(src, id->index, node, data_inputs++));
+  }
+  if (data_inputs != node->num_inputs()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        prefix, "expects ", node->num_inputs(), " data inputs (",
+        DataTypeVectorString(node->input_types()), ") but the GraphDef lists ",
+        data_inputs));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
+  if (graph->num_nodes() != 0) {
+    return absl::FailedPreconditionError("ImportGraphDef needs an empty graph");
+  }
+  absl::flat_hash_set<std::string> functions;
+  for (const auto& f : def.library().function()) {
+    functions.insert(f.signature().name());
+  }
+  const int producer = def.versions().producer();
+  *graph->mutable_versions() = def.versions();
+  std::vector<Node*> nodes;
+  nodes.reserve(def.node_size());
+  for (const NodeDef& node_def : def.node()) {
+    if (functions.contains(node_def.op())) {
+      return absl::UnimplementedError(absl::StrCat(
+          NodeErrorPrefix(node_def.op(), node_def.name()),
+          "calls function '", node_def.op(),
+          "' of the graph's function library; function calls are not "
+          "supported yet"));
+    }
+    NodeDef copy = node_def;
+    ApplyVersionRules(producer, &copy);
+    TG_ASSIGN_OR_RETURN(Node * node, graph->AddNode(std::move(copy)));
+    nodes.push_back(node);
+  }
+  for (int i = 0; i < def.node_size(); ++i) {
+    TG_RETURN_IF_ERROR(ConnectInputs(def.node(i), nodes[i], graph));
+  }
+  TG_ASSIGN_OR_RETURN(std::vector<int> order, graph->TopologicalOrder());
+  for (int id : order) TG_RETURN_IF_ERROR(InferNodeShapes(graph->node(id)));
+  return absl::OkStatus();
+}
+
+namespace {
+
+bool IsTextPath(const std::string& path) {
+  return absl::EndsWith(path, ".pbtxt") || absl::EndsWith(path, ".pbtext") ||
+         absl::EndsWith(path, ".txt");
+}
+
+bool ParseText(const std::string& data, GraphDef* def) {
+  return google::protobuf::TextFormat::ParseFromString(data, def);
+}
+
+bool ParseBinary(const std::string& data, GraphDef* def) {
+  return def->ParseFromString(data);
+}
+
+}  // namespace
+
+absl::StatusOr<GraphDef> ReadGraphDefFile(const std::string& path) {
+  TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
+  GraphDef def;
+  const bool text_first = IsTextPath(path);
+  // protobuf's text parser logs its own diagnostics to stderr; a failed
+  // parse in the first format is expected when the extension is misleading.
+  google::protobuf::LogSilencer silence;
+  bool ok = text_first ? ParseText(data, &def) : ParseBinary(data, &def);
+  if (!ok) {
+    def.Clear();
+    ok = text_first ? ParseBinary(data, &def) : ParseText(data, &def);
+  }
+  if (!ok) {
+    return absl::DataLossError(absl::StrCat(
+        "'", path, "' (", data.size(),
+        " bytes) is neither a binary nor a text GraphDef: truncated or "
+        "corrupt"));
+  }
+  return def;
+}
+
+absl::Status WriteGraphDefFile(const GraphDef& def, const std::string& path) {
+  std::string data;
+  if (IsTextPath(path)) {
+    if (!google::protobuf::TextFormat::PrintToString(def, &data)) {
+      return absl::InternalError("cannot print GraphDef as text");
+    }
+  } else if (!def.SerializeToString(&data)) {
+    return absl::InternalError("cannot serialize GraphDef");
+  }
+  return WriteFileAtomically(path, data);
+}
+
+absl::StatusOr<GraphDef> PruneGraphDef(
+    const GraphDef& def, const std::vector<std::string>& targets) {
+  absl::flat_hash_map<std::string, int> index;
+  for (int i = 0; i < def.node_size(); ++i) index[def.node(i).name()] = i;
+  std::vector<bool> keep(def.node_size(), false);
+  std::vector<int> stack;
+  for (const std::string& t : targets) {
+    TG_ASSIGN_OR_RETURN(TensorId id, ParseTensorName(t));
+    auto it = index.find(id.node);
+    if (it == index.end()) {
+      return absl::NotFoundError(
+          absl::StrCat("'", id.node, "' is not a node of the graph"));
+    }
+    stack.push_back(it->second);
+  }
+  while (!stack.empty()) {
+    const int i = stack.back();
+    stack.pop_back();
+    if (keep[i]) continue;
+    keep[i] = true;
+    for (const std::string& input : def.node(i).input()) {
+      absl::StatusOr<TensorId> id = ParseTensorName(input);
+      if (!id.ok()) continue;  // Reported by ImportGraphDef.
+      auto it = index.find(id->node);
+      if (it != index.end()) stack.push_back(it->second);
+    }
+  }
+  GraphDef out;
+  *out.mutable_versions() = def.versions();
+  *out.mutable_library() = def.library();
+  for (int i = 0; i < def.node_size(); ++i) {
+    if (keep[i]) *out.add_node() = def.node(i);
+  }
+  return out;
+}
+
+}  // namespace tg
