@@ -100,4 +100,17 @@ std::string Tensor::DebugString(int max_entries) const {
                       ValuesString(max_entries), "}");
 }
 
+absl::StatusOr<std::vector<int64_t>> TensorToInt64s(const Tensor& t) {
+  if (t.dtype() == DT_INT32) {
+    auto v = t.flat<int32_t>();
+    return std::vector<int64_t>(v.begin(), v.end());
+  }
+  if (t.dtype() == DT_INT64) {
+    auto v = t.flat<int64_t>();
+    return std::vector<int64_t>(v.begin(), v.end());
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "expected an int32 or int64 tensor, got ", DataTypeName(t.dtype())));
+}
+
 }  // namespace tg

@@ -131,6 +131,9 @@ class Tensor {
   std::shared_ptr<TensorBuffer> buffer_;
 };
 
+// The values of an int32 or int64 tensor (shapes, axes, dims) as int64.
+absl::StatusOr<std::vector<int64_t>> TensorToInt64s(const Tensor& t);
+
 }  // namespace tg
 
 #endif  // TG_CORE_TENSOR_H_

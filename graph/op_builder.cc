@@ -146,4 +146,13 @@ Operation OpBuilder::Finalize() {
   return Operation(*node);
 }
 
+Output UnaryOp(const Scope& s, const std::string& op, const Input& x) {
+  return OpBuilder(s, op).Input(x).Finalize().output(0);
+}
+
+Output BinaryOp(const Scope& s, const std::string& op, const Input& x,
+                const Input& y) {
+  return OpBuilder(s, op).Input(x).Input(y).Finalize().output(0);
+}
+
 }  // namespace tg

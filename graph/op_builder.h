@@ -38,6 +38,11 @@ class OpBuilder {
   AttrMap attrs_;
 };
 
+// Output 0 of a one-input op (most elementwise ops) and of a two-input op.
+Output UnaryOp(const Scope& s, const std::string& op, const Input& x);
+Output BinaryOp(const Scope& s, const std::string& op, const Input& x,
+                const Input& y);
+
 }  // namespace tg
 
 #endif  // TG_GRAPH_OP_BUILDER_H_

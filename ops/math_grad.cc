@@ -1,0 +1,241 @@
+// Gradients of the math ops (schemas are in math_ops.cc).
+#include "absl/strings/str_cat.h"
+#include "graph/gradients.h"
+#include "graph/op_builder.h"
+#include "ops/array_ops.h"
+#include "ops/math_ops.h"
+
+namespace tg {
+namespace {
+
+using ops::Mul;
+using ops::ScalarConst;
+
+// Undoes NumPy broadcasting: sums gx and gy (shaped like the broadcast
+// result) over the broadcast axes and reshapes them to x's and y's shapes.
+void UnbroadcastGrads(const Scope& s, const Output& x, const Output& y,
+                      Output gx, Output gy, std::vector<Output>* dx) {
+  if (x.shape().IsFullyDefined() && x.shape() == y.shape()) {
+    dx->push_back(gx);
+    dx->push_back(gy);
+    return;
+  }
+  Output sx = ops::Shape(s, x), sy = ops::Shape(s, y);
+  ops::BroadcastGradientArgsOutputs r = ops::BroadcastGradientArgs(s, sx, sy);
+  dx->push_back(gx.valid() ? ops::Reshape(s, ops::Sum(s, gx, r.r0), sx)
+                           : NoGradient());
+  dx->push_back(gy.valid() ? ops::Reshape(s, ops::Sum(s, gy, r.r1), sy)
+                           : NoGradient());
+}
+
+// d(a b) : da = dy b^T, db = a^T dy, with the transposes folded into the
+// products.
+absl::Status MatMulGrad(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  const bool ta = GetAttr<bool>(op.node()->attrs(), "transpose_a").value();
+  const bool tb = GetAttr<bool>(op.node()->attrs(), "transpose_b").value();
+  const Output a = op.input(0), b = op.input(1), g = dy[0];
+  if (!ta && !tb) {
+    dx->push_back(ops::MatMul(s, g, b, false, true));
+    dx->push_back(ops::MatMul(s, a, g, true, false));
+  } else if (!ta && tb) {
+    dx->push_back(ops::MatMul(s, g, b, false, false));
+    dx->push_back(ops::MatMul(s, g, a, true, false));
+  } else if (ta && !tb) {
+    dx->push_back(ops::MatMul(s, b, g, false, true));
+    dx->push_back(ops::MatMul(s, a, g, false, false));
+  } else {
+    dx->push_back(ops::MatMul(s, b, g, true, true));
+    dx->push_back(ops::MatMul(s, g, a, true, true));
+  }
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("MatMul", MatMulGrad);
+
+// d(x + y) = (dy, dy), unbroadcast.
+absl::Status AddGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  UnbroadcastGrads(s, op.input(0), op.input(1), dy[0], dy[0], dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Add", AddGrad);
+TG_REGISTER_GRADIENT_OP("AddV2", AddGrad);
+
+// d(x - y) = (dy, -dy), unbroadcast.
+absl::Status SubGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  UnbroadcastGrads(s, op.input(0), op.input(1), dy[0], ops::Neg(s, dy[0]), dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Sub", SubGrad);
+
+// d(x y) = (dy y, x dy), unbroadcast.
+absl::Status MulGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const Output x = op.input(0), y = op.input(1);
+  UnbroadcastGrads(s, x, y, Mul(s, dy[0], y), Mul(s, x, dy[0]), dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Mul", MulGrad);
+
+// d(x / y) = (dy / y, -dy x / y^2), unbroadcast.
+absl::Status RealDivGrad(const Scope& s, const Operation& op,
+                         const std::vector<Output>& dy,
+                         std::vector<Output>* dx) {
+  const Output x = op.input(0), y = op.input(1);
+  Output gx = ops::RealDiv(s, dy[0], y);
+  Output gy = ops::Neg(
+      s, Mul(s, dy[0], ops::RealDiv(s, ops::RealDiv(s, x, y), y)));
+  UnbroadcastGrads(s, x, y, gx, gy, dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("RealDiv", RealDivGrad);
+
+// d(-x) = -dy.
+absl::Status NegGrad(const Scope& s, const Operation&,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->push_back(ops::Neg(s, dy[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Neg", NegGrad);
+
+// d(x^2) = 2 x dy.
+absl::Status SquareGrad(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  const Output x = op.input(0);
+  dx->push_back(Mul(s, dy[0], Mul(s, ScalarConst(s, 2, BaseType(x.type())), x)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Square", SquareGrad);
+
+// d/dx sigmoid(x) = y (1 - y) dy, computed by SigmoidGrad(y, dy).
+absl::Status SigmoidGradFn(const Scope& s, const Operation& op,
+                           const std::vector<Output>& dy,
+                           std::vector<Output>* dx) {
+  dx->push_back(ops::SigmoidGrad(s, op.output(0), dy[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Sigmoid", SigmoidGradFn);
+
+// d/dx tanh(x) = (1 - y^2) dy, computed by TanhGrad(y, dy).
+absl::Status TanhGradFn(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  dx->push_back(ops::TanhGrad(s, op.output(0), dy[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Tanh", TanhGradFn);
+
+// z = g y (1 - y): dz/dy = g (1 - 2y) * incoming, dz/dg = SigmoidGrad(y, .).
+absl::Status SigmoidGradGrad(const Scope& s, const Operation& op,
+                             const std::vector<Output>& dz,
+                             std::vector<Output>* dx) {
+  const Output y = op.input(0), g = op.input(1);
+  const DataType t = BaseType(y.type());
+  Output one_minus_2y =
+      ops::Sub(s, ScalarConst(s, 1, t), Mul(s, ScalarConst(s, 2, t), y));
+  dx->push_back(Mul(s, dz[0], Mul(s, g, one_minus_2y)));
+  dx->push_back(ops::SigmoidGrad(s, y, dz[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("SigmoidGrad", SigmoidGradGrad);
+
+// z = g (1 - y^2): dz/dy = -2 y g * incoming, dz/dg = TanhGrad(y, .).
+absl::Status TanhGradGrad(const Scope& s, const Operation& op,
+                          const std::vector<Output>& dz,
+                          std::vector<Output>* dx) {
+  const Output y = op.input(0), g = op.input(1);
+  const DataType t = BaseType(y.type());
+  dx->push_back(
+      Mul(s, dz[0], Mul(s, Mul(s, ScalarConst(s, -2, t), y), g)));
+  dx->push_back(ops::TanhGrad(s, y, dz[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("TanhGrad", TanhGradGrad);
+
+// Each summand receives the whole gradient.
+absl::Status AddNGrad(const Scope&, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->assign(op.num_inputs(), dy[0]);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("AddN", AddNGrad);
+
+// The shape of x with the reduced axes set to 1, so dy can be reshaped to
+// broadcast against x. Needs constant axes and a known rank.
+absl::StatusOr<Output> KeptDimsShape(const Scope& s, const Operation& op) {
+  const Output x = op.input(0);
+  const int rank = x.shape().rank();
+  const Node* axes_node = op.input(1).node();
+  if (rank < 0 || axes_node->op() != "Const") {
+    return absl::UnimplementedError(
+        "the gradient of a reduction needs constant axes and an input of "
+        "known rank");
+  }
+  TG_ASSIGN_OR_RETURN(Tensor axes_t,
+                      GetAttr<Tensor>(axes_node->attrs(), "value"));
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes, TensorToInt64s(axes_t));
+  // kept = shape(x) * keep + (1 - keep), keep[d] = 0 on reduced axes.
+  std::vector<int32_t> keep(rank, 1), reduced(rank, 0);
+  for (int64_t a : axes) {
+    const int64_t d = a < 0 ? a + rank : a;
+    keep[d] = 0;
+    reduced[d] = 1;
+  }
+  return ops::AddV2(s, Mul(s, ops::Shape(s, x), Tensor::FromVector(keep)),
+                    Tensor::FromVector(reduced));
+}
+
+// d/dx sum(x, axes) = dy broadcast back over the reduced axes.
+absl::StatusOr<Output> SumGradOutput(const Scope& s, const Operation& op,
+                                     const Output& dy) {
+  TG_ASSIGN_OR_RETURN(Output kept, KeptDimsShape(s, op));
+  return Mul(s, ops::Reshape(s, dy, kept), ops::OnesLike(s, op.input(0)));
+}
+
+absl::Status SumGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  TG_ASSIGN_OR_RETURN(Output g, SumGradOutput(s, op, dy[0]));
+  dx->push_back(g);
+  dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Sum", SumGrad);
+
+// d/dx mean(x, axes) = sum gradient / (elements of x per element of y).
+absl::Status MeanGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  TG_ASSIGN_OR_RETURN(Output g, SumGradOutput(s, op, dy[0]));
+  const DataType t = BaseType(op.input(0).type());
+  Output in_size = ops::Prod(s, ops::Shape(s, op.input(0)), 0);
+  Output out_size = ops::Prod(s, ops::Shape(s, op.output(0)), 0);
+  Output count = ops::RealDiv(s, ops::Cast(s, in_size, t),
+                              ops::Cast(s, out_size, t));
+  dx->push_back(ops::RealDiv(s, g, count));
+  dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Mean", MeanGrad);
+
+// A cast between floating types passes the gradient back, cast to the
+// source type; other casts are not differentiable.
+absl::Status CastGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const DataType src = GetAttr<DataType>(op.node()->attrs(), "SrcT").value();
+  const DataType dst = GetAttr<DataType>(op.node()->attrs(), "DstT").value();
+  if (DataTypeIsFloating(src) && DataTypeIsFloating(dst)) {
+    dx->push_back(ops::Cast(s, dy[0], src));
+  } else {
+    dx->push_back(NoGradient());
+  }
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Cast", CastGrad);
+
+TG_REGISTER_NO_GRADIENT_OP("ArgMax");
+TG_REGISTER_NO_GRADIENT_OP("Equal");
+
+}  // namespace
+}  // namespace tg

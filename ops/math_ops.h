@@ -1,0 +1,45 @@
+// Builders for math ops: matrix products, elementwise arithmetic with
+// NumPy broadcasting, reductions, comparisons and casts.
+#ifndef TG_OPS_MATH_OPS_H_
+#define TG_OPS_MATH_OPS_H_
+
+#include <vector>
+
+#include "graph/scope.h"
+
+namespace tg {
+namespace ops {
+
+Output MatMul(const Scope& s, const Input& a, const Input& b,
+              bool transpose_a = false, bool transpose_b = false);
+Output Add(const Scope& s, const Input& x, const Input& y);
+Output AddV2(const Scope& s, const Input& x, const Input& y);
+Output Sub(const Scope& s, const Input& x, const Input& y);
+Output Mul(const Scope& s, const Input& x, const Input& y);
+Output RealDiv(const Scope& s, const Input& x, const Input& y);
+Output Neg(const Scope& s, const Input& x);
+Output Square(const Scope& s, const Input& x);
+Output Sigmoid(const Scope& s, const Input& x);
+Output Tanh(const Scope& s, const Input& x);
+// Backprop helpers: dy * y * (1 - y) and dy * (1 - y^2).
+Output SigmoidGrad(const Scope& s, const Input& y, const Input& dy);
+Output TanhGrad(const Scope& s, const Input& y, const Input& dy);
+Output AddN(const Scope& s, const std::vector<Output>& inputs);
+
+// Reductions over `axes` (an int32/int64 scalar or vector; negative counts
+// from the end).
+Output Sum(const Scope& s, const Input& x, const Input& axes,
+           bool keep_dims = false);
+Output Mean(const Scope& s, const Input& x, const Input& axes,
+            bool keep_dims = false);
+Output Prod(const Scope& s, const Input& x, const Input& axes,
+            bool keep_dims = false);
+Output ArgMax(const Scope& s, const Input& x, const Input& axis,
+              DataType output_type = DT_INT64);
+Output Equal(const Scope& s, const Input& x, const Input& y);
+Output Cast(const Scope& s, const Input& x, DataType dst);
+
+}  // namespace ops
+}  // namespace tg
+
+#endif  // TG_OPS_MATH_OPS_H_

@@ -1,0 +1,36 @@
+// Builders for neural-network ops.
+#ifndef TG_OPS_NN_OPS_H_
+#define TG_OPS_NN_OPS_H_
+
+#include <string>
+
+#include "graph/scope.h"
+
+namespace tg {
+namespace ops {
+
+// value + bias along the channel axis (last for "NHWC", 1 for "NCHW").
+Output BiasAdd(const Scope& s, const Input& value, const Input& bias,
+               const std::string& data_format = "NHWC");
+// Sums out_backprop over every axis but the channel axis.
+Output BiasAddGrad(const Scope& s, const Input& out_backprop,
+                   const std::string& data_format = "NHWC");
+Output Relu(const Scope& s, const Input& features);
+// gradients * (features > 0).
+Output ReluGrad(const Scope& s, const Input& gradients,
+                const Input& features);
+// Softmax over the last axis.
+Output Softmax(const Scope& s, const Input& logits);
+
+struct SparseSoftmaxCrossEntropyWithLogitsOutputs {
+  Output loss;      // [batch]
+  Output backprop;  // [batch, classes]: softmax - one_hot(labels)
+};
+// Cross-entropy of softmax(features) with integer labels in [0, classes).
+SparseSoftmaxCrossEntropyWithLogitsOutputs SparseSoftmaxCrossEntropyWithLogits(
+    const Scope& s, const Input& features, const Input& labels);
+
+}  // namespace ops
+}  // namespace tg
+
+#endif  // TG_OPS_NN_OPS_H_

@@ -1,0 +1,10 @@
+// Every op builder, for code that builds graphs.
+#ifndef TG_OPS_STANDARD_OPS_H_
+#define TG_OPS_STANDARD_OPS_H_
+
+#include "ops/array_ops.h"
+#include "ops/math_ops.h"
+#include "ops/nn_ops.h"
+#include "ops/state_ops.h"
+
+#endif  // TG_OPS_STANDARD_OPS_H_

@@ -1,0 +1,104 @@
+// Variable and training-update ops: schemas, shape functions and builders.
+// None of them is differentiable.
+#include "ops/state_ops.h"
+
+#include "absl/strings/str_cat.h"
+#include "graph/gradients.h"
+#include "graph/op_builder.h"
+#include "ops/op_types.h"
+
+namespace tg {
+namespace {
+
+TG_REGISTER_OP("VariableV2")
+    .Output("ref: Ref(dtype)")
+    .Attr("shape: shape")
+    .Attr("dtype: type")
+    .Attr("container: string = ''")
+    .Attr("shared_name: string = ''")
+    .SetIsStateful()
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      TG_ASSIGN_OR_RETURN(auto shape,
+                          c.GetAttr<::tensorgraph::TensorShapeProto>("shape"));
+      c.set_output(0, PartialShape::FromProto(shape));
+      return absl::OkStatus();
+    });
+
+TG_REGISTER_OP("Assign")
+    .Input("ref: Ref(T)")
+    .Input("value: T")
+    .Output("output_ref: Ref(T)")
+    .Attr("T: type")
+    .Attr("validate_shape: bool = true")
+    .Attr("use_locking: bool = true")
+    .SetAllowsUninitializedInput()
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      TG_ASSIGN_OR_RETURN(bool validate, c.GetAttr<bool>("validate_shape"));
+      const PartialShape& ref = c.input(0);
+      const PartialShape& value = c.input(1);
+      if (validate && ref.IsFullyDefined() && value.IsFullyDefined() &&
+          !(ref == value)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot assign a value of shape ",
+                         value.DebugString(), " to a variable of shape ",
+                         ref.DebugString()));
+      }
+      c.set_output(0, value);
+      return absl::OkStatus();
+    });
+
+TG_REGISTER_OP("ApplyGradientDescent")
+    .Input("var: Ref(T)")
+    .Input("alpha: T")
+    .Input("delta: T")
+    .Output("out: Ref(T)")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      if (c.input(1).known_rank && c.input(1).rank() != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "alpha must be a scalar, got shape ", c.input(1).DebugString()));
+      }
+      const PartialShape& var = c.input(0);
+      const PartialShape& delta = c.input(2);
+      if (var.IsFullyDefined() && delta.IsFullyDefined() && !(var == delta)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("delta of shape ", delta.DebugString(),
+                         " does not match var of shape ", var.DebugString()));
+      }
+      c.set_output(0, var);
+      return absl::OkStatus();
+    });
+
+TG_REGISTER_NO_GRADIENT_OP("VariableV2");
+TG_REGISTER_NO_GRADIENT_OP("Assign");
+TG_REGISTER_NO_GRADIENT_OP("ApplyGradientDescent");
+
+}  // namespace
+
+namespace ops {
+
+Output Variable(const Scope& s, const PartialShape& shape, DataType dtype) {
+  AttrValue shape_attr;
+  shape.ToProto(shape_attr.mutable_shape());
+  return OpBuilder(s, "VariableV2")
+      .DefaultName("Variable")
+      .Attr("shape", shape_attr)
+      .Attr("dtype", dtype)
+      .Finalize();
+}
+
+Output Assign(const Scope& s, const Input& ref, const Input& value,
+              bool validate_shape) {
+  return OpBuilder(s, "Assign").Input(ref).Input(value)
+      .Attr("validate_shape", validate_shape).Finalize();
+}
+
+Output ApplyGradientDescent(const Scope& s, const Input& var,
+                            const Input& alpha, const Input& delta) {
+  return OpBuilder(s, "ApplyGradientDescent").Input(var).Input(alpha)
+      .Input(delta).Finalize();
+}
+
+}  // namespace ops
+}  // namespace tg

@@ -1,0 +1,24 @@
+// Builders for variables (TensorFlow 1 reference variables) and updates.
+#ifndef TG_OPS_STATE_OPS_H_
+#define TG_OPS_STATE_OPS_H_
+
+#include "core/shape_inference.h"
+#include "graph/scope.h"
+
+namespace tg {
+namespace ops {
+
+// A VariableV2 node: a persistent tensor of `shape` and `dtype`, handed out
+// through a reference edge. It must be assigned before it is read.
+Output Variable(const Scope& s, const PartialShape& shape, DataType dtype);
+// ref = value; returns the updated reference.
+Output Assign(const Scope& s, const Input& ref, const Input& value,
+              bool validate_shape = true);
+// var -= alpha * delta, in place; returns the updated reference.
+Output ApplyGradientDescent(const Scope& s, const Input& var,
+                            const Input& alpha, const Input& delta);
+
+}  // namespace ops
+}  // namespace tg
+
+#endif  // TG_OPS_STATE_OPS_H_
