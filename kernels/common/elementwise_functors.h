@@ -1,0 +1,80 @@
+// Elementwise math shared by every device: one functor per op, usable from
+// host code and, under nvcc, from device code. A device registers an op as
+// one line over its functor (see kernels/cpu/cwise_ops.cc).
+#ifndef TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_
+#define TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_
+
+#include <cmath>
+
+#ifdef __CUDACC__
+#define TG_HOST_DEVICE __host__ __device__
+#else
+#define TG_HOST_DEVICE
+#endif
+
+namespace tg {
+namespace functor {
+
+struct Neg {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const { return -x; }
+};
+struct Square {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const { return x * x; }
+};
+struct Sigmoid {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return T(1) / (T(1) + std::exp(-x));
+  }
+};
+struct Tanh {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const { return std::tanh(x); }
+};
+struct Relu {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const { return x > T(0) ? x : T(0); }
+};
+
+struct Add {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const { return x + y; }
+};
+struct Sub {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const { return x - y; }
+};
+struct Mul {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const { return x * y; }
+};
+struct RealDiv {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const { return x / y; }
+};
+struct Equal {
+  template <typename T>
+  TG_HOST_DEVICE bool operator()(T x, T y) const { return x == y; }
+};
+// SigmoidGrad(y, dy) = dy * y * (1 - y).
+struct SigmoidGrad {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T y, T dy) const { return dy * y * (T(1) - y); }
+};
+// TanhGrad(y, dy) = dy * (1 - y^2).
+struct TanhGrad {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T y, T dy) const { return dy * (T(1) - y * y); }
+};
+// ReluGrad(dy, x) = dy where x > 0.
+struct ReluGrad {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T dy, T x) const { return x > T(0) ? dy : T(0); }
+};
+
+}  // namespace functor
+}  // namespace tg
+
+#endif  // TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_

@@ -1,0 +1,278 @@
+// Array CPU kernels: constants, placeholders, identities, shapes, fills,
+// casts and AddN.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "core/op_kernel.h"
+#include "core/shape_inference.h"
+
+namespace tg {
+namespace {
+
+KernelDefBuilder Cpu(const char* op) {
+  return KernelDefBuilder(op).Device(kDeviceCpu);
+}
+
+class ConstCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(value_, c.GetAttr<Tensor>("value"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    ctx.set_output(0, value_);  // Shares the buffer; consumers never write it.
+    return absl::OkStatus();
+  }
+
+ private:
+  Tensor value_;
+};
+TG_REGISTER_KERNEL(Cpu("Const"), ConstCpu);
+
+// Runs only when the placeholder was not fed.
+class PlaceholderCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
+    TG_ASSIGN_OR_RETURN(auto shape,
+                        c.GetAttr<::tensorgraph::TensorShapeProto>("shape"));
+    message_ = absl::StrCat(
+        "no value was fed for this placeholder; feed a ", DataTypeName(dtype),
+        " tensor of shape ", PartialShape::FromProto(shape).DebugString());
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext&) override {
+    return absl::InvalidArgumentError(message_);
+  }
+
+ private:
+  std::string message_;
+};
+TG_REGISTER_KERNEL(Cpu("Placeholder"), PlaceholderCpu);
+
+// Identity and friends forward the input buffer.
+class ForwardInputCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    ctx.set_output(0, ctx.input(0));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("Identity"), ForwardInputCpu);
+TG_REGISTER_KERNEL(Cpu("StopGradient"), ForwardInputCpu);
+TG_REGISTER_KERNEL(Cpu("PlaceholderWithDefault"), ForwardInputCpu);
+
+class NoOpCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext&) override { return absl::OkStatus(); }
+};
+TG_REGISTER_KERNEL(Cpu("NoOp"), NoOpCpu);
+
+class ReshapeCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                        TensorToInt64s(ctx.input(1)));
+    int unknown = -1;
+    int64_t product = 1;
+    for (size_t i = 0; i < dims.size(); ++i) {
+      if (dims[i] == -1 && unknown < 0) {
+        unknown = static_cast<int>(i);
+      } else if (dims[i] < 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "shape [", absl::StrJoin(dims, ","),
+            "] has a negative dimension or more than one -1"));
+      } else {
+        product *= dims[i];
+      }
+    }
+    if (unknown >= 0) {
+      if (product == 0 || x.NumElements() % product != 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot reshape a tensor of ", x.NumElements(), " elements ",
+            x.shape().DebugString(), " to [", absl::StrJoin(dims, ","), "]"));
+      }
+      dims[unknown] = x.NumElements() / product;
+    }
+    TG_ASSIGN_OR_RETURN(Tensor out, x.Reshaped(TensorShape(dims)));
+    ctx.set_output(0, std::move(out));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("Reshape"), ReshapeCpu);
+
+template <typename Index>
+class ShapeCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const TensorShape& s = ctx.input(0).shape();
+    Index* out = ctx.allocate_output(0, DataTypeToEnum<Index>::value,
+                                     TensorShape({s.rank()}))
+                     ->template data<Index>();
+    for (int d = 0; d < s.rank(); ++d) out[d] = static_cast<Index>(s.dim_size(d));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("Shape").TypeConstraint<int32_t>("out_type"),
+                   ShapeCpu<int32_t>);
+TG_REGISTER_KERNEL(Cpu("Shape").TypeConstraint<int64_t>("out_type"),
+                   ShapeCpu<int64_t>);
+
+// Writes `value` into every element of a new tensor of `shape`.
+absl::Status FillWith(OpKernelContext& ctx, DataType dtype,
+                      const TensorShape& shape, double value) {
+  Tensor* out = ctx.allocate_output(0, dtype, shape);
+  const bool ok = DispatchDataType(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    std::fill_n(out->data<T>(), out->NumElements(), static_cast<T>(value));
+  });
+  if (!ok) {
+    return absl::UnimplementedError(
+        absl::StrCat("dtype ", DataTypeName(dtype), " is not supported"));
+  }
+  return absl::OkStatus();
+}
+
+class FillCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                        TensorToInt64s(ctx.input(0)));
+    const Tensor& value = ctx.input(1);
+    if (value.NumElements() != 1 || value.shape().rank() != 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "value must be a scalar, got shape ", value.shape().DebugString()));
+    }
+    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
+    Tensor* out = ctx.allocate_output(0, value.dtype(), shape);
+    if (value.dtype() == DT_STRING) {
+      for (std::string& s : out->flat<std::string>()) {
+        s = value.flat<std::string>()[0];
+      }
+      return absl::OkStatus();
+    }
+    DispatchDataType(value.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      std::fill_n(out->data<T>(), out->NumElements(), value.scalar<T>());
+    });
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("Fill"), FillCpu);
+
+template <int kValue>
+class FillLikeCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    return FillWith(ctx, ctx.input(0).dtype(), ctx.input(0).shape(), kValue);
+  }
+};
+TG_REGISTER_KERNEL(Cpu("ZerosLike"), FillLikeCpu<0>);
+TG_REGISTER_KERNEL(Cpu("OnesLike"), FillLikeCpu<1>);
+
+// The axes along which each operand of a broadcast was stretched.
+template <typename Index>
+class BroadcastGradientArgsCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s0, TensorToInt64s(ctx.input(0)));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s1, TensorToInt64s(ctx.input(1)));
+    const size_t rank = std::max(s0.size(), s1.size());
+    s0.insert(s0.begin(), rank - s0.size(), 1);
+    s1.insert(s1.begin(), rank - s1.size(), 1);
+    std::vector<Index> r0, r1;
+    for (size_t d = 0; d < rank; ++d) {
+      if (s0[d] != s1[d] && s0[d] != 1 && s1[d] != 1) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "incompatible shapes [", absl::StrJoin(s0, ","), "] and [",
+            absl::StrJoin(s1, ","), "]"));
+      }
+      if (s0[d] == 1 && s1[d] != 1) r0.push_back(static_cast<Index>(d));
+      if (s1[d] == 1 && s0[d] != 1) r1.push_back(static_cast<Index>(d));
+      if (s0[d] == 1 && s1[d] == 1) {  // Size-1 output dims: sum both away.
+        r0.push_back(static_cast<Index>(d));
+        r1.push_back(static_cast<Index>(d));
+      }
+    }
+    ctx.set_output(0, Tensor::FromVector(r0));
+    ctx.set_output(1, Tensor::FromVector(r1));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("BroadcastGradientArgs").TypeConstraint<int32_t>("T"),
+                   BroadcastGradientArgsCpu<int32_t>);
+TG_REGISTER_KERNEL(Cpu("BroadcastGradientArgs").TypeConstraint<int64_t>("T"),
+                   BroadcastGradientArgsCpu<int64_t>);
+
+class CastCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(dst_, c.GetAttr<DataType>("DstT"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    if (x.dtype() == dst_) {
+      ctx.set_output(0, x);
+      return absl::OkStatus();
+    }
+    if (!DataTypeSupported(dst_) || dst_ == DT_STRING ||
+        x.dtype() == DT_STRING) {
+      return absl::UnimplementedError(absl::StrCat(
+          "cannot cast ", DataTypeName(x.dtype()), " to ",
+          DataTypeName(dst_)));
+    }
+    Tensor* y = ctx.allocate_output(0, dst_, x.shape());
+    DispatchDataType(x.dtype(), [&](auto src_zero) {
+      using S = decltype(src_zero);
+      DispatchDataType(dst_, [&](auto dst_zero) {
+        using D = decltype(dst_zero);
+        const S* in = x.data<S>();
+        D* out = y->data<D>();
+        for (int64_t i = 0; i < x.NumElements(); ++i) {
+          if constexpr (std::is_same_v<D, bool>) {
+            out[i] = in[i] != S(0);
+          } else {
+            out[i] = static_cast<D>(in[i]);
+          }
+        }
+      });
+    });
+    return absl::OkStatus();
+  }
+
+ private:
+  DataType dst_ = DT_INVALID;
+};
+TG_REGISTER_KERNEL(Cpu("Cast"), CastCpu);
+
+template <typename T>
+class AddNCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& first = ctx.input(0);
+    for (int i = 1; i < ctx.num_inputs(); ++i) {
+      if (ctx.input(i).shape() != first.shape()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "inputs must have the same shape: ", first.shape().DebugString(),
+            " vs ", ctx.input(i).shape().DebugString(), " at input ", i));
+      }
+    }
+    T* out = ctx.allocate_output(0, first.dtype(), first.shape())
+                 ->template data<T>();
+    const int64_t n = first.NumElements();
+    std::copy_n(first.data<T>(), n, out);
+    for (int i = 1; i < ctx.num_inputs(); ++i) {
+      const T* in = ctx.input(i).data<T>();
+      for (int64_t j = 0; j < n; ++j) out[j] += in[j];
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<float>("T"), AddNCpu<float>);
+TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<double>("T"), AddNCpu<double>);
+TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<int32_t>("T"), AddNCpu<int32_t>);
+TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<int64_t>("T"), AddNCpu<int64_t>);
+
+}  // namespace
+}  // namespace tg

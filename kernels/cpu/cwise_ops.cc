@@ -1,0 +1,76 @@
+// Elementwise CPU kernels: one registration line per (op, dtype) over the
+// shared functors.
+#include "absl/strings/str_cat.h"
+#include "kernels/common/elementwise_functors.h"
+#include "kernels/cpu/elementwise.h"
+
+namespace tg {
+
+absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
+                                            const TensorShape& y) {
+  const int rank = std::max(x.rank(), y.rank());
+  BroadcastPlan plan;
+  plan.x_strides.assign(rank, 0);
+  plan.y_strides.assign(rank, 0);
+  int64_t xs = 1, ys = 1;
+  Dims out(rank);
+  for (int d = rank - 1; d >= 0; --d) {
+    const int xd = d - (rank - x.rank()), yd = d - (rank - y.rank());
+    const int64_t a = xd >= 0 ? x.dim_size(xd) : 1;
+    const int64_t b = yd >= 0 ? y.dim_size(yd) : 1;
+    if (a != b && a != 1 && b != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("incompatible shapes for broadcasting: ",
+                       x.DebugString(), " and ", y.DebugString()));
+    }
+    out[d] = a == 1 ? b : a;
+    plan.x_strides[d] = a == 1 ? 0 : xs;
+    plan.y_strides[d] = b == 1 ? 0 : ys;
+    xs *= a;
+    ys *= b;
+  }
+  plan.out = TensorShape(out);
+  return plan;
+}
+
+namespace {
+
+#define TG_CPU_KERNEL(OP, T) \
+  KernelDefBuilder(OP).Device(kDeviceCpu).TypeConstraint<T>("T")
+
+#define TG_CPU_UNARY(OP, F, T) \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), UnaryCpu<T, functor::F>)
+#define TG_CPU_BINARY(OP, F, T) \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, T, functor::F>)
+#define TG_CPU_COMPARE(OP, F, T) \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, bool, functor::F>)
+
+#define TG_CPU_ARITHMETIC(T)               \
+  TG_CPU_BINARY("Add", Add, T);            \
+  TG_CPU_BINARY("AddV2", Add, T);          \
+  TG_CPU_BINARY("Sub", Sub, T);            \
+  TG_CPU_BINARY("Mul", Mul, T);            \
+  TG_CPU_UNARY("Neg", Neg, T);             \
+  TG_CPU_UNARY("Square", Square, T);       \
+  TG_CPU_COMPARE("Equal", Equal, T)
+
+TG_CPU_ARITHMETIC(float);
+TG_CPU_ARITHMETIC(double);
+TG_CPU_ARITHMETIC(int32_t);
+TG_CPU_ARITHMETIC(int64_t);
+TG_CPU_COMPARE("Equal", Equal, bool);
+
+#define TG_CPU_FLOATING(T)                         \
+  TG_CPU_BINARY("RealDiv", RealDiv, T);            \
+  TG_CPU_UNARY("Sigmoid", Sigmoid, T);             \
+  TG_CPU_UNARY("Tanh", Tanh, T);                   \
+  TG_CPU_UNARY("Relu", Relu, T);                   \
+  TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T);    \
+  TG_CPU_BINARY("TanhGrad", TanhGrad, T);          \
+  TG_CPU_BINARY("ReluGrad", ReluGrad, T)
+
+TG_CPU_FLOATING(float);
+TG_CPU_FLOATING(double);
+
+}  // namespace
+}  // namespace tg

@@ -1,0 +1,164 @@
+// Neural-network CPU kernels: BiasAdd, Softmax and the sparse softmax
+// cross-entropy.
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
+
+namespace tg {
+namespace {
+
+template <typename T>
+class BiasAddCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
+    nchw_ = f == "NCHW";
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& v = ctx.input(0);
+    const Tensor& b = ctx.input(1);
+    const int rank = v.shape().rank();
+    if (rank < 2 || b.shape().rank() != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "value must have rank >= 2 and bias rank 1, got ",
+          v.shape().DebugString(), " and ", b.shape().DebugString()));
+    }
+    const int axis = nchw_ ? 1 : rank - 1;
+    const int64_t c = v.shape().dim_size(axis);
+    if (b.NumElements() != c) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "bias of shape ", b.shape().DebugString(),
+          " does not match the channel dimension of value ",
+          v.shape().DebugString()));
+    }
+    int64_t inner = 1;
+    for (int d = axis + 1; d < rank; ++d) inner *= v.shape().dim_size(d);
+    const T* in = v.data<T>();
+    const T* bias = b.data<T>();
+    T* out = ctx.allocate_output(0, v.dtype(), v.shape())->template data<T>();
+    const int64_t n = v.NumElements();
+    // Element i has channel (i / inner) % c.
+    ctx.thread_pool()->ParallelFor(n / (c * inner), c * inner,
+                                   [&](int64_t b0, int64_t e0) {
+                                     for (int64_t o = b0; o < e0; ++o) {
+                                       const int64_t base = o * c * inner;
+                                       for (int64_t ch = 0; ch < c; ++ch) {
+                                         const T add = bias[ch];
+                                         const int64_t s = base + ch * inner;
+                                         for (int64_t i = 0; i < inner; ++i) {
+                                           out[s + i] = in[s + i] + add;
+                                         }
+                                       }
+                                     }
+                                   });
+    return absl::OkStatus();
+  }
+
+ private:
+  bool nchw_ = false;
+};
+
+// Softmax of one row, stable against overflow by subtracting the maximum.
+template <typename T>
+void SoftmaxRow(const T* in, int64_t n, T* out) {
+  T m = in[0];
+  for (int64_t i = 1; i < n; ++i) m = std::max(m, in[i]);
+  T sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    out[i] = std::exp(in[i] - m);
+    sum += out[i];
+  }
+  for (int64_t i = 0; i < n; ++i) out[i] /= sum;
+}
+
+template <typename T>
+class SoftmaxCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    if (x.shape().rank() < 1) {
+      return absl::InvalidArgumentError("logits must have rank >= 1");
+    }
+    const int64_t n = x.shape().dim_size(x.shape().rank() - 1);
+    T* out = ctx.allocate_output(0, x.dtype(), x.shape())->template data<T>();
+    if (n == 0) return absl::OkStatus();
+    const int64_t rows = x.NumElements() / n;
+    for (int64_t r = 0; r < rows; ++r) {
+      SoftmaxRow(x.data<T>() + r * n, n, out + r * n);
+    }
+    return absl::OkStatus();
+  }
+};
+
+template <typename T, typename L>
+class SparseXentCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& logits = ctx.input(0);
+    const Tensor& labels = ctx.input(1);
+    if (logits.shape().rank() != 2 || labels.shape().rank() != 1 ||
+        labels.shape().dim_size(0) != logits.shape().dim_size(0)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "features must be [batch, classes] and labels [batch], got ",
+          logits.shape().DebugString(), " and ",
+          labels.shape().DebugString()));
+    }
+    const int64_t batch = logits.shape().dim_size(0);
+    const int64_t classes = logits.shape().dim_size(1);
+    const L* lab = labels.data<L>();
+    for (int64_t r = 0; r < batch; ++r) {
+      if (lab[r] < 0 || lab[r] >= classes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("label ", lab[r], " at index ", r,
+                         " is outside the valid range [0, ", classes, ")"));
+      }
+    }
+    T* loss = ctx.allocate_output(0, logits.dtype(), TensorShape({batch}))
+                  ->template data<T>();
+    T* backprop = ctx.allocate_output(1, logits.dtype(), logits.shape())
+                      ->template data<T>();
+    const T* in = logits.data<T>();
+    for (int64_t r = 0; r < batch; ++r) {
+      const T* row = in + r * classes;
+      T* grad = backprop + r * classes;
+      T m = row[0];
+      for (int64_t i = 1; i < classes; ++i) m = std::max(m, row[i]);
+      T sum = 0;
+      for (int64_t i = 0; i < classes; ++i) sum += std::exp(row[i] - m);
+      const T log_sum = std::log(sum);
+      // loss = logsumexp(row) - row[label]; backprop = softmax - one_hot.
+      loss[r] = log_sum - (row[lab[r]] - m);
+      for (int64_t i = 0; i < classes; ++i) {
+        grad[i] = std::exp(row[i] - m - log_sum);
+      }
+      grad[lab[r]] -= T(1);
+    }
+    return absl::OkStatus();
+  }
+};
+
+#define TG_CPU_NN(T)                                                          \
+  TG_REGISTER_KERNEL(                                                         \
+      KernelDefBuilder("BiasAdd").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
+      BiasAddCpu<T>);                                                         \
+  TG_REGISTER_KERNEL(                                                         \
+      KernelDefBuilder("Softmax").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
+      SoftmaxCpu<T>);                                                         \
+  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits")  \
+                         .Device(kDeviceCpu)                                  \
+                         .TypeConstraint<T>("T")                              \
+                         .TypeConstraint<int32_t>("Tlabels"),                 \
+                     SparseXentCpu<T, int32_t>);                              \
+  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits")  \
+                         .Device(kDeviceCpu)                                  \
+                         .TypeConstraint<T>("T")                              \
+                         .TypeConstraint<int64_t>("Tlabels"),                 \
+                     SparseXentCpu<T, int64_t>)
+
+TG_CPU_NN(float);
+TG_CPU_NN(double);
+
+}  // namespace
+}  // namespace tg

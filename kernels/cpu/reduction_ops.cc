@@ -1,0 +1,262 @@
+// Reductions on the CPU: Sum, Mean, Prod over any set of axes, ArgMax over
+// one axis, and BiasAddGrad (a sum over all but the channel axis).
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
+
+namespace tg {
+namespace {
+
+// Accumulate float in double: a 60,000-term float sum otherwise loses
+// about four digits.
+template <typename T>
+using AccType = std::conditional_t<std::is_same_v<T, float>, double, T>;
+
+struct SumOp {
+  template <typename A>
+  static A Init() { return A(0); }
+  template <typename A>
+  static A Apply(A acc, A x) { return acc + x; }
+};
+struct ProdOp {
+  template <typename A>
+  static A Init() { return A(1); }
+  template <typename A>
+  static A Apply(A acc, A x) { return acc * x; }
+};
+
+// Reduces `in` (shape `dims`) over the dims flagged in `reduced` into `out`
+// (one accumulator per kept element, row-major over the kept dims).
+template <typename T, typename Op>
+void Reduce(const T* in, const Dims& dims, const std::vector<bool>& reduced,
+            AccType<T>* out, int64_t out_size) {
+  using A = AccType<T>;
+  std::fill_n(out, out_size, Op::template Init<A>());
+  // Merge neighbouring dims with the same flag: [a, b, c] reduced on b and c
+  // is [a, b*c] reduced on the last dim.
+  Dims cdims;
+  std::vector<bool> cred;
+  for (size_t d = 0; d < dims.size(); ++d) {
+    if (dims[d] == 1) continue;
+    if (!cred.empty() && cred.back() == reduced[d]) {
+      cdims.back() *= dims[d];
+    } else {
+      cdims.push_back(dims[d]);
+      cred.push_back(reduced[d]);
+    }
+  }
+  int64_t n = 1;
+  for (int64_t d : dims) n *= d;
+  if (n == 0) return;
+  if (cdims.empty() || (cdims.size() == 1 && !cred[0])) {
+    for (int64_t i = 0; i < n; ++i) out[i] = Op::Apply(out[i], A(in[i]));
+  } else if (cdims.size() == 1) {
+    for (int64_t i = 0; i < n; ++i) out[0] = Op::Apply(out[0], A(in[i]));
+  } else if (cdims.size() == 2 && cred[1]) {  // [kept, reduced]
+    const int64_t inner = cdims[1];
+    for (int64_t r = 0; r < cdims[0]; ++r) {
+      A acc = out[r];
+      for (int64_t i = 0; i < inner; ++i) acc = Op::Apply(acc, A(in[r * inner + i]));
+      out[r] = acc;
+    }
+  } else if (cdims.size() == 2) {  // [reduced, kept]
+    const int64_t inner = cdims[1];
+    for (int64_t r = 0; r < cdims[0]; ++r) {
+      for (int64_t i = 0; i < inner; ++i) {
+        out[i] = Op::Apply(out[i], A(in[r * inner + i]));
+      }
+    }
+  } else {
+    // General case: walk the input with an odometer tracking the output
+    // offset (stride 0 along reduced dims).
+    const int rank = static_cast<int>(cdims.size());
+    Dims out_stride(rank, 0);
+    int64_t s = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (!cred[d]) {
+        out_stride[d] = s;
+        s *= cdims[d];
+      }
+    }
+    Dims index(rank, 0);
+    int64_t o = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      out[o] = Op::Apply(out[o], A(in[i]));
+      for (int d = rank - 1; d >= 0; --d) {
+        o += out_stride[d];
+        if (++index[d] < cdims[d]) break;
+        o -= out_stride[d] * index[d];
+        index[d] = 0;
+      }
+    }
+  }
+}
+
+// Validates axes against `shape`; returns the reduced flags and the output
+// shape.
+absl::Status PlanReduction(const TensorShape& shape,
+                           const std::vector<int64_t>& axes, bool keep_dims,
+                           std::vector<bool>* reduced, TensorShape* out) {
+  reduced->assign(shape.rank(), false);
+  for (int64_t a : axes) {
+    if (a < -shape.rank() || a >= shape.rank()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("axis ", a, " is out of range for input of shape ",
+                       shape.DebugString()));
+    }
+    (*reduced)[a < 0 ? a + shape.rank() : a] = true;
+  }
+  *out = TensorShape();
+  for (int d = 0; d < shape.rank(); ++d) {
+    if (!(*reduced)[d]) {
+      out->AddDim(shape.dim_size(d));
+    } else if (keep_dims) {
+      out->AddDim(1);
+    }
+  }
+  return absl::OkStatus();
+}
+
+template <typename T, typename Op, bool kMean>
+class ReductionCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(keep_dims_, c.GetAttr<bool>("keep_dims"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
+                        TensorToInt64s(ctx.input(1)));
+    std::vector<bool> reduced;
+    TensorShape out_shape;
+    TG_RETURN_IF_ERROR(
+        PlanReduction(x.shape(), axes, keep_dims_, &reduced, &out_shape));
+    const int64_t out_size = out_shape.num_elements();
+    acc_.resize(out_size);
+    Reduce<T, Op>(x.data<T>(), x.shape().dims(), reduced, acc_.data(),
+                  out_size);
+    T* out = ctx.allocate_output(0, x.dtype(), out_shape)->template data<T>();
+    const int64_t count =
+        out_size == 0 ? 0 : x.NumElements() / std::max<int64_t>(out_size, 1);
+    for (int64_t i = 0; i < out_size; ++i) {
+      out[i] = kMean ? static_cast<T>(acc_[i] / AccType<T>(count))
+                     : static_cast<T>(acc_[i]);
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  bool keep_dims_ = false;
+  std::vector<AccType<T>> acc_;  // Reused across runs.
+};
+
+template <typename T>
+class BiasAddGradCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
+    nchw_ = f == "NCHW";
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& dy = ctx.input(0);
+    const int rank = dy.shape().rank();
+    if (rank < 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "out_backprop must have rank at least 2, got shape ",
+          dy.shape().DebugString()));
+    }
+    const int axis = nchw_ ? 1 : rank - 1;
+    std::vector<bool> reduced(rank, true);
+    reduced[axis] = false;
+    const int64_t c = dy.shape().dim_size(axis);
+    acc_.resize(c);
+    Reduce<T, SumOp>(dy.data<T>(), dy.shape().dims(), reduced, acc_.data(), c);
+    T* out = ctx.allocate_output(0, dy.dtype(), TensorShape({c}))
+                 ->template data<T>();
+    for (int64_t i = 0; i < c; ++i) out[i] = static_cast<T>(acc_[i]);
+    return absl::OkStatus();
+  }
+
+ private:
+  bool nchw_ = false;
+  std::vector<AccType<T>> acc_;
+};
+
+template <typename T, typename Tout>
+class ArgMaxCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v,
+                        TensorToInt64s(ctx.input(1)));
+    const int rank = x.shape().rank();
+    if (axis_v.size() != 1 || axis_v[0] < -rank || axis_v[0] >= rank) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("dimension must be one axis of a rank-", rank,
+                       " input of shape ", x.shape().DebugString()));
+    }
+    const int axis = static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank
+                                                    : axis_v[0]);
+    const int64_t n = x.shape().dim_size(axis);
+    if (n == 0) {
+      return absl::InvalidArgumentError("cannot take ArgMax of an empty axis");
+    }
+    int64_t outer = 1, inner = 1;
+    TensorShape out_shape;
+    for (int d = 0; d < rank; ++d) {
+      if (d < axis) outer *= x.shape().dim_size(d);
+      if (d > axis) inner *= x.shape().dim_size(d);
+      if (d != axis) out_shape.AddDim(x.shape().dim_size(d));
+    }
+    const T* in = x.data<T>();
+    Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, out_shape)
+                    ->template data<Tout>();
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t i = 0; i < inner; ++i) {
+        const T* base = in + o * n * inner + i;
+        int64_t best = 0;
+        for (int64_t k = 1; k < n; ++k) {
+          if (base[k * inner] > base[best * inner]) best = k;
+        }
+        out[o * inner + i] = static_cast<Tout>(best);
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
+#define TG_CPU_REDUCTIONS(T)                                                 \
+  TG_REGISTER_KERNEL(                                                        \
+      KernelDefBuilder("Sum").Device(kDeviceCpu).TypeConstraint<T>("T"),     \
+      ReductionCpu<T, SumOp, false>);                                        \
+  TG_REGISTER_KERNEL(                                                        \
+      KernelDefBuilder("Mean").Device(kDeviceCpu).TypeConstraint<T>("T"),    \
+      ReductionCpu<T, SumOp, true>);                                         \
+  TG_REGISTER_KERNEL(                                                        \
+      KernelDefBuilder("Prod").Device(kDeviceCpu).TypeConstraint<T>("T"),    \
+      ReductionCpu<T, ProdOp, false>);                                       \
+  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")                         \
+                         .Device(kDeviceCpu)                                 \
+                         .TypeConstraint<T>("T"),                            \
+                     BiasAddGradCpu<T>);                                     \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                              \
+                         .Device(kDeviceCpu)                                 \
+                         .TypeConstraint<T>("T")                             \
+                         .TypeConstraint<int64_t>("output_type"),            \
+                     ArgMaxCpu<T, int64_t>);                                 \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                              \
+                         .Device(kDeviceCpu)                                 \
+                         .TypeConstraint<T>("T")                             \
+                         .TypeConstraint<int32_t>("output_type"),            \
+                     ArgMaxCpu<T, int32_t>)
+
+TG_CPU_REDUCTIONS(float);
+TG_CPU_REDUCTIONS(double);
+TG_CPU_REDUCTIONS(int32_t);
+TG_CPU_REDUCTIONS(int64_t);
+
+}  // namespace
+}  // namespace tg
