@@ -1,0 +1,48 @@
+// ClientSession: a Session over the graph of a Scope, in the shape of
+// TensorFlow's C++ client API (feeds and fetches are Outputs).
+//
+//   Scope root = Scope::NewRootScope();
+//   auto x = ops::Placeholder(root, DT_FLOAT);
+//   auto y = ops::Square(root, x);
+//   ClientSession session(root);
+//   std::vector<Tensor> out;
+//   TG_RETURN_IF_ERROR(session.Run({{x, Tensor::Scalar(3.0f)}}, {y}, &out));
+#ifndef TG_CORE_RUNTIME_CLIENT_SESSION_H_
+#define TG_CORE_RUNTIME_CLIENT_SESSION_H_
+
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/runtime/session.h"
+#include "graph/scope.h"
+
+namespace tg {
+
+class ClientSession {
+ public:
+  using FeedType = absl::flat_hash_map<Output, Tensor>;
+
+  // A scope with an error makes every Run return that error.
+  explicit ClientSession(const Scope& scope,
+                         const SessionOptions& options = {});
+
+  absl::Status Run(const std::vector<Output>& fetches,
+                   std::vector<Tensor>* outputs) const;
+  absl::Status Run(const FeedType& feeds, const std::vector<Output>& fetches,
+                   std::vector<Tensor>* outputs) const;
+  absl::Status Run(const FeedType& feeds, const std::vector<Output>& fetches,
+                   const std::vector<Operation>& targets,
+                   std::vector<Tensor>* outputs) const;
+
+  Session* session() const { return session_.get(); }
+
+ private:
+  Scope scope_;
+  absl::Status status_;
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace tg
+
+#endif  // TG_CORE_RUNTIME_CLIENT_SESSION_H_

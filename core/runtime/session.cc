@@ -1,0 +1,70 @@
+#include "core/runtime/session.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "graph/graph_def_io.h"
+
+namespace tg {
+
+Session::Session(std::shared_ptr<const Graph> graph,
+                 const SessionOptions& options)
+    : graph_(std::move(graph)), options_(options) {
+  devices_.push_back(std::make_unique<CpuDevice>(options.intra_op_threads));
+  for (const auto& d : devices_) device_ptrs_.push_back(d.get());
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(
+    const GraphDef& def, const SessionOptions& options) {
+  auto graph = std::make_shared<Graph>();
+  TG_RETURN_IF_ERROR(ImportGraphDef(def, graph.get()));
+  return Create(std::shared_ptr<const Graph>(std::move(graph)), options);
+}
+
+absl::StatusOr<std::unique_ptr<Session>> Session::Create(
+    std::shared_ptr<const Graph> graph, const SessionOptions& options) {
+  if (graph == nullptr) {
+    return absl::InvalidArgumentError("Session::Create: null graph");
+  }
+  TG_RETURN_IF_ERROR(graph->CheckInputsConnected());
+  return std::unique_ptr<Session>(new Session(std::move(graph), options));
+}
+
+absl::Status Session::Run(
+    const std::vector<std::pair<std::string, Tensor>>& feeds,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets, std::vector<Tensor>* outputs) {
+  if (outputs == nullptr && !fetches.empty()) {
+    return absl::InvalidArgumentError("Session::Run: outputs is null");
+  }
+  // Feed order does not change the signature: sort feeds by name.
+  std::vector<int> order(feeds.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::sort(order.begin(), order.end(), [&](int a, int b) {
+    return feeds[a].first < feeds[b].first;
+  });
+  std::vector<std::string> feed_names;
+  feed_names.reserve(feeds.size());
+  for (int i : order) feed_names.push_back(feeds[i].first);
+  const std::string key =
+      absl::StrCat(absl::StrJoin(feed_names, ","), "|",
+                   absl::StrJoin(fetches, ","), "|",
+                   absl::StrJoin(targets, ","));
+  absl::MutexLock lock(&mu_);
+  auto it = executors_.find(key);
+  if (it == executors_.end()) {
+    TG_ASSIGN_OR_RETURN(
+        std::unique_ptr<Executor> ex,
+        Executor::Create(*graph_, feed_names, fetches, targets, device_ptrs_,
+                         &variables_, options_.placement));
+    it = executors_.emplace(key, std::move(ex)).first;
+  }
+  feed_values_.clear();
+  for (int i : order) feed_values_.push_back(feeds[i].second);
+  std::vector<Tensor> discard;
+  absl::Status s =
+      it->second->Run(feed_values_, outputs != nullptr ? outputs : &discard);
+  feed_values_.clear();
+  return s;
+}
+
+}  // namespace tg

@@ -1,0 +1,69 @@
+// Session: runs a graph. Variables live in the session across runs.
+//
+//   TG_ASSIGN_OR_RETURN(auto session, Session::Create(graph_def));
+//   std::vector<Tensor> out;
+//   TG_RETURN_IF_ERROR(session->Run({{"x:0", x}}, {"y:0"}, {}, &out));
+//
+// Any tensor can be fed, not only placeholders. The first run of a
+// (feeds, fetches, targets) signature builds and caches an Executor (prune,
+// place, instantiate kernels); later runs of it reuse that executor.
+// Thread-safe: concurrent Run calls are serialized.
+#ifndef TG_CORE_RUNTIME_SESSION_H_
+#define TG_CORE_RUNTIME_SESSION_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "core/runtime/executor.h"
+#include "graph/graph.h"
+
+namespace tg {
+
+struct SessionOptions {
+  PlacementOptions placement;
+  // Threads of the CPU device's intra-op pool; <= 0 means one per core.
+  int intra_op_threads = 0;
+};
+
+class Session {
+ public:
+  // Imports and validates `def` (see graph/graph_def_io.h).
+  static absl::StatusOr<std::unique_ptr<Session>> Create(
+      const GraphDef& def, const SessionOptions& options = {});
+  // Runs a graph built in this process. The graph may keep growing: a new
+  // signature sees the nodes present when it is first run.
+  static absl::StatusOr<std::unique_ptr<Session>> Create(
+      std::shared_ptr<const Graph> graph, const SessionOptions& options = {});
+
+  // feeds: "node:k" (or "node") -> value; fetches: tensor names; targets:
+  // node names run for their effect. `outputs` gets one tensor per fetch.
+  absl::Status Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
+                   const std::vector<std::string>& fetches,
+                   const std::vector<std::string>& targets,
+                   std::vector<Tensor>* outputs);
+
+  const Graph& graph() const { return *graph_; }
+  VariableStore* variables() { return &variables_; }
+  const std::vector<Device*>& devices() const { return device_ptrs_; }
+
+ private:
+  Session(std::shared_ptr<const Graph> graph, const SessionOptions& options);
+
+  std::shared_ptr<const Graph> graph_;
+  SessionOptions options_;
+  std::vector<std::unique_ptr<Device>> devices_;
+  std::vector<Device*> device_ptrs_;
+  absl::Mutex mu_;
+  VariableStore variables_;
+  std::map<std::string, std::unique_ptr<Executor>> executors_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<Tensor> feed_values_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace tg
+
+#endif  // TG_CORE_RUNTIME_SESSION_H_
