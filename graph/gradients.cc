@@ -58,6 +58,36 @@ Output SumGradients(const Scope& scope, const std::vector<Output>& grads) {
   return OpBuilder(scope, "AddN").InputList(grads).Finalize().output(0);
 }
 
+// Runs the gradient function of `n` given the gradients of its outputs
+// (missing ones become zeros). Empty result: the op is not differentiable.
+absl::StatusOr<std::vector<Output>> CallGradFunc(const Scope& s, Node* n,
+                                                 std::vector<Output> dy) {
+  absl::StatusOr<GradFunc> fn = GradOpRegistry::Global()->Lookup(n->op());
+  if (!fn.ok()) {
+    return AnnotateStatus(
+        absl::NotFoundError(absl::StrCat(
+            "no gradient defined for op '", n->op(),
+            "', which lies between the inputs and outputs of the gradient")),
+        n->ErrorPrefix());
+  }
+  std::vector<Output> dx;
+  if (*fn == nullptr) return dx;
+  for (int k = 0; k < n->num_outputs(); ++k) {
+    if (!dy[k].valid()) {
+      dy[k] = OpBuilder(s, "ZerosLike").Input(Output(n, k)).Finalize();
+    }
+  }
+  TG_RETURN_IF_ERROR(
+      AnnotateStatus((*fn)(s, Operation(n), dy, &dx), n->ErrorPrefix()));
+  if (!s.ok()) return s.status();
+  if (static_cast<int>(dx.size()) != n->num_inputs()) {
+    return absl::InternalError(absl::StrCat(
+        n->ErrorPrefix(), "gradient function returned ", dx.size(),
+        " gradients for ", n->num_inputs(), " inputs"));
+  }
+  return dx;
+}
+
 }  // namespace
 
 absl::Status AddSymbolicGradients(const Scope& scope,
@@ -124,31 +154,9 @@ absl::Status AddSymbolicGradients(const Scope& scope,
     for (int i = 0; i < n->num_inputs(); ++i) {
       has_path_input |= on_path(n->input_edge(i)->src);
     }
-    if (!any || !has_path_input) continue;
-    absl::StatusOr<GradFunc> fn = GradOpRegistry::Global()->Lookup(n->op());
-    if (!fn.ok()) {
-      return AnnotateStatus(
-          absl::NotFoundError(absl::StrCat(
-              "no gradient defined for op '", n->op(),
-              "', which lies between the inputs and outputs of the "
-              "gradient")),
-          n->ErrorPrefix());
-    }
     std::vector<Output> dx;
-    if (*fn != nullptr) {
-      for (int k = 0; k < n->num_outputs(); ++k) {
-        if (!dy[k].valid()) {
-          dy[k] = OpBuilder(s, "ZerosLike").Input(Output(n, k)).Finalize();
-        }
-      }
-      TG_RETURN_IF_ERROR(
-          AnnotateStatus((*fn)(s, Operation(n), dy, &dx), n->ErrorPrefix()));
-      if (!s.ok()) return s.status();
-      if (static_cast<int>(dx.size()) != n->num_inputs()) {
-        return absl::InternalError(absl::StrCat(
-            n->ErrorPrefix(), "gradient function returned ", dx.size(),
-            " gradients for ", n->num_inputs(), " inputs"));
-      }
+    if (any && has_path_input) {
+      TG_ASSIGN_OR_RETURN(dx, CallGradFunc(s, n, dy));
     }
     for (int i = 0; i < n->num_inputs(); ++i) {
       const Edge* e = n->input_edge(i);

@@ -11,7 +11,9 @@ Output Input::ToOutput(const Scope& scope) const {
     return Output();
   }
   if (output_.valid() || !tensor_.IsInitialized()) return output_;
-  return OpBuilder(scope, "Const")
+  // The constant takes its default name, not the op name meant for the op
+  // it feeds.
+  return OpBuilder(scope.WithOpName(""), "Const")
       .Attr("value", tensor_)
       .Attr("dtype", tensor_.dtype())
       .Finalize()
