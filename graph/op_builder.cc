@@ -11,9 +11,7 @@ Output Input::ToOutput(const Scope& scope) const {
     return Output();
   }
   if (output_.valid() || !tensor_.IsInitialized()) return output_;
-  // The constant takes its default name, not the op name meant for the op
-  // it feeds.
-  return OpBuilder(scope.WithOpName(""), "Const")
+  return OpBuilder(scope, "Const")
       .Attr("value", tensor_)
       .Attr("dtype", tensor_.dtype())
       .Finalize()
@@ -29,7 +27,9 @@ OpBuilder& OpBuilder::DefaultName(std::string name) {
 }
 
 OpBuilder& OpBuilder::Input(const tg::Input& input) {
-  args_.push_back({input.ToOutput(scope_)});
+  // An inline constant takes its default name, not the op name meant for
+  // the op it feeds.
+  args_.push_back({input.ToOutput(scope_.WithOpName(""))});
   return *this;
 }
 
