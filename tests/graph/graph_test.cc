@@ -74,7 +74,7 @@ TEST(GraphDefTest, RoundTripThroughBinaryAndTextGivesSameResults) {
   Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
                               PartialShape::Of({-1, 3}));
   Output w = ops::Const(root, {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}});
-  Output y = ops::Softmax(root.WithOpName("y"),
+  ops::Softmax(root.WithOpName("y"),
                           ops::BiasAdd(root, ops::MatMul(root, x, w),
                                        {0.5f, -0.5f}));
   GraphDef def;
@@ -83,7 +83,7 @@ TEST(GraphDefTest, RoundTripThroughBinaryAndTextGivesSameResults) {
       Tensor::FromVector<float>({1, 0, -1, 0.5, 0.25, 2}, TensorShape({2, 3}));
   std::vector<std::vector<float>> results;
   const std::string dir = testing::TempDir();
-  for (const std::string& name : {"g.pb", "g.pbtxt"}) {
+  for (const char* name : {"g.pb", "g.pbtxt"}) {
     const std::string path = dir + "/" + name;
     TG_ASSERT_OK(WriteGraphDefFile(def, path));
     TG_ASSERT_OK_AND_ASSIGN(GraphDef loaded, ReadGraphDefFile(path));
