@@ -34,12 +34,12 @@ void BM_Sgemm(benchmark::State& state) {
 // {m, k, n, transpose_a, transpose_b}
 BENCHMARK(BM_Sgemm)
     ->ArgNames({"m", "k", "n", "ta", "tb"})
-    ->Args({100, 784, 512, 0, 0})   // layer 1 forward
-    ->Args({784, 100, 512, 1, 0})   // layer 1 weight gradient
-    ->Args({100, 512, 512, 0, 0})   // layer 2 forward
-    ->Args({512, 100, 512, 1, 0})   // layer 2 weight gradient
-    ->Args({100, 512, 512, 0, 1})   // layer 2 input gradient
-    ->Args({100, 512, 10, 0, 0})    // layer 3 forward
+    ->Args({100, 784, 512, 0, 0})    // layer 1 forward
+    ->Args({784, 100, 512, 1, 0})    // layer 1 weight gradient
+    ->Args({100, 512, 512, 0, 0})    // layer 2 forward
+    ->Args({512, 100, 512, 1, 0})    // layer 2 weight gradient
+    ->Args({100, 512, 512, 0, 1})    // layer 2 input gradient
+    ->Args({100, 512, 10, 0, 0})     // layer 3 forward
     ->Args({10000, 784, 512, 0, 0})  // validation, layer 1
     ->Args({1024, 1024, 1024, 0, 0})
     ->Unit(benchmark::kMicrosecond);

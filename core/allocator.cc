@@ -12,8 +12,8 @@ class AlignedCpuAllocator final : public Allocator {
   void* Allocate(size_t bytes) override {
     if (bytes == 0) return nullptr;
     // aligned_alloc needs a size that is a multiple of the alignment.
-    size_t rounded = (bytes + kTensorAlignment - 1) / kTensorAlignment *
-                     kTensorAlignment;
+    size_t rounded =
+        (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
     void* p = std::aligned_alloc(kTensorAlignment, rounded);
     if (p == nullptr) throw std::bad_alloc();
     return p;

@@ -114,15 +114,24 @@ std::string AttrValueString(const AttrValue& v) {
 
 std::string AttrValueTypeName(const AttrValue& v) {
   switch (v.value_case()) {
-    case AttrValue::kS: return "string";
-    case AttrValue::kI: return "int";
-    case AttrValue::kF: return "float";
-    case AttrValue::kB: return "bool";
-    case AttrValue::kType: return "type";
-    case AttrValue::kShape: return "shape";
-    case AttrValue::kTensor: return "tensor";
-    case AttrValue::kFunc: return "func";
-    case AttrValue::kPlaceholder: return "placeholder";
+    case AttrValue::kS:
+      return "string";
+    case AttrValue::kI:
+      return "int";
+    case AttrValue::kF:
+      return "float";
+    case AttrValue::kB:
+      return "bool";
+    case AttrValue::kType:
+      return "type";
+    case AttrValue::kShape:
+      return "shape";
+    case AttrValue::kTensor:
+      return "tensor";
+    case AttrValue::kFunc:
+      return "func";
+    case AttrValue::kPlaceholder:
+      return "placeholder";
     case AttrValue::kList: {
       const auto& l = v.list();
       if (l.s_size()) return "list(string)";
@@ -155,11 +164,10 @@ namespace {
 
 absl::Status WrongType(absl::string_view name, absl::string_view want,
                        const AttrValue& v) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("attr '", name, "' should be a ", want, " but is ",
-                   AttrValueTypeName(v).empty() ? "unset"
-                                                : AttrValueTypeName(v),
-                   " ", AttrValueString(v)));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "attr '", name, "' should be a ", want, " but is ",
+      AttrValueTypeName(v).empty() ? "unset" : AttrValueTypeName(v), " ",
+      AttrValueString(v)));
 }
 
 }  // namespace
@@ -180,8 +188,7 @@ TG_DEFINE_GET_ATTR(int64_t, "int", kI, v->i())
 TG_DEFINE_GET_ATTR(float, "float", kF, v->f())
 TG_DEFINE_GET_ATTR(std::string, "string", kS, v->s())
 TG_DEFINE_GET_ATTR(DataType, "type", kType, v->type())
-TG_DEFINE_GET_ATTR(::tensorgraph::TensorShapeProto, "shape", kShape,
-                   v->shape())
+TG_DEFINE_GET_ATTR(::tensorgraph::TensorShapeProto, "shape", kShape, v->shape())
 #undef TG_DEFINE_GET_ATTR
 
 template <>

@@ -17,10 +17,9 @@ Device::Device(std::string type, int id)
 
 CpuDevice::CpuDevice(int num_threads)
     : Device(kDeviceCpu, 0),
-      pool_(num_threads > 0
-                ? num_threads
-                : static_cast<int>(std::max(1u,
-                                            std::thread::hardware_concurrency()))) {}
+      pool_(num_threads > 0 ? num_threads
+                            : static_cast<int>(std::max(
+                                  1u, std::thread::hardware_concurrency()))) {}
 
 absl::StatusOr<DeviceSpec> ParseDeviceSpec(absl::string_view name) {
   DeviceSpec spec;

@@ -42,8 +42,8 @@ absl::Status WriteNpyFile(const Tensor& tensor, const std::string& path) {
   std::string shape = absl::StrJoin(tensor.shape().dims(), ", ");
   if (tensor.shape().rank() == 1) shape += ",";
   std::string header =
-      absl::StrCat("{'descr': '", descr, "', 'fortran_order': False, 'shape': (",
-                   shape, "), }");
+      absl::StrCat("{'descr': '", descr,
+                   "', 'fortran_order': False, 'shape': (", shape, "), }");
   // Pad with spaces so magic + version + length + header is a multiple of
   // 64, ending in a newline.
   const size_t unpadded = 6 + 2 + 2 + header.size() + 1;
@@ -62,7 +62,8 @@ absl::Status WriteNpyFile(const Tensor& tensor, const std::string& path) {
 absl::StatusOr<Tensor> ReadNpyFile(const std::string& path) {
   TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
   auto bad = [&](absl::string_view why) {
-    return absl::DataLossError(absl::StrCat("'", path, "' is not a valid .npy file: ", why));
+    return absl::DataLossError(
+        absl::StrCat("'", path, "' is not a valid .npy file: ", why));
   };
   if (data.size() < 10 || data.compare(0, 6, kMagic, 6) != 0) {
     return bad("bad magic");
@@ -106,7 +107,8 @@ absl::StatusOr<Tensor> ReadNpyFile(const std::string& path) {
   if (!absl::ConsumePrefix(&shape_text, "(")) return bad("no shape");
   shape_text = shape_text.substr(0, shape_text.find(')'));
   Dims dims;
-  for (absl::string_view d : absl::StrSplit(shape_text, ',', absl::SkipWhitespace())) {
+  for (absl::string_view d :
+       absl::StrSplit(shape_text, ',', absl::SkipWhitespace())) {
     int64_t v;
     if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(d), &v) || v < 0) {
       return bad("bad shape");
@@ -122,7 +124,8 @@ absl::StatusOr<Tensor> ReadNpyFile(const std::string& path) {
                             shape->DebugString(), " of ", DataTypeName(dtype),
                             " needs ", t.TotalBytes()));
   }
-  if (body > 0) std::memcpy(t.raw_data(), data.data() + offset + header_len, body);
+  if (body > 0)
+    std::memcpy(t.raw_data(), data.data() + offset + header_len, body);
   return t;
 }
 

@@ -169,7 +169,7 @@ struct KernelRegistrar {
 
 #define TG_REGISTER_KERNEL(builder, ...)                                     \
   static ::tg::KernelRegistrar TG_CONCAT(tg_kernel_registrar_, __COUNTER__)( \
-      (builder).Build([]() -> std::unique_ptr<::tg::OpKernel> {             \
+      (builder).Build([]() -> std::unique_ptr<::tg::OpKernel> {              \
         return std::make_unique<__VA_ARGS__>();                              \
       }))
 

@@ -219,9 +219,10 @@ absl::Status ParseAttrSpec(absl::string_view op, absl::string_view spec,
     attr->set_type(std::string(rest));
   }
   static const char* const kTypes[] = {
-      "string",     "int",        "float",      "bool",       "type",
-      "shape",      "tensor",     "func",       "list(string)", "list(int)",
-      "list(float)", "list(bool)", "list(type)", "list(shape)", "list(tensor)"};
+      "string",       "int",         "float",       "bool",
+      "type",         "shape",       "tensor",      "func",
+      "list(string)", "list(int)",   "list(float)", "list(bool)",
+      "list(type)",   "list(shape)", "list(tensor)"};
   bool known = false;
   for (const char* t : kTypes) known |= attr->type() == t;
   if (!known) return SpecError(op, spec, "unknown attr type");
@@ -293,8 +294,8 @@ absl::StatusOr<OpRegistration> OpDefBuilder::Finalize() const {
 
 OpRegistrar::OpRegistrar(const OpDefBuilder& builder) {
   absl::StatusOr<OpRegistration> reg = builder.Finalize();
-  absl::Status s = reg.ok() ? OpRegistry::Global()->Register(*std::move(reg))
-                            : reg.status();
+  absl::Status s =
+      reg.ok() ? OpRegistry::Global()->Register(*std::move(reg)) : reg.status();
   if (!s.ok()) {
     std::fprintf(stderr, "op registration failed: %s\n",
                  std::string(s.message()).c_str());

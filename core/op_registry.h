@@ -87,7 +87,7 @@ struct OpRegistrar {
   OpRegistrar(const OpDefBuilder& builder);  // NOLINT: implicit by design.
 };
 
-#define TG_REGISTER_OP(name)                                     \
+#define TG_REGISTER_OP(name)                                          \
   static ::tg::OpRegistrar TG_CONCAT(tg_op_registrar_, __COUNTER__) = \
       ::tg::OpDefBuilder(name)
 

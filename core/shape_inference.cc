@@ -5,8 +5,7 @@
 
 namespace tg {
 
-PartialShape PartialShape::FromProto(
-    const ::tensorgraph::TensorShapeProto& p) {
+PartialShape PartialShape::FromProto(const ::tensorgraph::TensorShapeProto& p) {
   if (p.unknown_rank()) return Unknown();
   PartialShape s{true, {}};
   for (const auto& d : p.dim()) s.dims.push_back(d.size() < 0 ? -1 : d.size());
@@ -41,13 +40,13 @@ void PartialShape::ToProto(::tensorgraph::TensorShapeProto* p) const {
 
 std::string PartialShape::DebugString() const {
   if (!known_rank) return "<unknown>";
-  return absl::StrCat("[",
-                      absl::StrJoin(dims, ",",
-                                    [](std::string* out, int64_t d) {
-                                      out->append(d < 0 ? "?"
-                                                        : absl::StrCat(d));
-                                    }),
-                      "]");
+  return absl::StrCat(
+      "[",
+      absl::StrJoin(dims, ",",
+                    [](std::string* out, int64_t d) {
+                      out->append(d < 0 ? "?" : absl::StrCat(d));
+                    }),
+      "]");
 }
 
 InferenceContext::InferenceContext(const AttrMap* attrs,

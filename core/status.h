@@ -15,10 +15,10 @@
 #define TG_CONCAT_INNER(a, b) a##b
 #define TG_CONCAT(a, b) TG_CONCAT_INNER(a, b)
 
-#define TG_RETURN_IF_ERROR(expr)              \
-  do {                                        \
-    ::absl::Status tg_status_ = (expr);       \
-    if (!tg_status_.ok()) return tg_status_;  \
+#define TG_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::absl::Status tg_status_ = (expr);      \
+    if (!tg_status_.ok()) return tg_status_; \
   } while (0)
 
 #define TG_ASSIGN_OR_RETURN(lhs, expr) \
@@ -29,13 +29,13 @@
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
 
-#define TG_CHECK(cond)                                                   \
-  do {                                                                   \
-    if (!(cond)) {                                                       \
-      std::fprintf(stderr, "%s:%d: internal check failed: %s\n",         \
-                   __FILE__, __LINE__, #cond);                           \
-      std::abort();                                                      \
-    }                                                                    \
+#define TG_CHECK(cond)                                                     \
+  do {                                                                     \
+    if (!(cond)) {                                                         \
+      std::fprintf(stderr, "%s:%d: internal check failed: %s\n", __FILE__, \
+                   __LINE__, #cond);                                       \
+      std::abort();                                                        \
+    }                                                                      \
   } while (0)
 
 namespace tg {

@@ -30,17 +30,16 @@ TensorBuffer::~TensorBuffer() {
 Tensor::Tensor(DataType dtype, const TensorShape& shape, Allocator* allocator)
     : dtype_(dtype), shape_(shape) {
   TG_CHECK(DataTypeSupported(dtype));
-  buffer_ = std::make_shared<TensorBuffer>(allocator, dtype,
-                                           shape.num_elements());
+  buffer_ =
+      std::make_shared<TensorBuffer>(allocator, dtype, shape.num_elements());
 }
 
 absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
   if (shape.num_elements() != NumElements()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("cannot reshape a tensor of ", NumElements(),
-                     " elements ", shape_.DebugString(), " to ",
-                     shape.DebugString(), " (", shape.num_elements(),
-                     " elements)"));
+        absl::StrCat("cannot reshape a tensor of ", NumElements(), " elements ",
+                     shape_.DebugString(), " to ", shape.DebugString(), " (",
+                     shape.num_elements(), " elements)"));
   }
   Tensor t = *this;
   t.shape_ = shape;

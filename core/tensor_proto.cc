@@ -100,7 +100,8 @@ absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto) {
     std::memcpy(t.raw_data(), proto.tensor_content().data(), want);
     return t;
   }
-  DispatchDataType(dtype, [&](auto zero) { FillTyped<decltype(zero)>(proto, &t); });
+  DispatchDataType(dtype,
+                   [&](auto zero) { FillTyped<decltype(zero)>(proto, &t); });
   return t;
 }
 
@@ -119,8 +120,9 @@ void TensorToProto(const Tensor& tensor, TensorProto* proto) {
                               tensor.TotalBytes());
     return;
   }
-  DispatchDataType(tensor.dtype(),
-                   [&](auto zero) { WriteTyped<decltype(zero)>(tensor, proto); });
+  DispatchDataType(tensor.dtype(), [&](auto zero) {
+    WriteTyped<decltype(zero)>(tensor, proto);
+  });
 }
 
 }  // namespace tg

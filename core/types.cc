@@ -50,8 +50,8 @@ const TypeInfo* Find(DataType t) {
 
 std::string DataTypeName(DataType t) {
   const TypeInfo* info = Find(BaseType(t));
-  std::string base = info != nullptr ? info->name
-                                     : absl::StrCat("unknown dtype ", t);
+  std::string base =
+      info != nullptr ? info->name : absl::StrCat("unknown dtype ", t);
   return IsRefType(t) ? absl::StrCat(base, "_ref") : base;
 }
 

@@ -57,9 +57,9 @@ bool DataTypeIsFloating(DataType t);
 
 template <typename T>
 struct DataTypeToEnum;
-#define TG_MATCH_TYPE_AND_ENUM(TYPE, ENUM)            \
-  template <>                                         \
-  struct DataTypeToEnum<TYPE> {                       \
+#define TG_MATCH_TYPE_AND_ENUM(TYPE, ENUM)                 \
+  template <>                                              \
+  struct DataTypeToEnum<TYPE> {                            \
     static constexpr DataType value = ::tensorgraph::ENUM; \
   }
 TG_MATCH_TYPE_AND_ENUM(float, DT_FLOAT);
@@ -81,18 +81,41 @@ TG_MATCH_TYPE_AND_ENUM(std::string, DT_STRING);
 template <typename Fn>
 bool DispatchDataType(DataType dtype, Fn&& fn) {
   switch (dtype) {
-    case ::tensorgraph::DT_FLOAT: fn(float{}); return true;
-    case ::tensorgraph::DT_DOUBLE: fn(double{}); return true;
-    case ::tensorgraph::DT_INT32: fn(int32_t{}); return true;
-    case ::tensorgraph::DT_INT64: fn(int64_t{}); return true;
-    case ::tensorgraph::DT_UINT8: fn(uint8_t{}); return true;
-    case ::tensorgraph::DT_INT8: fn(int8_t{}); return true;
-    case ::tensorgraph::DT_INT16: fn(int16_t{}); return true;
-    case ::tensorgraph::DT_UINT16: fn(uint16_t{}); return true;
-    case ::tensorgraph::DT_UINT32: fn(uint32_t{}); return true;
-    case ::tensorgraph::DT_UINT64: fn(uint64_t{}); return true;
-    case ::tensorgraph::DT_BOOL: fn(bool{}); return true;
-    default: return false;
+    case ::tensorgraph::DT_FLOAT:
+      fn(float{});
+      return true;
+    case ::tensorgraph::DT_DOUBLE:
+      fn(double{});
+      return true;
+    case ::tensorgraph::DT_INT32:
+      fn(int32_t{});
+      return true;
+    case ::tensorgraph::DT_INT64:
+      fn(int64_t{});
+      return true;
+    case ::tensorgraph::DT_UINT8:
+      fn(uint8_t{});
+      return true;
+    case ::tensorgraph::DT_INT8:
+      fn(int8_t{});
+      return true;
+    case ::tensorgraph::DT_INT16:
+      fn(int16_t{});
+      return true;
+    case ::tensorgraph::DT_UINT16:
+      fn(uint16_t{});
+      return true;
+    case ::tensorgraph::DT_UINT32:
+      fn(uint32_t{});
+      return true;
+    case ::tensorgraph::DT_UINT64:
+      fn(uint64_t{});
+      return true;
+    case ::tensorgraph::DT_BOOL:
+      fn(bool{});
+      return true;
+    default:
+      return false;
   }
 }
 

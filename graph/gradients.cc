@@ -81,9 +81,9 @@ absl::StatusOr<std::vector<Output>> CallGradFunc(const Scope& s, Node* n,
       AnnotateStatus((*fn)(s, Operation(n), dy, &dx), n->ErrorPrefix()));
   if (!s.ok()) return s.status();
   if (static_cast<int>(dx.size()) != n->num_inputs()) {
-    return absl::InternalError(absl::StrCat(
-        n->ErrorPrefix(), "gradient function returned ", dx.size(),
-        " gradients for ", n->num_inputs(), " inputs"));
+    return absl::InternalError(
+        absl::StrCat(n->ErrorPrefix(), "gradient function returned ", dx.size(),
+                     " gradients for ", n->num_inputs(), " inputs"));
   }
   return dx;
 }
@@ -97,9 +97,9 @@ absl::Status AddSymbolicGradients(const Scope& scope,
                                   std::vector<Output>* grad_outputs) {
   if (!scope.ok()) return scope.status();
   if (outputs.size() != grad_inputs.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "AddSymbolicGradients: ", outputs.size(), " outputs but ",
-        grad_inputs.size(), " output gradients"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("AddSymbolicGradients: ", outputs.size(), " outputs but ",
+                     grad_inputs.size(), " output gradients"));
   }
   for (const auto* list : {&outputs, &inputs, &grad_inputs}) {
     for (const Output& o : *list) {

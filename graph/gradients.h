@@ -46,7 +46,7 @@ class GradOpRegistry {
   std::map<std::string, GradFunc, std::less<>> fns_;
 };
 
-#define TG_REGISTER_GRADIENT_OP(name, fn)                        \
+#define TG_REGISTER_GRADIENT_OP(name, fn)                         \
   static const bool TG_CONCAT(tg_grad_registered_, __COUNTER__) = \
       ::tg::GradOpRegistry::Global()->Register(name, fn)
 #define TG_REGISTER_NO_GRADIENT_OP(name) TG_REGISTER_GRADIENT_OP(name, nullptr)

@@ -43,9 +43,8 @@ absl::Status Graph::AddEdge(Node* src, int src_output, Node* dst,
   const std::string prefix = dst->ErrorPrefix();
   if (src_output < 0 || src_output >= src->num_outputs()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        prefix, "input ", dst_input, " refers to output ", src_output,
-        " of '", src->name(), "', which has ", src->num_outputs(),
-        " outputs"));
+        prefix, "input ", dst_input, " refers to output ", src_output, " of '",
+        src->name(), "', which has ", src->num_outputs(), " outputs"));
   }
   if (dst_input < 0 || dst_input >= dst->num_inputs()) {
     return absl::InvalidArgumentError(
@@ -60,8 +59,8 @@ absl::Status Graph::AddEdge(Node* src, int src_output, Node* dst,
   const DataType want = dst->input_type(dst_input);
   if (have != want && !(IsRefType(have) && BaseType(have) == want)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        prefix, "input ", dst_input, " expects ", DataTypeName(want),
-        " but '", src->name(), ":", src_output, "' is ", DataTypeName(have)));
+        prefix, "input ", dst_input, " expects ", DataTypeName(want), " but '",
+        src->name(), ":", src_output, "' is ", DataTypeName(have)));
   }
   edges_.push_back(
       std::make_unique<Edge>(Edge{src, src_output, dst, dst_input}));
@@ -99,9 +98,9 @@ absl::Status Graph::CheckInputsConnected() const {
   for (const auto& n : nodes_) {
     for (int i = 0; i < n->num_inputs(); ++i) {
       if (n->data_inputs_[i] == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            n->ErrorPrefix(), "expects ", n->num_inputs(),
-            " data inputs but input ", i, " is not connected"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(n->ErrorPrefix(), "expects ", n->num_inputs(),
+                         " data inputs but input ", i, " is not connected"));
       }
     }
   }
@@ -128,9 +127,9 @@ absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
   if (order.size() != nodes_.size()) {
     for (const auto& n : nodes_) {
       if (pending[n->id()] > 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            n->ErrorPrefix(),
-            "is on a cycle (control flow is not supported yet)"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(n->ErrorPrefix(),
+                         "is on a cycle (control flow is not supported yet)"));
       }
     }
   }

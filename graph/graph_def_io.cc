@@ -6,8 +6,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "core/file_io.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
@@ -68,9 +68,9 @@ absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
     }
     Node* src = graph->FindNode(id->node);
     if (src == nullptr) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          prefix, "input '", input, "' refers to node '", id->node,
-          "', which is not in the graph"));
+      return absl::InvalidArgumentError(
+          absl::StrCat(prefix, "input '", input, "' refers to node '", id->node,
+                       "', which is not in the graph"));
     }
     if (id->index < 0) {
       seen_control = true;
@@ -84,10 +84,10 @@ absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
     TG_RETURN_IF_ERROR(graph->AddEdge(src, id->index, node, data_inputs++));
   }
   if (data_inputs != node->num_inputs()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        prefix, "expects ", node->num_inputs(), " data inputs (",
-        DataTypeVectorString(node->input_types()), ") but the GraphDef lists ",
-        data_inputs));
+    return absl::InvalidArgumentError(
+        absl::StrCat(prefix, "expects ", node->num_inputs(), " data inputs (",
+                     DataTypeVectorString(node->input_types()),
+                     ") but the GraphDef lists ", data_inputs));
   }
   return absl::OkStatus();
 }
@@ -109,8 +109,8 @@ absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
   for (const NodeDef& node_def : def.node()) {
     if (functions.contains(node_def.op())) {
       return absl::UnimplementedError(absl::StrCat(
-          NodeErrorPrefix(node_def.op(), node_def.name()),
-          "calls function '", node_def.op(),
+          NodeErrorPrefix(node_def.op(), node_def.name()), "calls function '",
+          node_def.op(),
           "' of the graph's function library; function calls are not "
           "supported yet"));
     }

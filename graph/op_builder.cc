@@ -54,8 +54,7 @@ absl::Status InferTypeAttrs(const OpDef& op,
     const OpDef::ArgDef& arg = op.input_arg(a);
     const std::vector<Output>& outs = args[a];
     if (!arg.number_attr().empty() && !attrs->contains(arg.number_attr())) {
-      (*attrs)[arg.number_attr()] =
-          MakeAttr(static_cast<int64_t>(outs.size()));
+      (*attrs)[arg.number_attr()] = MakeAttr(static_cast<int64_t>(outs.size()));
     }
     if (!arg.type_list_attr().empty()) {
       DataTypeVector types;
@@ -78,8 +77,8 @@ absl::Status InferTypeAttrs(const OpDef& op,
       }
       if (have != want) {
         return absl::InvalidArgumentError(absl::StrCat(
-            "input '", arg.name(), "' (", o.name(), ") is ",
-            DataTypeName(have), " but ",
+            "input '", arg.name(), "' (", o.name(), ") is ", DataTypeName(have),
+            " but ",
             arg.type_attr().empty() ? "the op needs"
                                     : absl::StrCat(arg.type_attr(), " is"),
             " ", DataTypeName(want)));

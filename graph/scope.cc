@@ -60,8 +60,7 @@ Scope Scope::WithDevice(absl::string_view device) const {
   return s;
 }
 
-Scope Scope::WithControlDependencies(
-    const std::vector<Operation>& deps) const {
+Scope Scope::WithControlDependencies(const std::vector<Operation>& deps) const {
   Scope s = *this;
   s.control_deps_.insert(s.control_deps_.end(), deps.begin(), deps.end());
   return s;

@@ -52,7 +52,7 @@ class Output {
  public:
   Output() = default;
   Output(Node* node, int index = 0) : node_(node), index_(index) {}  // NOLINT
-  Output(const Operation& op) : node_(op.node()) {}  // NOLINT
+  Output(const Operation& op) : node_(op.node()) {}                  // NOLINT
 
   Node* node() const { return node_; }
   int index() const { return index_; }
@@ -125,15 +125,15 @@ class Scope {
 // a Const node when used (scalars, nested initializer lists, a Tensor).
 class Input {
  public:
-  Input(const Output& o) : output_(o) {}      // NOLINT
-  Input(const Operation& o) : output_(o) {}   // NOLINT
-  Input(const Tensor& t) : tensor_(t) {}      // NOLINT
-  Input(float v) : tensor_(Tensor::Scalar(v)) {}  // NOLINT
-  Input(double v) : tensor_(Tensor::Scalar(v)) {}  // NOLINT
+  Input(const Output& o) : output_(o) {}                 // NOLINT
+  Input(const Operation& o) : output_(o) {}              // NOLINT
+  Input(const Tensor& t) : tensor_(t) {}                 // NOLINT
+  Input(float v) : tensor_(Tensor::Scalar(v)) {}         // NOLINT
+  Input(double v) : tensor_(Tensor::Scalar(v)) {}        // NOLINT
   Input(int v) : tensor_(Tensor::Scalar<int32_t>(v)) {}  // NOLINT
-  Input(int64_t v) : tensor_(Tensor::Scalar(v)) {}  // NOLINT
-  Input(bool v) : tensor_(Tensor::Scalar(v)) {}  // NOLINT
-  Input(std::initializer_list<float> v)  // NOLINT
+  Input(int64_t v) : tensor_(Tensor::Scalar(v)) {}       // NOLINT
+  Input(bool v) : tensor_(Tensor::Scalar(v)) {}          // NOLINT
+  Input(std::initializer_list<float> v)                  // NOLINT
       : tensor_(Tensor::FromVector(std::vector<float>(v))) {}
   Input(std::initializer_list<int> v)  // NOLINT
       : tensor_(Tensor::FromVector(std::vector<int32_t>(v.begin(), v.end()))) {}

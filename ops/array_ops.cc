@@ -38,9 +38,9 @@ TG_REGISTER_OP("Const")
       TG_ASSIGN_OR_RETURN(const AttrValue* v, FindAttr(c.attrs(), "value"));
       TG_ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
       if (v->tensor().dtype() != dtype) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "value is ", DataTypeName(v->tensor().dtype()),
-            " but dtype is ", DataTypeName(dtype)));
+        return absl::InvalidArgumentError(
+            absl::StrCat("value is ", DataTypeName(v->tensor().dtype()),
+                         " but dtype is ", DataTypeName(dtype)));
       }
       c.set_output(0, PartialShape::FromProto(v->tensor().tensor_shape()));
       return absl::OkStatus();
@@ -71,8 +71,7 @@ absl::Status ReshapeShape(InferenceContext& c) {
                         : PartialShape::Unknown());
     return absl::OkStatus();
   }
-  TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                      TensorToInt64s(*shape_value));
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims, TensorToInt64s(*shape_value));
   int unknown = -1;
   int64_t known_product = 1;
   for (size_t i = 0; i < dims.size(); ++i) {
@@ -94,9 +93,9 @@ absl::Status ReshapeShape(InferenceContext& c) {
     for (int64_t d : in.dims) n *= d;
     if (unknown >= 0) {
       if (known_product == 0 || n % known_product != 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cannot reshape a tensor of ", n, " elements ", in.DebugString(),
-            " to ", out.DebugString()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot reshape a tensor of ", n, " elements ",
+                         in.DebugString(), " to ", out.DebugString()));
       }
       out.dims[unknown] = n / known_product;
     } else if (n != known_product) {
@@ -268,7 +267,9 @@ Output Reshape(const Scope& s, const Input& tensor, const Input& shape) {
 }
 
 Output Shape(const Scope& s, const Input& input, DataType out_type) {
-  return OpBuilder(s, "Shape").Input(input).Attr("out_type", out_type)
+  return OpBuilder(s, "Shape")
+      .Input(input)
+      .Attr("out_type", out_type)
       .Finalize();
 }
 

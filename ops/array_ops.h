@@ -13,7 +13,7 @@ namespace ops {
 Output Placeholder(const Scope& s, DataType dtype,
                    const PartialShape& shape = PartialShape::Unknown());
 Output PlaceholderWithDefault(const Scope& s, const Input& input,
-                             const PartialShape& shape);
+                              const PartialShape& shape);
 Output Const(const Scope& s, const Input& value);
 // A scalar constant of dtype `dtype` (float, double or integer).
 Output ScalarConst(const Scope& s, double value, DataType dtype);

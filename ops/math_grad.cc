@@ -85,8 +85,8 @@ absl::Status RealDivGrad(const Scope& s, const Operation& op,
                          std::vector<Output>* dx) {
   const Output x = op.input(0), y = op.input(1);
   Output gx = ops::RealDiv(s, dy[0], y);
-  Output gy = ops::Neg(
-      s, Mul(s, dy[0], ops::RealDiv(s, ops::RealDiv(s, x, y), y)));
+  Output gy =
+      ops::Neg(s, Mul(s, dy[0], ops::RealDiv(s, ops::RealDiv(s, x, y), y)));
   UnbroadcastGrads(s, x, y, gx, gy, dx);
   return absl::OkStatus();
 }
@@ -105,7 +105,8 @@ absl::Status SquareGrad(const Scope& s, const Operation& op,
                         const std::vector<Output>& dy,
                         std::vector<Output>* dx) {
   const Output x = op.input(0);
-  dx->push_back(Mul(s, dy[0], Mul(s, ScalarConst(s, 2, BaseType(x.type())), x)));
+  dx->push_back(
+      Mul(s, dy[0], Mul(s, ScalarConst(s, 2, BaseType(x.type())), x)));
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("Square", SquareGrad);
@@ -148,8 +149,7 @@ absl::Status TanhGradGrad(const Scope& s, const Operation& op,
                           std::vector<Output>* dx) {
   const Output y = op.input(0), g = op.input(1);
   const DataType t = BaseType(y.type());
-  dx->push_back(
-      Mul(s, dz[0], Mul(s, Mul(s, ScalarConst(s, -2, t), y), g)));
+  dx->push_back(Mul(s, dz[0], Mul(s, Mul(s, ScalarConst(s, -2, t), y), g)));
   dx->push_back(ops::TanhGrad(s, y, dz[0]));
   return absl::OkStatus();
 }
@@ -211,8 +211,8 @@ absl::Status MeanGrad(const Scope& s, const Operation& op,
   const DataType t = BaseType(op.input(0).type());
   Output in_size = ops::Prod(s, ops::Shape(s, op.input(0)), 0);
   Output out_size = ops::Prod(s, ops::Shape(s, op.output(0)), 0);
-  Output count = ops::RealDiv(s, ops::Cast(s, in_size, t),
-                              ops::Cast(s, out_size, t));
+  Output count =
+      ops::RealDiv(s, ops::Cast(s, in_size, t), ops::Cast(s, out_size, t));
   dx->push_back(ops::RealDiv(s, g, count));
   dx->push_back(NoGradient());
   return absl::OkStatus();

@@ -19,9 +19,9 @@ absl::Status MatMulShape(InferenceContext& c) {
   const int64_t m = a.dims[ta ? 1 : 0], k_a = a.dims[ta ? 0 : 1];
   const int64_t k_b = b.dims[tb ? 1 : 0], n = b.dims[tb ? 0 : 1];
   if (k_a >= 0 && k_b >= 0 && k_a != k_b) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "inner dimensions differ: ", a.DebugString(), ta ? "^T" : "", " x ",
-        b.DebugString(), tb ? "^T" : ""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("inner dimensions differ: ", a.DebugString(),
+                     ta ? "^T" : "", " x ", b.DebugString(), tb ? "^T" : ""));
   }
   c.set_output(0, PartialShape::Of({m, n}));
   return absl::OkStatus();
@@ -33,20 +33,22 @@ TG_REGISTER_OP("MatMul")
     .Output("product: T")
     .Attr("transpose_a: bool = false")
     .Attr("transpose_b: bool = false")
-    .Attr("T: {bfloat16, half, float, double, int32, int64, uint8, uint16, "
-          "uint32, uint64, complex64, complex128}")
+    .Attr(
+        "T: {bfloat16, half, float, double, int32, int64, uint8, uint16, "
+        "uint32, uint64, complex64, complex128}")
     .SetShapeFn(MatMulShape);
 
-#define TG_BINARY_OP(NAME, TYPES)  \
-  TG_REGISTER_OP(NAME)             \
-      .Input("x: T")               \
-      .Input("y: T")               \
-      .Output("z: T")              \
-      .Attr("T: " TYPES)           \
+#define TG_BINARY_OP(NAME, TYPES) \
+  TG_REGISTER_OP(NAME)            \
+      .Input("x: T")              \
+      .Input("y: T")              \
+      .Output("z: T")             \
+      .Attr("T: " TYPES)          \
       .SetShapeFn(BroadcastBinaryShape)
 
-TG_BINARY_OP("Add", "{half, bfloat16, float, double, uint8, int8, int16, "
-                    "int32, int64, complex64, complex128, string}");
+TG_BINARY_OP("Add",
+             "{half, bfloat16, float, double, uint8, int8, int16, "
+             "int32, int64, complex64, complex128, string}");
 TG_BINARY_OP("AddV2", TG_NUMBER_TYPES).SetIsCommutative().SetIsAggregate();
 TG_BINARY_OP("Sub", TG_NUMBER_TYPES);
 TG_BINARY_OP("Mul", TG_NUMBER_TYPES).SetIsCommutative();
@@ -86,15 +88,15 @@ TG_REGISTER_OP("AddN")
         }
         if (s.rank() != out.rank()) {
           return absl::InvalidArgumentError(
-              absl::StrCat("inputs have different shapes: ",
-                           out.DebugString(), " and ", s.DebugString()));
+              absl::StrCat("inputs have different shapes: ", out.DebugString(),
+                           " and ", s.DebugString()));
         }
         for (int d = 0; d < s.rank(); ++d) {
           if (out.dims[d] < 0) out.dims[d] = s.dims[d];
           if (s.dims[d] >= 0 && s.dims[d] != out.dims[d]) {
-            return absl::InvalidArgumentError(
-                absl::StrCat("inputs have different shapes: ",
-                             out.DebugString(), " and ", s.DebugString()));
+            return absl::InvalidArgumentError(absl::StrCat(
+                "inputs have different shapes: ", out.DebugString(), " and ",
+                s.DebugString()));
           }
         }
       }
@@ -117,9 +119,9 @@ absl::Status ReductionShape(InferenceContext& c) {
   std::vector<bool> reduced(in.rank(), false);
   for (int64_t a : axes) {
     if (a < -in.rank() || a >= in.rank()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "axis ", a, " is out of range for input of shape ",
-          in.DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("axis ", a, " is out of range for input of shape ",
+                       in.DebugString()));
     }
     reduced[a < 0 ? a + in.rank() : a] = true;
   }
@@ -135,14 +137,14 @@ absl::Status ReductionShape(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-#define TG_REDUCTION_OP(NAME)                                 \
-  TG_REGISTER_OP(NAME)                                        \
-      .Input("input: T")                                      \
-      .Input("reduction_indices: Tidx")                       \
-      .Output("output: T")                                    \
-      .Attr("keep_dims: bool = false")                        \
-      .Attr("T: " TG_NUMBER_TYPES)                            \
-      .Attr("Tidx: " TG_INDEX_TYPES " = int32")               \
+#define TG_REDUCTION_OP(NAME)                   \
+  TG_REGISTER_OP(NAME)                          \
+      .Input("input: T")                        \
+      .Input("reduction_indices: Tidx")         \
+      .Output("output: T")                      \
+      .Attr("keep_dims: bool = false")          \
+      .Attr("T: " TG_NUMBER_TYPES)              \
+      .Attr("Tidx: " TG_INDEX_TYPES " = int32") \
       .SetShapeFn(ReductionShape)
 
 TG_REDUCTION_OP("Sum");
@@ -165,8 +167,8 @@ TG_REGISTER_OP("ArgMax")
       TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis,
                           TensorToInt64s(*c.input_value(1)));
       if (axis.size() != 1 || axis[0] < -in.rank() || axis[0] >= in.rank()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "dimension must be one axis of ", in.DebugString()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("dimension must be one axis of ", in.DebugString()));
       }
       const int64_t a = axis[0] < 0 ? axis[0] + in.rank() : axis[0];
       PartialShape out = in;
@@ -241,7 +243,10 @@ Output AddN(const Scope& s, const std::vector<Output>& inputs) {
 namespace {
 Output Reduction(const Scope& s, const char* op, const Input& x,
                  const Input& axes, bool keep_dims) {
-  return OpBuilder(s, op).Input(x).Input(axes).Attr("keep_dims", keep_dims)
+  return OpBuilder(s, op)
+      .Input(x)
+      .Input(axes)
+      .Attr("keep_dims", keep_dims)
       .Finalize();
 }
 }  // namespace
@@ -249,18 +254,19 @@ Output Reduction(const Scope& s, const char* op, const Input& x,
 Output Sum(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
   return Reduction(s, "Sum", x, axes, keep_dims);
 }
-Output Mean(const Scope& s, const Input& x, const Input& axes,
-            bool keep_dims) {
+Output Mean(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
   return Reduction(s, "Mean", x, axes, keep_dims);
 }
-Output Prod(const Scope& s, const Input& x, const Input& axes,
-            bool keep_dims) {
+Output Prod(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
   return Reduction(s, "Prod", x, axes, keep_dims);
 }
 Output ArgMax(const Scope& s, const Input& x, const Input& axis,
               DataType output_type) {
-  return OpBuilder(s, "ArgMax").Input(x).Input(axis)
-      .Attr("output_type", output_type).Finalize();
+  return OpBuilder(s, "ArgMax")
+      .Input(x)
+      .Input(axis)
+      .Attr("output_type", output_type)
+      .Finalize();
 }
 Output Equal(const Scope& s, const Input& x, const Input& y) {
   return BinaryOp(s, "Equal", x, y);

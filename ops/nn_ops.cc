@@ -61,9 +61,9 @@ TG_REGISTER_OP("BiasAddGrad")
         return absl::OkStatus();
       }
       if (in.rank() < 2) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "out_backprop must have rank at least 2, got shape ",
-            in.DebugString()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("out_backprop must have rank at least 2, got shape ",
+                         in.DebugString()));
       }
       TG_ASSIGN_OR_RETURN(int axis, ChannelAxis(c, in.rank()));
       c.set_output(0, PartialShape::Of({in.dims[axis]}));
@@ -107,9 +107,9 @@ TG_REGISTER_OP("SparseSoftmaxCrossEntropyWithLogits")
       TG_RETURN_IF_ERROR(c.WithRank(1, 1, &labels));
       int64_t batch = features.dims[0];
       if (batch >= 0 && labels.dims[0] >= 0 && batch != labels.dims[0]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "features ", features.DebugString(), " and labels ",
-            labels.DebugString(), " have different batch sizes"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("features ", features.DebugString(), " and labels ",
+                         labels.DebugString(), " have different batch sizes"));
       }
       if (batch < 0) batch = labels.dims[0];
       c.set_output(0, PartialShape::Of({batch}));
@@ -139,8 +139,7 @@ absl::Status BiasAddGradGrad(const Scope& s, const Operation& op,
                              std::vector<Output>* dx) {
   const std::string format =
       GetAttr<std::string>(op.node()->attrs(), "data_format").value();
-  dx->push_back(
-      ops::BiasAdd(s, ops::ZerosLike(s, op.input(0)), dy[0], format));
+  dx->push_back(ops::BiasAdd(s, ops::ZerosLike(s, op.input(0)), dy[0], format));
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("BiasAddGrad", BiasAddGradGrad);
@@ -197,19 +196,23 @@ namespace ops {
 
 Output BiasAdd(const Scope& s, const Input& value, const Input& bias,
                const std::string& data_format) {
-  return OpBuilder(s, "BiasAdd").Input(value).Input(bias)
-      .Attr("data_format", data_format).Finalize();
+  return OpBuilder(s, "BiasAdd")
+      .Input(value)
+      .Input(bias)
+      .Attr("data_format", data_format)
+      .Finalize();
 }
 Output BiasAddGrad(const Scope& s, const Input& out_backprop,
                    const std::string& data_format) {
-  return OpBuilder(s, "BiasAddGrad").Input(out_backprop)
-      .Attr("data_format", data_format).Finalize();
+  return OpBuilder(s, "BiasAddGrad")
+      .Input(out_backprop)
+      .Attr("data_format", data_format)
+      .Finalize();
 }
 Output Relu(const Scope& s, const Input& features) {
   return UnaryOp(s, "Relu", features);
 }
-Output ReluGrad(const Scope& s, const Input& gradients,
-                const Input& features) {
+Output ReluGrad(const Scope& s, const Input& gradients, const Input& features) {
   return BinaryOp(s, "ReluGrad", gradients, features);
 }
 Output Softmax(const Scope& s, const Input& logits) {

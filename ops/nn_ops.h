@@ -17,8 +17,7 @@ Output BiasAddGrad(const Scope& s, const Input& out_backprop,
                    const std::string& data_format = "NHWC");
 Output Relu(const Scope& s, const Input& features);
 // gradients * (features > 0).
-Output ReluGrad(const Scope& s, const Input& gradients,
-                const Input& features);
+Output ReluGrad(const Scope& s, const Input& gradients, const Input& features);
 // Softmax over the last axis.
 Output Softmax(const Scope& s, const Input& logits);
 

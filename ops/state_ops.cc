@@ -39,9 +39,8 @@ TG_REGISTER_OP("Assign")
       if (validate && ref.IsFullyDefined() && value.IsFullyDefined() &&
           !(ref == value)) {
         return absl::InvalidArgumentError(
-            absl::StrCat("cannot assign a value of shape ",
-                         value.DebugString(), " to a variable of shape ",
-                         ref.DebugString()));
+            absl::StrCat("cannot assign a value of shape ", value.DebugString(),
+                         " to a variable of shape ", ref.DebugString()));
       }
       c.set_output(0, value);
       return absl::OkStatus();
@@ -90,14 +89,20 @@ Output Variable(const Scope& s, const PartialShape& shape, DataType dtype) {
 
 Output Assign(const Scope& s, const Input& ref, const Input& value,
               bool validate_shape) {
-  return OpBuilder(s, "Assign").Input(ref).Input(value)
-      .Attr("validate_shape", validate_shape).Finalize();
+  return OpBuilder(s, "Assign")
+      .Input(ref)
+      .Input(value)
+      .Attr("validate_shape", validate_shape)
+      .Finalize();
 }
 
 Output ApplyGradientDescent(const Scope& s, const Input& var,
                             const Input& alpha, const Input& delta) {
-  return OpBuilder(s, "ApplyGradientDescent").Input(var).Input(alpha)
-      .Input(delta).Finalize();
+  return OpBuilder(s, "ApplyGradientDescent")
+      .Input(var)
+      .Input(alpha)
+      .Input(delta)
+      .Finalize();
 }
 
 }  // namespace ops

@@ -59,7 +59,8 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
     }
     const Node* n = graph.node(key.node);
     fed[key] = next_slot;
-    ex->feeds_.push_back({next_slot++, name, BaseType(n->output_type(key.index)),
+    ex->feeds_.push_back({next_slot++, name,
+                          BaseType(n->output_type(key.index)),
                           n->output_shape(key.index)});
   }
 
@@ -87,7 +88,8 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
     if (needed[id]) continue;
     needed[id] = true;
     for (const Edge* e : graph.node(id)->in_edges()) {
-      if (!e->IsControl() && fed.contains(OutputKey{e->src->id(), e->src_output})) {
+      if (!e->IsControl() &&
+          fed.contains(OutputKey{e->src->id(), e->src_output})) {
         continue;
       }
       stack.push_back(e->src->id());
@@ -126,10 +128,10 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
       const Edge* e = n->input_edge(k);
       const OutputKey src{e->src->id(), e->src_output};
       if (IsRefType(n->input_type(k)) && fed.contains(src)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            item.error_prefix, "input ", k, " takes variable '",
-            e->src->name(), "' by reference, so '", e->src->name(), ":",
-            e->src_output, "' cannot be fed"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(item.error_prefix, "input ", k, " takes variable '",
+                         e->src->name(), "' by reference, so '", e->src->name(),
+                         ":", e->src_output, "' cannot be fed"));
       }
       item.inputs.push_back(&ex->slots_[slot_of(src)]);
       item.deref_check.push_back(!IsRefType(n->input_type(k)) &&
@@ -138,8 +140,9 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
     OpKernelConstruction construction(&n->def(), &n->input_types(),
                                       &n->output_types(), item.device,
                                       variables);
-    TG_ASSIGN_OR_RETURN(const KernelDef* def, KernelRegistry::Global()->Find(
-                                                  n->def(), item.device->type()));
+    TG_ASSIGN_OR_RETURN(
+        const KernelDef* def,
+        KernelRegistry::Global()->Find(n->def(), item.device->type()));
     absl::StatusOr<std::unique_ptr<OpKernel>> kernel =
         CreateKernel(*def, construction);
     if (!kernel.ok()) return AnnotateStatus(kernel.status(), item.error_prefix);
@@ -154,10 +157,9 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
 
 absl::Status Executor::CheckFeed(const Feed& feed, const Tensor& t) const {
   if (t.dtype() != feed.dtype) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("feed '", feed.name, "' is a ", DataTypeName(t.dtype()),
-                     " tensor but the graph expects ",
-                     DataTypeName(feed.dtype)));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "feed '", feed.name, "' is a ", DataTypeName(t.dtype()),
+        " tensor but the graph expects ", DataTypeName(feed.dtype)));
   }
   if (!feed.shape.IsCompatibleWith(t.shape())) {
     return absl::InvalidArgumentError(absl::StrCat(

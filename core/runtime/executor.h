@@ -45,7 +45,7 @@ class Executor {
     Device* device;
     std::unique_ptr<OpKernel> kernel;
     std::vector<const TensorValue*> inputs;  // Into slots_.
-    std::vector<bool> deref_check;  // Input reads a variable by value.
+    std::vector<bool> deref_check;           // Input reads a variable by value.
     int output_base;
     std::string error_prefix;
   };

@@ -58,9 +58,9 @@ absl::StatusOr<std::vector<Device*>> PlaceNodes(
     }
     if (chosen == nullptr) {
       // Report the kernels that do exist for the op.
-      return AnnotateStatus(kernels.Find(n->def(), candidates[0]->type())
-                                .status(),
-                            n->ErrorPrefix());
+      return AnnotateStatus(
+          kernels.Find(n->def(), candidates[0]->type()).status(),
+          n->ErrorPrefix());
     }
     if (moved && !noted) {
       std::fprintf(stderr,

@@ -39,16 +39,14 @@ absl::Status Session::Run(
   // Feed order does not change the signature: sort feeds by name.
   std::vector<int> order(feeds.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  std::sort(order.begin(), order.end(), [&](int a, int b) {
-    return feeds[a].first < feeds[b].first;
-  });
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return feeds[a].first < feeds[b].first; });
   std::vector<std::string> feed_names;
   feed_names.reserve(feeds.size());
   for (int i : order) feed_names.push_back(feeds[i].first);
-  const std::string key =
-      absl::StrCat(absl::StrJoin(feed_names, ","), "|",
-                   absl::StrJoin(fetches, ","), "|",
-                   absl::StrJoin(targets, ","));
+  const std::string key = absl::StrCat(absl::StrJoin(feed_names, ","), "|",
+                                       absl::StrJoin(fetches, ","), "|",
+                                       absl::StrJoin(targets, ","));
   absl::MutexLock lock(&mu_);
   auto it = executors_.find(key);
   if (it == executors_.end()) {

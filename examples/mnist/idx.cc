@@ -17,8 +17,8 @@ namespace {
 absl::StatusOr<std::string> ReadMaybeGzip(const std::string& path) {
   gzFile f = gzopen(path.c_str(), "rb");
   if (f == nullptr) {
-    std::string msg = absl::StrCat("cannot open '", path,
-                                   "': ", std::strerror(errno));
+    std::string msg =
+        absl::StrCat("cannot open '", path, "': ", std::strerror(errno));
     return errno == ENOENT ? absl::NotFoundError(msg)
                            : absl::PermissionDeniedError(msg);
   }
@@ -49,15 +49,17 @@ uint32_t BigEndian32(const std::string& s, size_t offset) {
 absl::StatusOr<IdxArray> ReadIdxFile(const std::string& path) {
   TG_ASSIGN_OR_RETURN(std::string data, ReadMaybeGzip(path));
   if (data.size() < 4) {
-    return absl::DataLossError(absl::StrCat(
-        "'", path, "' is too short (", data.size(), " bytes) to be an IDX file"));
+    return absl::DataLossError(absl::StrCat("'", path, "' is too short (",
+                                            data.size(),
+                                            " bytes) to be an IDX file"));
   }
   const uint32_t magic = BigEndian32(data, 0);
   const uint32_t rank = magic & 0xff;
   if ((magic >> 8) != 0x08 || rank == 0 || rank > 4) {
     return absl::DataLossError(absl::StrCat(
         "'", path, "' is not an unsigned-byte IDX file: magic number 0x",
-        absl::Hex(magic, absl::kZeroPad8), " (expected 0x00000801 to 0x00000804)"));
+        absl::Hex(magic, absl::kZeroPad8),
+        " (expected 0x00000801 to 0x00000804)"));
   }
   const size_t header = 4 + 4 * rank;
   if (data.size() < header) {

@@ -11,8 +11,8 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   Mlp m;
   m.x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
                          PartialShape::Of({-1, 784}));
-  m.y = ops::Placeholder(root.WithOpName("y"), DT_INT32,
-                         PartialShape::Of({-1}));
+  m.y =
+      ops::Placeholder(root.WithOpName("y"), DT_INT32, PartialShape::Of({-1}));
   std::vector<int64_t> sizes = {784};
   sizes.insert(sizes.end(), config.hidden.begin(), config.hidden.end());
   sizes.push_back(10);
@@ -24,22 +24,21 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     const int64_t in = sizes[layer], out = sizes[layer + 1];
     Output w = ops::Variable(s.WithOpName("kernel"),
                              PartialShape::Of({in, out}), DT_FLOAT);
-    Output b = ops::Variable(s.WithOpName("bias"), PartialShape::Of({out}),
-                             DT_FLOAT);
+    Output b =
+        ops::Variable(s.WithOpName("bias"), PartialShape::Of({out}), DT_FLOAT);
     // Each layer draws from its own stream: seed2 = layer + 1.
     const Scope init = s.NewSubScope("kernel/Initializer");
     Output noise = ops::RandomStandardNormal(
         init, Tensor::FromVector<int64_t>({in, out}), DT_FLOAT, config.seed,
         static_cast<int64_t>(layer) + 1);
-    initializers.push_back(ops::Assign(
-        s.WithOpName("kernel/Assign"), w,
-        ops::Mul(init, noise, config.init_stddev)));
     initializers.push_back(
-        ops::Assign(s.WithOpName("bias/Assign"), b,
-                    ops::Fill(s.NewSubScope("bias/Initializer"),
-                              Tensor::FromVector<int32_t>(
-                                  {static_cast<int32_t>(out)}),
-                              0.0f)));
+        ops::Assign(s.WithOpName("kernel/Assign"), w,
+                    ops::Mul(init, noise, config.init_stddev)));
+    initializers.push_back(ops::Assign(
+        s.WithOpName("bias/Assign"), b,
+        ops::Fill(s.NewSubScope("bias/Initializer"),
+                  Tensor::FromVector<int32_t>({static_cast<int32_t>(out)}),
+                  0.0f)));
     m.variables.push_back(w);
     m.variables.push_back(b);
     Output z = ops::BiasAdd(s, ops::MatMul(s, h, w), b);
@@ -48,8 +47,8 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   m.logits = h;
   auto xent = ops::SparseSoftmaxCrossEntropyWithLogits(root, m.logits, m.y);
   m.loss = ops::Mean(root.WithOpName("loss"), xent.loss, 0);
-  Output correct = ops::Equal(root, ops::ArgMax(root, m.logits, 1, DT_INT32),
-                              m.y);
+  Output correct =
+      ops::Equal(root, ops::ArgMax(root, m.logits, 1, DT_INT32), m.y);
   m.accuracy = ops::Mean(root.WithOpName("accuracy"),
                          ops::Cast(root, correct, DT_FLOAT), 0);
 
@@ -66,12 +65,12 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   for (size_t i = 0; i < m.variables.size(); ++i) {
     const std::string var = m.variables[i].node()->name();
     updates.push_back(
-        ops::ApplyGradientDescent(
-            sgd.NewSubScope(absl::StrCat("update_", var)), m.variables[i], lr,
-            grads[i])
+        ops::ApplyGradientDescent(sgd.NewSubScope(absl::StrCat("update_", var)),
+                                  m.variables[i], lr, grads[i])
             .op());
   }
-  m.train = ops::NoOp(root.WithOpName("train").WithControlDependencies(updates));
+  m.train =
+      ops::NoOp(root.WithOpName("train").WithControlDependencies(updates));
   return m;
 }
 

@@ -40,8 +40,8 @@ absl::Status Dump() {
   TG_RETURN_IF_ERROR(session.Run({}, {}, {mlp.init}, nullptr));
   std::vector<Tensor> before, out, after;
   TG_RETURN_IF_ERROR(session.Run(mlp.variables, &before));
-  TG_RETURN_IF_ERROR(session.Run({{mlp.x, xb}, {mlp.y, yb}}, {mlp.loss},
-                                 {mlp.train}, &out));
+  TG_RETURN_IF_ERROR(
+      session.Run({{mlp.x, xb}, {mlp.y, yb}}, {mlp.loss}, {mlp.train}, &out));
   TG_RETURN_IF_ERROR(session.Run(mlp.variables, &after));
   for (size_t i = 0; i < before.size(); ++i) {
     TG_RETURN_IF_ERROR(
@@ -65,7 +65,8 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Dump();
   if (!s.ok()) {
-    std::fprintf(stderr, "mlp_step_dump: %s\n", std::string(s.message()).c_str());
+    std::fprintf(stderr, "mlp_step_dump: %s\n",
+                 std::string(s.message()).c_str());
     return 1;
   }
   return 0;

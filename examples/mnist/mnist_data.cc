@@ -33,10 +33,9 @@ absl::StatusOr<Split> LoadSplit(const std::string& images_path,
                                 const std::string& labels_path) {
   TG_ASSIGN_OR_RETURN(IdxArray images, ReadIdxFile(images_path));
   TG_ASSIGN_OR_RETURN(IdxArray labels, ReadIdxFile(labels_path));
-  if (images.dims.size() != 3 || images.dims[1] != 28 ||
-      images.dims[2] != 28) {
-    return absl::DataLossError(absl::StrCat(
-        "'", images_path, "' does not hold 28x28 images"));
+  if (images.dims.size() != 3 || images.dims[1] != 28 || images.dims[2] != 28) {
+    return absl::DataLossError(
+        absl::StrCat("'", images_path, "' does not hold 28x28 images"));
   }
   if (labels.dims.size() != 1 || labels.dims[0] != images.dims[0]) {
     return absl::DataLossError(absl::StrCat(
@@ -53,9 +52,9 @@ absl::StatusOr<Split> LoadSplit(const std::string& images_path,
   int32_t* lab = split.labels.data<int32_t>();
   for (int64_t i = 0; i < n; ++i) {
     if (labels.data[i] > 9) {
-      return absl::DataLossError(absl::StrCat(
-          "'", labels_path, "' has label ", int{labels.data[i]}, " at index ",
-          i, "; MNIST labels are digits 0-9"));
+      return absl::DataLossError(
+          absl::StrCat("'", labels_path, "' has label ", int{labels.data[i]},
+                       " at index ", i, "; MNIST labels are digits 0-9"));
     }
     lab[i] = labels.data[i];
   }
@@ -69,15 +68,16 @@ absl::StatusOr<Dataset> LoadDataset(const std::string& dir) {
                 FindFile(dir + "/train-labels-idx1-ubyte"));
   if (!train.ok()) {
     if (absl::IsNotFound(train.status())) {
-      return absl::NotFoundError(absl::StrCat(
-          train.status().message(),
-          " (run scripts/fetch_mnist.sh to download MNIST)"));
+      return absl::NotFoundError(
+          absl::StrCat(train.status().message(),
+                       " (run scripts/fetch_mnist.sh to download MNIST)"));
     }
     return train.status();
   }
   d.train = *std::move(train);
-  TG_ASSIGN_OR_RETURN(d.test, LoadSplit(FindFile(dir + "/t10k-images-idx3-ubyte"),
-                                        FindFile(dir + "/t10k-labels-idx1-ubyte")));
+  TG_ASSIGN_OR_RETURN(d.test,
+                      LoadSplit(FindFile(dir + "/t10k-images-idx3-ubyte"),
+                                FindFile(dir + "/t10k-labels-idx1-ubyte")));
   return d;
 }
 

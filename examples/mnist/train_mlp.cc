@@ -1,6 +1,7 @@
 // Trains the reference MLP (REFERENCE.md) on MNIST and prints one line per
 // epoch:
-//   Epoch 3/30 - 1.23s - loss: 0.8494 - acc: 0.7082 - val_loss: 0.6360 - val_acc: 0.7964
+//   Epoch 3/30 - 1.23s - loss: 0.8494 - acc: 0.7082 - val_loss: 0.6360 -
+//   val_acc: 0.7964
 // loss/acc are averaged over the epoch's training batches; val_* are over
 // the 10,000 test images. A progress bar is drawn when stdout is a terminal.
 #include <unistd.h>
@@ -40,8 +41,8 @@ void DrawProgress(int step, int steps, double loss, double acc) {
   std::string bar(kWidth, '.');
   std::fill_n(bar.begin(), filled, '=');
   if (filled < kWidth) bar[filled] = '>';
-  std::printf("\r%d/%d [%s] - loss: %.4f - acc: %.4f", step, steps,
-              bar.c_str(), loss, acc);
+  std::printf("\r%d/%d [%s] - loss: %.4f - acc: %.4f", step, steps, bar.c_str(),
+              loss, acc);
   std::fflush(stdout);
 }
 
@@ -88,8 +89,8 @@ absl::Status Train() {
   std::printf(
       "MLP 784-512-512-10 (%lld parameters), SGD lr %g, batch %d: "
       "%lld training and %lld validation images\n",
-      static_cast<long long>(CountParameters(mlp)), config.learning_rate,
-      batch, static_cast<long long>(n),
+      static_cast<long long>(CountParameters(mlp)), config.learning_rate, batch,
+      static_cast<long long>(n),
       static_cast<long long>(data.test.images.shape().dim_size(0)));
   std::fflush(stdout);
 
@@ -119,9 +120,9 @@ absl::Status Train() {
                      acc_sum / (step + 1));
       }
     }
-    TG_RETURN_IF_ERROR(session.Run(
-        {{mlp.x, data.test.images}, {mlp.y, data.test.labels}},
-        {mlp.loss, mlp.accuracy}, &out));
+    TG_RETURN_IF_ERROR(
+        session.Run({{mlp.x, data.test.images}, {mlp.y, data.test.labels}},
+                    {mlp.loss, mlp.accuracy}, &out));
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count();

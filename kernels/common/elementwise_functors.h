@@ -17,11 +17,15 @@ namespace functor {
 
 struct Neg {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x) const { return -x; }
+  TG_HOST_DEVICE T operator()(T x) const {
+    return -x;
+  }
 };
 struct Square {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x) const { return x * x; }
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x * x;
+  }
 };
 struct Sigmoid {
   template <typename T>
@@ -31,47 +35,67 @@ struct Sigmoid {
 };
 struct Tanh {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x) const { return std::tanh(x); }
+  TG_HOST_DEVICE T operator()(T x) const {
+    return std::tanh(x);
+  }
 };
 struct Relu {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x) const { return x > T(0) ? x : T(0); }
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? x : T(0);
+  }
 };
 
 struct Add {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x, T y) const { return x + y; }
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x + y;
+  }
 };
 struct Sub {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x, T y) const { return x - y; }
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x - y;
+  }
 };
 struct Mul {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x, T y) const { return x * y; }
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x * y;
+  }
 };
 struct RealDiv {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T x, T y) const { return x / y; }
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x / y;
+  }
 };
 struct Equal {
   template <typename T>
-  TG_HOST_DEVICE bool operator()(T x, T y) const { return x == y; }
+  TG_HOST_DEVICE bool operator()(T x, T y) const {
+    return x == y;
+  }
 };
 // SigmoidGrad(y, dy) = dy * y * (1 - y).
 struct SigmoidGrad {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T y, T dy) const { return dy * y * (T(1) - y); }
+  TG_HOST_DEVICE T operator()(T y, T dy) const {
+    return dy * y * (T(1) - y);
+  }
 };
 // TanhGrad(y, dy) = dy * (1 - y^2).
 struct TanhGrad {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T y, T dy) const { return dy * (T(1) - y * y); }
+  TG_HOST_DEVICE T operator()(T y, T dy) const {
+    return dy * (T(1) - y * y);
+  }
 };
 // ReluGrad(dy, x) = dy where x > 0.
 struct ReluGrad {
   template <typename T>
-  TG_HOST_DEVICE T operator()(T dy, T x) const { return x > T(0) ? dy : T(0); }
+  TG_HOST_DEVICE T operator()(T dy, T x) const {
+    return x > T(0) ? dy : T(0);
+  }
 };
 
 }  // namespace functor

@@ -35,9 +35,9 @@ class PlaceholderCpu : public OpKernel {
     TG_ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
     TG_ASSIGN_OR_RETURN(auto shape,
                         c.GetAttr<::tensorgraph::TensorShapeProto>("shape"));
-    message_ = absl::StrCat(
-        "no value was fed for this placeholder; feed a ", DataTypeName(dtype),
-        " tensor of shape ", PartialShape::FromProto(shape).DebugString());
+    message_ = absl::StrCat("no value was fed for this placeholder; feed a ",
+                            DataTypeName(dtype), " tensor of shape ",
+                            PartialShape::FromProto(shape).DebugString());
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext&) override {
@@ -79,9 +79,9 @@ class ReshapeCpu : public OpKernel {
       if (dims[i] == -1 && unknown < 0) {
         unknown = static_cast<int>(i);
       } else if (dims[i] < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "shape [", absl::StrJoin(dims, ","),
-            "] has a negative dimension or more than one -1"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("shape [", absl::StrJoin(dims, ","),
+                         "] has a negative dimension or more than one -1"));
       } else {
         product *= dims[i];
       }
@@ -109,7 +109,8 @@ class ShapeCpu : public OpKernel {
     Index* out = ctx.allocate_output(0, DataTypeToEnum<Index>::value,
                                      TensorShape({s.rank()}))
                      ->template data<Index>();
-    for (int d = 0; d < s.rank(); ++d) out[d] = static_cast<Index>(s.dim_size(d));
+    for (int d = 0; d < s.rank(); ++d)
+      out[d] = static_cast<Index>(s.dim_size(d));
     return absl::OkStatus();
   }
 };
@@ -183,9 +184,9 @@ class BroadcastGradientArgsCpu : public OpKernel {
     std::vector<Index> r0, r1;
     for (size_t d = 0; d < rank; ++d) {
       if (s0[d] != s1[d] && s0[d] != 1 && s1[d] != 1) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "incompatible shapes [", absl::StrJoin(s0, ","), "] and [",
-            absl::StrJoin(s1, ","), "]"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("incompatible shapes [", absl::StrJoin(s0, ","),
+                         "] and [", absl::StrJoin(s1, ","), "]"));
       }
       if (s0[d] == 1 && s1[d] != 1) r0.push_back(static_cast<Index>(d));
       if (s1[d] == 1 && s0[d] != 1) r1.push_back(static_cast<Index>(d));
@@ -219,8 +220,7 @@ class CastCpu : public OpKernel {
     if (!DataTypeSupported(dst_) || dst_ == DT_STRING ||
         x.dtype() == DT_STRING) {
       return absl::UnimplementedError(absl::StrCat(
-          "cannot cast ", DataTypeName(x.dtype()), " to ",
-          DataTypeName(dst_)));
+          "cannot cast ", DataTypeName(x.dtype()), " to ", DataTypeName(dst_)));
     }
     Tensor* y = ctx.allocate_output(0, dst_, x.shape());
     DispatchDataType(x.dtype(), [&](auto src_zero) {

@@ -19,9 +19,9 @@ absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
     const int64_t a = xd >= 0 ? x.dim_size(xd) : 1;
     const int64_t b = yd >= 0 ? y.dim_size(yd) : 1;
     if (a != b && a != 1 && b != 1) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("incompatible shapes for broadcasting: ",
-                       x.DebugString(), " and ", y.DebugString()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "incompatible shapes for broadcasting: ", x.DebugString(), " and ",
+          y.DebugString()));
     }
     out[d] = a == 1 ? b : a;
     plan.x_strides[d] = a == 1 ? 0 : xs;
@@ -45,13 +45,13 @@ namespace {
 #define TG_CPU_COMPARE(OP, F, T) \
   TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, bool, functor::F>)
 
-#define TG_CPU_ARITHMETIC(T)               \
-  TG_CPU_BINARY("Add", Add, T);            \
-  TG_CPU_BINARY("AddV2", Add, T);          \
-  TG_CPU_BINARY("Sub", Sub, T);            \
-  TG_CPU_BINARY("Mul", Mul, T);            \
-  TG_CPU_UNARY("Neg", Neg, T);             \
-  TG_CPU_UNARY("Square", Square, T);       \
+#define TG_CPU_ARITHMETIC(T)         \
+  TG_CPU_BINARY("Add", Add, T);      \
+  TG_CPU_BINARY("AddV2", Add, T);    \
+  TG_CPU_BINARY("Sub", Sub, T);      \
+  TG_CPU_BINARY("Mul", Mul, T);      \
+  TG_CPU_UNARY("Neg", Neg, T);       \
+  TG_CPU_UNARY("Square", Square, T); \
   TG_CPU_COMPARE("Equal", Equal, T)
 
 TG_CPU_ARITHMETIC(float);
@@ -60,13 +60,13 @@ TG_CPU_ARITHMETIC(int32_t);
 TG_CPU_ARITHMETIC(int64_t);
 TG_CPU_COMPARE("Equal", Equal, bool);
 
-#define TG_CPU_FLOATING(T)                         \
-  TG_CPU_BINARY("RealDiv", RealDiv, T);            \
-  TG_CPU_UNARY("Sigmoid", Sigmoid, T);             \
-  TG_CPU_UNARY("Tanh", Tanh, T);                   \
-  TG_CPU_UNARY("Relu", Relu, T);                   \
-  TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T);    \
-  TG_CPU_BINARY("TanhGrad", TanhGrad, T);          \
+#define TG_CPU_FLOATING(T)                      \
+  TG_CPU_BINARY("RealDiv", RealDiv, T);         \
+  TG_CPU_UNARY("Sigmoid", Sigmoid, T);          \
+  TG_CPU_UNARY("Tanh", Tanh, T);                \
+  TG_CPU_UNARY("Relu", Relu, T);                \
+  TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T); \
+  TG_CPU_BINARY("TanhGrad", TanhGrad, T);       \
   TG_CPU_BINARY("ReluGrad", ReluGrad, T)
 
 TG_CPU_FLOATING(float);

@@ -73,29 +73,31 @@ class BinaryCpu : public OpKernel {
     const T* yp = y.data<T>();
     F f;
     if (x.shape() == y.shape()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value,
-                                      x.shape())->template data<Tout>();
-      ctx.thread_pool()->ParallelFor(
-          x.NumElements(), 4, [&](int64_t b, int64_t e) {
-            for (int64_t i = b; i < e; ++i) out[i] = f(xp[i], yp[i]);
-          });
+      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, x.shape())
+                      ->template data<Tout>();
+      ctx.thread_pool()->ParallelFor(x.NumElements(), 4,
+                                     [&](int64_t b, int64_t e) {
+                                       for (int64_t i = b; i < e; ++i)
+                                         out[i] = f(xp[i], yp[i]);
+                                     });
       return absl::OkStatus();
     }
     if (y.NumElements() == 1 && y.shape().rank() <= x.shape().rank()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value,
-                                      x.shape())->template data<Tout>();
+      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, x.shape())
+                      ->template data<Tout>();
       const T s = yp[0];
       for (int64_t i = 0; i < x.NumElements(); ++i) out[i] = f(xp[i], s);
       return absl::OkStatus();
     }
     if (x.NumElements() == 1 && x.shape().rank() <= y.shape().rank()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value,
-                                      y.shape())->template data<Tout>();
+      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, y.shape())
+                      ->template data<Tout>();
       const T s = xp[0];
       for (int64_t i = 0; i < y.NumElements(); ++i) out[i] = f(s, yp[i]);
       return absl::OkStatus();
     }
-    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(x.shape(), y.shape()));
+    TG_ASSIGN_OR_RETURN(BroadcastPlan plan,
+                        PlanBroadcast(x.shape(), y.shape()));
     Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, plan.out)
                     ->template data<Tout>();
     BroadcastMap<T, Tout, F>(plan, xp, yp, out);

@@ -17,8 +17,7 @@ void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a,
     cblas_sgemm(CblasRowMajor, at, bt, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
                 n);
   } else {
-    cblas_dgemm(CblasRowMajor, at, bt, m, n, k, 1.0, a, lda, b, ldb, 0.0, c,
-                n);
+    cblas_dgemm(CblasRowMajor, at, bt, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, n);
   }
 }
 
@@ -44,10 +43,10 @@ class MatMulCpu : public OpKernel {
     const int64_t k2 = b.shape().dim_size(transpose_b_ ? 1 : 0);
     const int64_t n = b.shape().dim_size(transpose_b_ ? 0 : 1);
     if (k != k2) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "inner dimensions differ: ", a.shape().DebugString(),
-          transpose_a_ ? "^T" : "", " x ", b.shape().DebugString(),
-          transpose_b_ ? "^T" : ""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("inner dimensions differ: ", a.shape().DebugString(),
+                       transpose_a_ ? "^T" : "", " x ", b.shape().DebugString(),
+                       transpose_b_ ? "^T" : ""));
     }
     Tensor* out = ctx.allocate_output(0, a.dtype(), TensorShape({m, n}));
     if (m == 0 || n == 0) return absl::OkStatus();

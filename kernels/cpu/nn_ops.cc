@@ -28,10 +28,10 @@ class BiasAddCpu : public OpKernel {
     const int axis = nchw_ ? 1 : rank - 1;
     const int64_t c = v.shape().dim_size(axis);
     if (b.NumElements() != c) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "bias of shape ", b.shape().DebugString(),
-          " does not match the channel dimension of value ",
-          v.shape().DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("bias of shape ", b.shape().DebugString(),
+                       " does not match the channel dimension of value ",
+                       v.shape().DebugString()));
     }
     int64_t inner = 1;
     for (int d = axis + 1; d < rank; ++d) inner *= v.shape().dim_size(d);
@@ -102,8 +102,7 @@ class SparseXentCpu : public OpKernel {
         labels.shape().dim_size(0) != logits.shape().dim_size(0)) {
       return absl::InvalidArgumentError(absl::StrCat(
           "features must be [batch, classes] and labels [batch], got ",
-          logits.shape().DebugString(), " and ",
-          labels.shape().DebugString()));
+          logits.shape().DebugString(), " and ", labels.shape().DebugString()));
     }
     const int64_t batch = logits.shape().dim_size(0);
     const int64_t classes = logits.shape().dim_size(1);
@@ -139,22 +138,22 @@ class SparseXentCpu : public OpKernel {
   }
 };
 
-#define TG_CPU_NN(T)                                                          \
-  TG_REGISTER_KERNEL(                                                         \
-      KernelDefBuilder("BiasAdd").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
-      BiasAddCpu<T>);                                                         \
-  TG_REGISTER_KERNEL(                                                         \
-      KernelDefBuilder("Softmax").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
-      SoftmaxCpu<T>);                                                         \
-  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits")  \
-                         .Device(kDeviceCpu)                                  \
-                         .TypeConstraint<T>("T")                              \
-                         .TypeConstraint<int32_t>("Tlabels"),                 \
-                     SparseXentCpu<T, int32_t>);                              \
-  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits")  \
-                         .Device(kDeviceCpu)                                  \
-                         .TypeConstraint<T>("T")                              \
-                         .TypeConstraint<int64_t>("Tlabels"),                 \
+#define TG_CPU_NN(T)                                                         \
+  TG_REGISTER_KERNEL(                                                        \
+      KernelDefBuilder("BiasAdd").Device(kDeviceCpu).TypeConstraint<T>("T"), \
+      BiasAddCpu<T>);                                                        \
+  TG_REGISTER_KERNEL(                                                        \
+      KernelDefBuilder("Softmax").Device(kDeviceCpu).TypeConstraint<T>("T"), \
+      SoftmaxCpu<T>);                                                        \
+  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
+                         .Device(kDeviceCpu)                                 \
+                         .TypeConstraint<T>("T")                             \
+                         .TypeConstraint<int32_t>("Tlabels"),                \
+                     SparseXentCpu<T, int32_t>);                             \
+  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
+                         .Device(kDeviceCpu)                                 \
+                         .TypeConstraint<T>("T")                             \
+                         .TypeConstraint<int64_t>("Tlabels"),                \
                      SparseXentCpu<T, int64_t>)
 
 TG_CPU_NN(float);

@@ -15,15 +15,23 @@ using AccType = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 struct SumOp {
   template <typename A>
-  static A Init() { return A(0); }
+  static A Init() {
+    return A(0);
+  }
   template <typename A>
-  static A Apply(A acc, A x) { return acc + x; }
+  static A Apply(A acc, A x) {
+    return acc + x;
+  }
 };
 struct ProdOp {
   template <typename A>
-  static A Init() { return A(1); }
+  static A Init() {
+    return A(1);
+  }
   template <typename A>
-  static A Apply(A acc, A x) { return acc * x; }
+  static A Apply(A acc, A x) {
+    return acc * x;
+  }
 };
 
 // Reduces `in` (shape `dims`) over the dims flagged in `reduced` into `out`
@@ -57,7 +65,8 @@ void Reduce(const T* in, const Dims& dims, const std::vector<bool>& reduced,
     const int64_t inner = cdims[1];
     for (int64_t r = 0; r < cdims[0]; ++r) {
       A acc = out[r];
-      for (int64_t i = 0; i < inner; ++i) acc = Op::Apply(acc, A(in[r * inner + i]));
+      for (int64_t i = 0; i < inner; ++i)
+        acc = Op::Apply(acc, A(in[r * inner + i]));
       out[r] = acc;
     }
   } else if (cdims.size() == 2) {  // [reduced, kept]
@@ -164,9 +173,9 @@ class BiasAddGradCpu : public OpKernel {
     const Tensor& dy = ctx.input(0);
     const int rank = dy.shape().rank();
     if (rank < 2) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "out_backprop must have rank at least 2, got shape ",
-          dy.shape().DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("out_backprop must have rank at least 2, got shape ",
+                       dy.shape().DebugString()));
     }
     const int axis = nchw_ ? 1 : rank - 1;
     std::vector<bool> reduced(rank, true);
@@ -198,8 +207,8 @@ class ArgMaxCpu : public OpKernel {
           absl::StrCat("dimension must be one axis of a rank-", rank,
                        " input of shape ", x.shape().DebugString()));
     }
-    const int axis = static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank
-                                                    : axis_v[0]);
+    const int axis =
+        static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank : axis_v[0]);
     const int64_t n = x.shape().dim_size(axis);
     if (n == 0) {
       return absl::InvalidArgumentError("cannot take ArgMax of an empty axis");
@@ -228,29 +237,29 @@ class ArgMaxCpu : public OpKernel {
   }
 };
 
-#define TG_CPU_REDUCTIONS(T)                                                 \
-  TG_REGISTER_KERNEL(                                                        \
-      KernelDefBuilder("Sum").Device(kDeviceCpu).TypeConstraint<T>("T"),     \
-      ReductionCpu<T, SumOp, false>);                                        \
-  TG_REGISTER_KERNEL(                                                        \
-      KernelDefBuilder("Mean").Device(kDeviceCpu).TypeConstraint<T>("T"),    \
-      ReductionCpu<T, SumOp, true>);                                         \
-  TG_REGISTER_KERNEL(                                                        \
-      KernelDefBuilder("Prod").Device(kDeviceCpu).TypeConstraint<T>("T"),    \
-      ReductionCpu<T, ProdOp, false>);                                       \
-  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")                         \
-                         .Device(kDeviceCpu)                                 \
-                         .TypeConstraint<T>("T"),                            \
-                     BiasAddGradCpu<T>);                                     \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                              \
-                         .Device(kDeviceCpu)                                 \
-                         .TypeConstraint<T>("T")                             \
-                         .TypeConstraint<int64_t>("output_type"),            \
-                     ArgMaxCpu<T, int64_t>);                                 \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                              \
-                         .Device(kDeviceCpu)                                 \
-                         .TypeConstraint<T>("T")                             \
-                         .TypeConstraint<int32_t>("output_type"),            \
+#define TG_CPU_REDUCTIONS(T)                                              \
+  TG_REGISTER_KERNEL(                                                     \
+      KernelDefBuilder("Sum").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
+      ReductionCpu<T, SumOp, false>);                                     \
+  TG_REGISTER_KERNEL(                                                     \
+      KernelDefBuilder("Mean").Device(kDeviceCpu).TypeConstraint<T>("T"), \
+      ReductionCpu<T, SumOp, true>);                                      \
+  TG_REGISTER_KERNEL(                                                     \
+      KernelDefBuilder("Prod").Device(kDeviceCpu).TypeConstraint<T>("T"), \
+      ReductionCpu<T, ProdOp, false>);                                    \
+  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")                      \
+                         .Device(kDeviceCpu)                              \
+                         .TypeConstraint<T>("T"),                         \
+                     BiasAddGradCpu<T>);                                  \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                           \
+                         .Device(kDeviceCpu)                              \
+                         .TypeConstraint<T>("T")                          \
+                         .TypeConstraint<int64_t>("output_type"),         \
+                     ArgMaxCpu<T, int64_t>);                              \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                           \
+                         .Device(kDeviceCpu)                              \
+                         .TypeConstraint<T>("T")                          \
+                         .TypeConstraint<int32_t>("output_type"),         \
                      ArgMaxCpu<T, int32_t>)
 
 TG_CPU_REDUCTIONS(float);

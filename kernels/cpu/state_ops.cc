@@ -6,15 +6,16 @@ namespace tg {
 namespace {
 
 absl::Status Uninitialized(const Variable* v) {
-  return absl::FailedPreconditionError(absl::StrCat(
-      "attempting to use uninitialized variable '", v->name,
-      "'; run its initializer (e.g. the 'init' op) first"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("attempting to use uninitialized variable '", v->name,
+                   "'; run its initializer (e.g. the 'init' op) first"));
 }
 
 class VariableCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(std::string shared, c.GetAttr<std::string>("shared_name"));
+    TG_ASSIGN_OR_RETURN(std::string shared,
+                        c.GetAttr<std::string>("shared_name"));
     var_ = c.variables()->GetOrCreate(shared.empty() ? c.def().name() : shared);
     return absl::OkStatus();
   }
@@ -78,10 +79,10 @@ class ApplyGradientDescentCpu : public OpKernel {
           "alpha must be a scalar, got shape ", alpha.shape().DebugString()));
     }
     if (delta.shape() != var->tensor.shape()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "delta of shape ", delta.shape().DebugString(),
-          " does not match variable '", var->name, "' of shape ",
-          var->tensor.shape().DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("delta of shape ", delta.shape().DebugString(),
+                       " does not match variable '", var->name, "' of shape ",
+                       var->tensor.shape().DebugString()));
     }
     const T a = alpha.data<T>()[0];
     const T* d = delta.data<T>();

@@ -23,10 +23,12 @@ TEST(TensorShapeTest, CountsAndPrints) {
   EXPECT_EQ(s.num_elements(), 78400);
   EXPECT_EQ(s.DebugString(), "[100,784]");
   EXPECT_EQ(TensorShape().num_elements(), 1);
-  EXPECT_THAT(TensorShape::FromDims({2, -1}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("negative")));
-  EXPECT_THAT(TensorShape::FromDims({1LL << 40, 1LL << 40}),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("too many")));
+  EXPECT_THAT(
+      TensorShape::FromDims({2, -1}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("negative")));
+  EXPECT_THAT(
+      TensorShape::FromDims({1LL << 40, 1LL << 40}),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("too many")));
 }
 
 TEST(TensorTest, BuffersAreSharedAlignedAndCopiable) {
@@ -81,18 +83,17 @@ TEST(DeviceSpecTest, AcceptsTensorFlowSpellings) {
 }
 
 TEST(OpRegistryTest, SpecsBecomeTensorFlowOpDefs) {
-  TG_ASSERT_OK_AND_ASSIGN(
-      OpRegistration reg,
-      OpDefBuilder("TestOp")
-          .Input("values: N * T")
-          .Input("ref: Ref(T)")
-          .Output("out: float")
-          .Attr("N: int >= 2")
-          .Attr("T: {float, double}")
-          .Attr("fmt: {'NHWC', 'NCHW'} = 'NHWC'")
-          .Attr("shape: shape = unknown")
-          .Attr("dims: list(int) = [1, 2]")
-          .Finalize());
+  TG_ASSERT_OK_AND_ASSIGN(OpRegistration reg,
+                          OpDefBuilder("TestOp")
+                              .Input("values: N * T")
+                              .Input("ref: Ref(T)")
+                              .Output("out: float")
+                              .Attr("N: int >= 2")
+                              .Attr("T: {float, double}")
+                              .Attr("fmt: {'NHWC', 'NCHW'} = 'NHWC'")
+                              .Attr("shape: shape = unknown")
+                              .Attr("dims: list(int) = [1, 2]")
+                              .Finalize());
   const OpDef& def = reg.def;
   EXPECT_EQ(def.input_arg(0).number_attr(), "N");
   EXPECT_EQ(def.input_arg(0).type_attr(), "T");
@@ -113,8 +114,8 @@ TEST(OpRegistryTest, SpecsBecomeTensorFlowOpDefs) {
   EXPECT_EQ(node.attr().at("fmt").s(), "NHWC");
   DataTypeVector in, out;
   TG_ASSERT_OK(ComputeArgTypes(def, node.attr(), &in, &out));
-  EXPECT_THAT(in, ElementsAre(DT_DOUBLE, DT_DOUBLE, DT_DOUBLE,
-                              MakeRefType(DT_DOUBLE)));
+  EXPECT_THAT(
+      in, ElementsAre(DT_DOUBLE, DT_DOUBLE, DT_DOUBLE, MakeRefType(DT_DOUBLE)));
 
   (*node.mutable_attr())["T"] = MakeAttr(DT_INT32);
   EXPECT_THAT(AddDefaultsAndValidateAttrs(def, &node),
@@ -122,8 +123,9 @@ TEST(OpRegistryTest, SpecsBecomeTensorFlowOpDefs) {
                        AllOf(HasSubstr("'T'"), HasSubstr("int32"))));
   (*node.mutable_attr())["T"] = MakeAttr(DT_FLOAT);
   (*node.mutable_attr())["N"] = MakeAttr(1);
-  EXPECT_THAT(AddDefaultsAndValidateAttrs(def, &node),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("minimum")));
+  EXPECT_THAT(
+      AddDefaultsAndValidateAttrs(def, &node),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("minimum")));
 }
 
 TEST(OpRegistryTest, MalformedSpecIsReported) {

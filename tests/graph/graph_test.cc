@@ -63,10 +63,10 @@ TEST(ScopeTest, FirstErrorSticksAndNamesNode) {
 TEST(ScopeTest, MixedDtypesAreRejected) {
   Scope root = Scope::NewRootScope();
   ops::Add(root, ops::Const(root, 1.0f), ops::Const(root, 2));
-  EXPECT_THAT(root.status(), StatusIs(absl::StatusCode::kInvalidArgument,
-                                      AllOf(HasSubstr("[Add]"),
-                                            HasSubstr("int32"),
-                                            HasSubstr("float"))));
+  EXPECT_THAT(root.status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("[Add]"), HasSubstr("int32"),
+                             HasSubstr("float"))));
 }
 
 TEST(GraphDefTest, RoundTripThroughBinaryAndTextGivesSameResults) {
@@ -75,8 +75,7 @@ TEST(GraphDefTest, RoundTripThroughBinaryAndTextGivesSameResults) {
                               PartialShape::Of({-1, 3}));
   Output w = ops::Const(root, {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}});
   ops::Softmax(root.WithOpName("y"),
-                          ops::BiasAdd(root, ops::MatMul(root, x, w),
-                                       {0.5f, -0.5f}));
+               ops::BiasAdd(root, ops::MatMul(root, x, w), {0.5f, -0.5f}));
   GraphDef def;
   TG_ASSERT_OK(root.ToGraphDef(&def));
   const Tensor input =
@@ -91,10 +90,12 @@ TEST(GraphDefTest, RoundTripThroughBinaryAndTextGivesSameResults) {
     TG_ASSERT_OK_AND_ASSIGN(auto session, Session::Create(loaded));
     std::vector<Tensor> out;
     TG_ASSERT_OK(session->Run({{"x", input}}, {"y"}, {}, &out));
-    results.emplace_back(out[0].flat<float>().begin(), out[0].flat<float>().end());
+    results.emplace_back(out[0].flat<float>().begin(),
+                         out[0].flat<float>().end());
   }
   // Reference: softmax(x w + b) by hand, row 0 = [1, 0, -1].
-  const double z0 = 1 * 1 + 0 * 3 - 1 * 5 + 0.5, z1 = 1 * 2 + 0 * 4 - 1 * 6 - 0.5;
+  const double z0 = 1 * 1 + 0 * 3 - 1 * 5 + 0.5,
+               z1 = 1 * 2 + 0 * 4 - 1 * 6 - 0.5;
   const double p0 = std::exp(z0) / (std::exp(z0) + std::exp(z1));
   EXPECT_NEAR(results[0][0], p0, 1e-6);
   EXPECT_EQ(results[0], results[1]);
@@ -139,11 +140,10 @@ TEST(GraphDefTest, BadAttrTypeIsNamed) {
 
 TEST(GraphDefTest, DefaultsFilledAndUnderscoreAttrsKept) {
   Graph g;
-  TG_ASSERT_OK(ImportGraphDef(
-      ParseText(R"(node { name: "p" op: "Placeholder"
+  TG_ASSERT_OK(ImportGraphDef(ParseText(R"(node { name: "p" op: "Placeholder"
                           attr { key: "dtype" value { type: DT_FLOAT } }
                           attr { key: "_output_shapes" value { list { } } } })"),
-      &g));
+                              &g));
   const Node* p = g.FindNode("p");
   ASSERT_NE(p, nullptr);
   EXPECT_TRUE(p->attrs().contains("shape"));
@@ -155,7 +155,8 @@ TEST(GraphDefTest, DefaultsFilledAndUnderscoreAttrsKept) {
 
 TEST(GraphDefTest, ControlInputBeforeDataInputIsRejected) {
   EXPECT_THAT(
-      Import(R"(node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+      Import(
+          R"(node { name: "p" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
                 node { name: "i" op: "Identity" input: "^p" input: "p"
                        attr { key: "T" value { type: DT_FLOAT } } })"),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("node 'i'")));
@@ -163,7 +164,8 @@ TEST(GraphDefTest, ControlInputBeforeDataInputIsRejected) {
 
 TEST(GraphDefTest, CycleIsRejected) {
   EXPECT_THAT(
-      Import(R"(node { name: "a" op: "Identity" input: "b" attr { key: "T" value { type: DT_FLOAT } } }
+      Import(
+          R"(node { name: "a" op: "Identity" input: "b" attr { key: "T" value { type: DT_FLOAT } } }
                 node { name: "b" op: "Identity" input: "a" attr { key: "T" value { type: DT_FLOAT } } })"),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cycle")));
 }
@@ -200,7 +202,8 @@ TEST(TensorProtoTest, AllThreeConstEncodingsDecode) {
       R"(dtype: DT_FLOAT tensor_shape { dim { size: 4 } } float_val: 5 float_val: 6)",
       &p));
   TG_ASSERT_OK_AND_ASSIGN(Tensor repeated, TensorFromProto(p));
-  EXPECT_THAT(repeated.flat<float>(), ElementsAre(5, 6, 6, 6));  // Last repeats.
+  EXPECT_THAT(repeated.flat<float>(),
+              ElementsAre(5, 6, 6, 6));  // Last repeats.
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
       R"(dtype: DT_INT32 tensor_shape { dim { size: 3 } })", &p));
   TG_ASSERT_OK_AND_ASSIGN(Tensor empty, TensorFromProto(p));
@@ -221,7 +224,8 @@ TEST(GradientsTest, FanOutIsSummedWithAddN) {
   TG_ASSERT_OK(AddSymbolicGradients(root, {y}, {x}, &g));
   ClientSession session(root);
   std::vector<Tensor> out;
-  TG_ASSERT_OK(session.Run({{x, Tensor::FromVector<float>({1, -2, 3})}}, g, &out));
+  TG_ASSERT_OK(
+      session.Run({{x, Tensor::FromVector<float>({1, -2, 3})}}, g, &out));
   EXPECT_THAT(out[0].flat<float>(), ElementsAre(3, -3, 7));
   EXPECT_EQ(g[0].node()->op(), "AddN");
 }
@@ -245,8 +249,8 @@ TEST(GradientsTest, StopGradientAndUnreachableInputsGiveZeros) {
 
 TEST(GradientsTest, OpWithoutGradientIsNamed) {
   Scope root = Scope::NewRootScope();
-  Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
-                              PartialShape::Of({4}));
+  Output x =
+      ops::Placeholder(root.WithOpName("x"), DT_FLOAT, PartialShape::Of({4}));
   Output y = ops::Prod(root.WithOpName("product"), x, 0);
   std::vector<Output> g;
   EXPECT_THAT(AddSymbolicGradients(root, {y}, {x}, &g),

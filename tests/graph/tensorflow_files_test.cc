@@ -33,8 +33,8 @@ absl::StatusOr<std::unique_ptr<Session>> Load(const std::string& relative) {
 TEST(TensorFlowFilesTest, MultiplicationProducer9UnknownPlaceholderShape) {
   TG_SKIP_WITHOUT_TESTDATA();
   TG_ASSERT_OK_AND_ASSIGN(
-      auto session,
-      Load(std::string(kRust) + "tensorflow-sys/examples/assets/multiplication.pb"));
+      auto session, Load(std::string(kRust) +
+                         "tensorflow-sys/examples/assets/multiplication.pb"));
   // Producer 9 wrote `shape {}` for "unknown": a vector must be accepted.
   std::vector<Tensor> out;
   TG_ASSERT_OK(session->Run({{"a", Tensor::FromVector<float>({1, 2, 3})},
@@ -48,23 +48,21 @@ TEST(TensorFlowFilesTest, AdditionInt32Producer1882) {
   TG_ASSERT_OK_AND_ASSIGN(
       auto session, Load(std::string(kRust) + "examples/addition/model.pb"));
   std::vector<Tensor> out;
-  TG_ASSERT_OK(session->Run({{"x", Tensor::Scalar<int32_t>(2)},
-                             {"y", Tensor::Scalar<int32_t>(40)}},
-                            {"z:0"}, {}, &out));
+  TG_ASSERT_OK(session->Run(
+      {{"x", Tensor::Scalar<int32_t>(2)}, {"y", Tensor::Scalar<int32_t>(40)}},
+      {"z:0"}, {}, &out));
   EXPECT_EQ(out[0].scalar<int32_t>(), 42);
 }
 
 TEST(TensorFlowFilesTest, RegressionFrozenWithoutVersions) {
   TG_SKIP_WITHOUT_TESTDATA();
   TG_ASSERT_OK_AND_ASSIGN(
-      auto session,
-      Load(std::string(kOnnx) + "regression/graphdef/frozen.pb"));
+      auto session, Load(std::string(kOnnx) + "regression/graphdef/frozen.pb"));
   std::vector<Tensor> out;
   TG_ASSERT_OK(session->Run({{"X:0", Tensor::FromVector<float>({1, 2})}},
                             {"pred:0"}, {}, &out));
-  EXPECT_THAT(out[0].flat<float>(),
-              ElementsAre(FloatNear(1.2634872f, 1e-6f),
-                          FloatNear(1.4774490f, 1e-6f)));
+  EXPECT_THAT(out[0].flat<float>(), ElementsAre(FloatNear(1.2634872f, 1e-6f),
+                                                FloatNear(1.4774490f, 1e-6f)));
 }
 
 TEST(TensorFlowFilesTest, FcLayersTensorContentWeights) {
@@ -79,9 +77,8 @@ TEST(TensorFlowFilesTest, FcLayersTensorContentWeights) {
   const double want_zeros[] = {-0.331596, -1.0948,  -0.0923687, -0.230567,
                                -1.02367,  0.971254, -0.763258,  -1.41005,
                                0.812187,  -0.214315};
-  const double want_ramp[] = {-11.3573, -4.61952, 8.97691,  1.54868,
-                              -15.4279, -4.3227,  -17.9453, -6.04979,
-                              -2.82079, -16.789};
+  const double want_ramp[] = {-11.3573, -4.61952, 8.97691,  1.54868,  -15.4279,
+                              -4.3227,  -17.9453, -6.04979, -2.82079, -16.789};
   for (const auto& [x, want] :
        {std::make_pair(zeros, want_zeros), std::make_pair(ramp, want_ramp)}) {
     std::vector<Tensor> out;
@@ -99,7 +96,8 @@ TEST(TensorFlowFilesTest, FcLayersTensorContentWeights) {
 TEST(TensorFlowFilesTest, PermuteTextGraph) {
   TG_SKIP_WITHOUT_TESTDATA();
   TG_ASSERT_OK_AND_ASSIGN(
-      auto session, Load(std::string(kTf) + "lite/python/testdata/permute.pbtxt"));
+      auto session,
+      Load(std::string(kTf) + "lite/python/testdata/permute.pbtxt"));
   std::vector<Tensor> out;
   TG_ASSERT_OK(session->Run(
       {{"input", Tensor::FromVector<float>({1, 2, 3, 4}, TensorShape({1, 4}))}},
@@ -123,8 +121,8 @@ TEST(TensorFlowFilesTest, MultiAddWithDeviceFields) {
   std::vector<Tensor> out;
   TG_ASSERT_OK(session->Run(feeds, {"x", "y"}, {}, &out));
   for (int64_t i = 0; i < out[0].NumElements(); ++i) {
-    const float bc = feeds[1].second.flat<float>()[i] +
-                     feeds[2].second.flat<float>()[i];
+    const float bc =
+        feeds[1].second.flat<float>()[i] + feeds[2].second.flat<float>()[i];
     ASSERT_EQ(out[0].flat<float>()[i], feeds[0].second.flat<float>()[i] + bc);
     ASSERT_EQ(out[1].flat<float>()[i], feeds[3].second.flat<float>()[i] + bc);
   }
@@ -132,14 +130,15 @@ TEST(TensorFlowFilesTest, MultiAddWithDeviceFields) {
 
 TEST(TensorFlowFilesTest, UnknownOpIsNamed) {
   TG_SKIP_WITHOUT_TESTDATA();
-  EXPECT_THAT(Load(std::string(kTf) + "compiler/aot/test_graph_tfunknownop.pbtxt"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("SomeUnknownOp")));
+  EXPECT_THAT(
+      Load(std::string(kTf) + "compiler/aot/test_graph_tfunknownop.pbtxt"),
+      StatusIs(absl::StatusCode::kNotFound, HasSubstr("SomeUnknownOp")));
 }
 
 TEST(TensorFlowFilesTest, DanglingInputIsNamedUnlessNotNeeded) {
   TG_SKIP_WITHOUT_TESTDATA();
-  const std::string path =
-      TG_TENSORFLOW_TESTDATA(std::string(kTf) + "compiler/aot/test_graph_tfadd.pbtxt");
+  const std::string path = TG_TENSORFLOW_TESTDATA(
+      std::string(kTf) + "compiler/aot/test_graph_tfadd.pbtxt");
   TG_ASSERT_OK_AND_ASSIGN(GraphDef def, ReadGraphDefFile(path));
   EXPECT_THAT(Session::Create(def),
               StatusIs(absl::StatusCode::kInvalidArgument,
@@ -155,8 +154,8 @@ TEST(TensorFlowFilesTest, DanglingInputIsNamedUnlessNotNeeded) {
 TEST(TensorFlowFilesTest, FunctionLibraryIsReportedClearly) {
   TG_SKIP_WITHOUT_TESTDATA();
   EXPECT_THAT(
-      Load(std::string(kTf) +
-           "core/grappler/costs/graph_properties_testdata/simple_function.pbtxt"),
+      Load(std::string(kTf) + "core/grappler/costs/graph_properties_testdata/"
+                              "simple_function.pbtxt"),
       StatusIs(absl::StatusCode::kUnimplemented,
                HasSubstr("function calls are not supported")));
 }

@@ -11,10 +11,10 @@
 namespace tg {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::Pointwise;
-using ::testing::FloatNear;
 using ::testing::DoubleNear;
+using ::testing::ElementsAre;
+using ::testing::FloatNear;
+using ::testing::Pointwise;
 
 Tensor Random(const TensorShape& shape, uint64_t seed) {
   Tensor t(DT_FLOAT, shape);
@@ -40,18 +40,23 @@ TEST(CpuKernelsTest, MatMulAllTransposes) {
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j)
       for (int p = 0; p < k; ++p)
-        want[i * n + j] += a.flat<float>()[i * k + p] * b.flat<float>()[p * n + j];
+        want[i * n + j] +=
+            a.flat<float>()[i * k + p] * b.flat<float>()[p * n + j];
   // Transposed copies of a and b.
   Tensor at(DT_FLOAT, TensorShape({k, m})), bt(DT_FLOAT, TensorShape({n, k}));
   for (int i = 0; i < m; ++i)
-    for (int p = 0; p < k; ++p) at.flat<float>()[p * m + i] = a.flat<float>()[i * k + p];
+    for (int p = 0; p < k; ++p)
+      at.flat<float>()[p * m + i] = a.flat<float>()[i * k + p];
   for (int p = 0; p < k; ++p)
-    for (int j = 0; j < n; ++j) bt.flat<float>()[j * k + p] = b.flat<float>()[p * n + j];
+    for (int j = 0; j < n; ++j)
+      bt.flat<float>()[j * k + p] = b.flat<float>()[p * n + j];
   for (bool ta : {false, true}) {
     for (bool tb : {false, true}) {
       Scope root = Scope::NewRootScope();
-      Tensor got = Eval(root, ops::MatMul(root, ta ? at : a, tb ? bt : b, ta, tb));
-      EXPECT_THAT(got.flat<float>(), Pointwise(FloatNear(1e-5), want)) << ta << tb;
+      Tensor got =
+          Eval(root, ops::MatMul(root, ta ? at : a, tb ? bt : b, ta, tb));
+      EXPECT_THAT(got.flat<float>(), Pointwise(FloatNear(1e-5), want))
+          << ta << tb;
     }
   }
 }
@@ -74,10 +79,10 @@ TEST(CpuKernelsTest, UnaryFunctionsMatchTheLibrary) {
   Output xs = ops::Const(root, x);
   ClientSession session(root);
   std::vector<Tensor> out;
-  TG_ASSERT_OK(session.Run({ops::Sigmoid(root, xs), ops::Tanh(root, xs),
-                            ops::Relu(root, xs), ops::Neg(root, xs),
-                            ops::Square(root, xs)},
-                           &out));
+  TG_ASSERT_OK(session.Run(
+      {ops::Sigmoid(root, xs), ops::Tanh(root, xs), ops::Relu(root, xs),
+       ops::Neg(root, xs), ops::Square(root, xs)},
+      &out));
   for (int i = 0; i < 50; ++i) {
     const float v = x.flat<float>()[i];
     EXPECT_NEAR(out[0].flat<float>()[i], 1 / (1 + std::exp(-v)), 1e-6);
@@ -90,9 +95,12 @@ TEST(CpuKernelsTest, UnaryFunctionsMatchTheLibrary) {
 
 TEST(CpuKernelsTest, ReductionsOverAxisCombinations) {
   Tensor x = Random({2, 3, 4}, 6);
-  auto at = [&](int i, int j, int l) { return x.flat<float>()[(i * 3 + j) * 4 + l]; };
+  auto at = [&](int i, int j, int l) {
+    return x.flat<float>()[(i * 3 + j) * 4 + l];
+  };
   Scope root = Scope::NewRootScope();
-  Tensor sum02 = Eval(root, ops::Sum(root, x, Tensor::FromVector<int32_t>({0, 2})));
+  Tensor sum02 =
+      Eval(root, ops::Sum(root, x, Tensor::FromVector<int32_t>({0, 2})));
   Tensor mean1k = Eval(root, ops::Mean(root, x, 1, /*keep_dims=*/true));
   Tensor prod_last = Eval(root, ops::Prod(root, x, -1));
   ASSERT_EQ(sum02.shape(), TensorShape({3}));
@@ -123,7 +131,8 @@ TEST(CpuKernelsTest, SoftmaxAndSparseCrossEntropy) {
       root, l, Tensor::FromVector<int64_t>(labels));
   ClientSession session(root);
   std::vector<Tensor> out;
-  TG_ASSERT_OK(session.Run({ops::Softmax(root, l), xent.loss, xent.backprop}, &out));
+  TG_ASSERT_OK(
+      session.Run({ops::Softmax(root, l), xent.loss, xent.backprop}, &out));
   for (int r = 0; r < 4; ++r) {
     double z = 0;
     for (int c = 0; c < 6; ++c) z += std::exp(logits.flat<float>()[r * 6 + c]);
@@ -147,22 +156,26 @@ TEST(CpuKernelsTest, BiasAddAndItsGradient) {
       EXPECT_FLOAT_EQ(sum.flat<float>()[i * 4 + c],
                       v.flat<float>()[i * 4 + c] + b.flat<float>()[c]);
   for (int c = 0; c < 4; ++c)
-    EXPECT_NEAR(grad.flat<float>()[c],
-                v.flat<float>()[c] + v.flat<float>()[4 + c] + v.flat<float>()[8 + c],
-                1e-5);
+    EXPECT_NEAR(
+        grad.flat<float>()[c],
+        v.flat<float>()[c] + v.flat<float>()[4 + c] + v.flat<float>()[8 + c],
+        1e-5);
 }
 
 TEST(CpuKernelsTest, ArgMaxEqualCastAndShapes) {
   Scope root = Scope::NewRootScope();
   Tensor x = Tensor::FromVector<float>({1, 9, 3, 7, 2, 8}, TensorShape({2, 3}));
-  EXPECT_THAT(Eval(root, ops::ArgMax(root, x, 1)).flat<int64_t>(), ElementsAre(1, 2));
+  EXPECT_THAT(Eval(root, ops::ArgMax(root, x, 1)).flat<int64_t>(),
+              ElementsAre(1, 2));
   EXPECT_THAT(Eval(root, ops::ArgMax(root, x, 0, DT_INT32)).flat<int32_t>(),
               ElementsAre(1, 0, 1));
   EXPECT_THAT(Eval(root, ops::Equal(root, {1, 2, 3}, {1, 0, 3})).flat<bool>(),
               ElementsAre(true, false, true));
-  EXPECT_THAT(Eval(root, ops::Cast(root, {1.7f, -2.2f}, DT_INT32)).flat<int32_t>(),
-              ElementsAre(1, -2));
-  EXPECT_THAT(Eval(root, ops::Shape(root, x)).flat<int32_t>(), ElementsAre(2, 3));
+  EXPECT_THAT(
+      Eval(root, ops::Cast(root, {1.7f, -2.2f}, DT_INT32)).flat<int32_t>(),
+      ElementsAre(1, -2));
+  EXPECT_THAT(Eval(root, ops::Shape(root, x)).flat<int32_t>(),
+              ElementsAre(2, 3));
   Tensor r = Eval(root, ops::Reshape(root, x, {-1, 2}));
   EXPECT_EQ(r.shape(), TensorShape({3, 2}));
   EXPECT_THAT(Eval(root, ops::Fill(root, {2, 2}, 5)).flat<int32_t>(),
@@ -195,7 +208,8 @@ TEST(CpuKernelsTest, RandomStandardNormalIsSeededAndNormal) {
   mean /= 1e5;
   EXPECT_NEAR(mean, 0, 0.02);
   EXPECT_NEAR(sq / 1e5 - mean * mean, 1, 0.02);
-  EXPECT_THAT(out[0].flat<float>(), Pointwise(FloatNear(0), out[1].flat<float>()));
+  EXPECT_THAT(out[0].flat<float>(),
+              Pointwise(FloatNear(0), out[1].flat<float>()));
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // Numeric gradient checks, in double precision, for every differentiable op
 // of the foundation set, on at least two shapes each (broadcasting ones
 // included). Tolerance: maximum relative error 1e-6.
-#include "gmock/gmock.h"
 #include "graph/gradients.h"
+
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
 #include "tests/testing/gradient_checker.h"
@@ -29,7 +30,8 @@ std::vector<Tensor> Inputs(std::vector<TensorShape> shapes, double lo = 0.2,
                            double hi = 1.0, bool sign = true) {
   std::vector<Tensor> out;
   uint64_t seed = 11;
-  for (const auto& s : shapes) out.push_back(RandomTensor(s, lo, hi, seed++, sign));
+  for (const auto& s : shapes)
+    out.push_back(RandomTensor(s, lo, hi, seed++, sign));
   return out;
 }
 
@@ -45,8 +47,7 @@ std::vector<Case> Cases() {
   std::vector<Case> c;
   const TensorShape m{3, 4}, v{4}, col{3, 1}, scalar{};
   for (const auto& [name, op] :
-       std::vector<std::pair<std::string, Output (*)(const Scope&,
-                                                     const Input&,
+       std::vector<std::pair<std::string, Output (*)(const Scope&, const Input&,
                                                      const Input&)>>{
            {"Add", ops::Add},
            {"AddV2", ops::AddV2},
@@ -57,11 +58,10 @@ std::vector<Case> Cases() {
     c.push_back({name + "/col_scalar", Binary(op), Inputs({col, scalar})});
   }
   c.push_back({"RealDiv/same", Binary(ops::RealDiv), Inputs({m, m}, 0.5, 1.5)});
-  c.push_back({"RealDiv/broadcast", Binary(ops::RealDiv),
-               Inputs({col, v}, 0.5, 1.5)});
-  for (const auto& [name, op] :
-       std::vector<std::pair<std::string,
-                             Output (*)(const Scope&, const Input&)>>{
+  c.push_back(
+      {"RealDiv/broadcast", Binary(ops::RealDiv), Inputs({col, v}, 0.5, 1.5)});
+  for (const auto& [name, op] : std::vector<
+           std::pair<std::string, Output (*)(const Scope&, const Input&)>>{
            {"Neg", ops::Neg},
            {"Square", ops::Square},
            {"Sigmoid", ops::Sigmoid},
@@ -83,11 +83,10 @@ std::vector<Case> Cases() {
                    Inputs({a, b})});
     }
   }
-  c.push_back({"MatMul/vector_like",
-               [](const Scope& s, const Outs& x) {
-                 return ops::MatMul(s, x[0], x[1]);
-               },
-               Inputs({TensorShape{1, 6}, TensorShape{6, 1}})});
+  c.push_back(
+      {"MatMul/vector_like",
+       [](const Scope& s, const Outs& x) { return ops::MatMul(s, x[0], x[1]); },
+       Inputs({TensorShape{1, 6}, TensorShape{6, 1}})});
   c.push_back({"BiasAdd/matrix",
                [](const Scope& s, const Outs& x) {
                  return ops::BiasAdd(s, x[0], x[1]);
@@ -98,19 +97,16 @@ std::vector<Case> Cases() {
                  return ops::BiasAdd(s, x[0], x[1], "NCHW");
                },
                Inputs({TensorShape{2, 3, 2}, TensorShape{3}})});
-  c.push_back({"BiasAddGrad/matrix",
-               [](const Scope& s, const Outs& x) {
-                 return ops::BiasAddGrad(s, x[0]);
-               },
-               Inputs({m})});
-  c.push_back({"BiasAddGrad/rank3",
-               [](const Scope& s, const Outs& x) {
-                 return ops::BiasAddGrad(s, x[0]);
-               },
-               Inputs({TensorShape{2, 3, 2}})});
+  c.push_back(
+      {"BiasAddGrad/matrix",
+       [](const Scope& s, const Outs& x) { return ops::BiasAddGrad(s, x[0]); },
+       Inputs({m})});
+  c.push_back(
+      {"BiasAddGrad/rank3",
+       [](const Scope& s, const Outs& x) { return ops::BiasAddGrad(s, x[0]); },
+       Inputs({TensorShape{2, 3, 2}})});
   for (const auto& [name, op] :
-       std::vector<std::pair<std::string, Output (*)(const Scope&,
-                                                     const Input&,
+       std::vector<std::pair<std::string, Output (*)(const Scope&, const Input&,
                                                      const Input&)>>{
            {"SigmoidGrad", ops::SigmoidGrad},
            {"TanhGrad", ops::TanhGrad},
@@ -119,30 +115,33 @@ std::vector<Case> Cases() {
     c.push_back({name + "/vector", Binary(op), Inputs({v, v})});
   }
   for (const auto& [name, op] :
-       std::vector<std::pair<std::string,
-                             Output (*)(const Scope&, const Input&,
-                                        const Input&, bool)>>{
+       std::vector<std::pair<std::string, Output (*)(const Scope&, const Input&,
+                                                     const Input&, bool)>>{
            {"Sum", ops::Sum}, {"Mean", ops::Mean}}) {
-    c.push_back({name + "/axis0",
-                 [op](const Scope& s, const Outs& x) { return op(s, x[0], 0, false); },
-                 Inputs({m})});
-    c.push_back({name + "/axis-1_keep",
-                 [op](const Scope& s, const Outs& x) { return op(s, x[0], -1, true); },
-                 Inputs({TensorShape{2, 3, 2}})});
-    c.push_back({name + "/all",
-                 [op](const Scope& s, const Outs& x) {
-                   return op(s, x[0], Tensor::FromVector<int32_t>({0, 1}), false);
-                 },
-                 Inputs({m})});
+    c.push_back(
+        {name + "/axis0",
+         [op](const Scope& s, const Outs& x) { return op(s, x[0], 0, false); },
+         Inputs({m})});
+    c.push_back(
+        {name + "/axis-1_keep",
+         [op](const Scope& s, const Outs& x) { return op(s, x[0], -1, true); },
+         Inputs({TensorShape{2, 3, 2}})});
+    c.push_back(
+        {name + "/all",
+         [op](const Scope& s, const Outs& x) {
+           return op(s, x[0], Tensor::FromVector<int32_t>({0, 1}), false);
+         },
+         Inputs({m})});
   }
   c.push_back({"AddN/three",
                [](const Scope& s, const Outs& x) {
                  return ops::AddN(s, {x[0], x[1], x[0]});
                },
                Inputs({m, m})});
-  c.push_back({"AddN/one",
-               [](const Scope& s, const Outs& x) { return ops::AddN(s, {x[0]}); },
-               Inputs({v})});
+  c.push_back(
+      {"AddN/one",
+       [](const Scope& s, const Outs& x) { return ops::AddN(s, {x[0]}); },
+       Inputs({v})});
   c.push_back({"Reshape/flatten",
                [](const Scope& s, const Outs& x) {
                  return ops::Square(s, ops::Reshape(s, x[0], {-1}));
@@ -162,7 +161,9 @@ std::vector<Case> Cases() {
                Inputs({m})});
   c.push_back({"Fill/value",
                [](const Scope& s, const Outs& x) {
-                 return ops::Fill(s, {2, 3}, ops::Reshape(s, x[0], Tensor::FromVector<int32_t>({})));
+                 return ops::Fill(
+                     s, {2, 3},
+                     ops::Reshape(s, x[0], Tensor::FromVector<int32_t>({})));
                },
                Inputs({TensorShape{1}})});
   c.push_back({"PlaceholderWithDefault",
@@ -172,18 +173,19 @@ std::vector<Case> Cases() {
                },
                Inputs({m})});
   for (const TensorShape& shape : {TensorShape{3, 4}, TensorShape{1, 10}}) {
-    c.push_back(
-        {absl::StrCat("SparseSoftmaxCrossEntropyWithLogits/", shape.DebugString()),
-         [shape](const Scope& s, const Outs& x) {
-           std::vector<int32_t> labels(shape.dim_size(0));
-           for (size_t i = 0; i < labels.size(); ++i) {
-             labels[i] = static_cast<int32_t>((i * 7 + 1) % shape.dim_size(1));
-           }
-           return ops::SparseSoftmaxCrossEntropyWithLogits(
-                      s, x[0], Tensor::FromVector(labels))
-               .loss;
-         },
-         Inputs({shape}, 0.0, 2.0)});
+    c.push_back({absl::StrCat("SparseSoftmaxCrossEntropyWithLogits/",
+                              shape.DebugString()),
+                 [shape](const Scope& s, const Outs& x) {
+                   std::vector<int32_t> labels(shape.dim_size(0));
+                   for (size_t i = 0; i < labels.size(); ++i) {
+                     labels[i] =
+                         static_cast<int32_t>((i * 7 + 1) % shape.dim_size(1));
+                   }
+                   return ops::SparseSoftmaxCrossEntropyWithLogits(
+                              s, x[0], Tensor::FromVector(labels))
+                       .loss;
+                 },
+                 Inputs({shape}, 0.0, 2.0)});
   }
   // The whole reference layer stack in miniature.
   c.push_back({"Mlp/two_layers",
@@ -208,15 +210,15 @@ TEST_P(GradientTest, MatchesCentralDifferences) {
   EXPECT_LT(err, kTolerance) << c.name;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Ops, GradientTest, ::testing::ValuesIn(Cases()),
-    [](const ::testing::TestParamInfo<Case>& info) {
-      std::string n = info.param.name;
-      for (char& ch : n) {
-        if (!isalnum(static_cast<unsigned char>(ch))) ch = '_';
-      }
-      return n;
-    });
+INSTANTIATE_TEST_SUITE_P(Ops, GradientTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Case>& info) {
+                           std::string n = info.param.name;
+                           for (char& ch : n) {
+                             if (!isalnum(static_cast<unsigned char>(ch)))
+                               ch = '_';
+                           }
+                           return n;
+                         });
 
 // Second order: the gradient of a gradient, for the *Grad helper ops.
 TEST(SecondOrderGradientTest, SigmoidTwice) {

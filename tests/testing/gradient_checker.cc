@@ -62,8 +62,7 @@ absl::StatusOr<double> MaxGradientError(const GraphFn& f,
       x.flat<double>()[k] = orig;
       const double numeric = (l[0] - l[1]) / (2 * step);
       const double sym = symbolic[i].flat<double>()[k];
-      const double scale =
-          std::max({std::abs(numeric), std::abs(sym), 1e-3});
+      const double scale = std::max({std::abs(numeric), std::abs(sym), 1e-3});
       worst = std::max(worst, std::abs(numeric - sym) / scale);
     }
   }

@@ -21,8 +21,7 @@ using GraphFn = std::function<Output(const Scope&, const std::vector<Output>&)>;
 // absolutely at the 1e-3 scale). Inputs must be DT_DOUBLE tensors.
 absl::StatusOr<double> MaxGradientError(const GraphFn& f,
                                         const std::vector<Tensor>& inputs,
-                                        double step = 1e-6,
-                                        uint64_t seed = 7);
+                                        double step = 1e-6, uint64_t seed = 7);
 
 // A double tensor of `shape` with values uniform in [lo, hi]; with
 // `random_sign` each value's sign is flipped at random (values then avoid

@@ -27,15 +27,14 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
   const absl::Status& s = GetStatus(arg);
   *result_listener << "status: " << s;
   return s.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(s.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(s.message()), result_listener);
 }
 
 // Aborts the test with the status when it is not OK.
 #define TG_ASSERT_OK(expr) ASSERT_THAT((expr), ::tg::testing::IsOk())
 #define TG_EXPECT_OK(expr) EXPECT_THAT((expr), ::tg::testing::IsOk())
-#define TG_ASSERT_OK_AND_ASSIGN(lhs, expr)                   \
+#define TG_ASSERT_OK_AND_ASSIGN(lhs, expr)                  \
   auto TG_CONCAT(tg_test_sor_, __LINE__) = (expr);          \
   TG_ASSERT_OK(TG_CONCAT(tg_test_sor_, __LINE__).status()); \
   lhs = std::move(TG_CONCAT(tg_test_sor_, __LINE__)).value()

@@ -14,15 +14,15 @@ std::string TensorFlowTestDataDir();
 
 // Skips the current test with a clear message unless the folder exists;
 // evaluates to the path of `relative` inside it.
-#define TG_TENSORFLOW_TESTDATA(relative)                                   \
-  ([&]() -> std::string {                                                  \
-    const std::string dir = ::tg::testing::TensorFlowTestDataDir();        \
-    return dir.empty() ? std::string() : dir + "/" + (relative);           \
+#define TG_TENSORFLOW_TESTDATA(relative)                            \
+  ([&]() -> std::string {                                           \
+    const std::string dir = ::tg::testing::TensorFlowTestDataDir(); \
+    return dir.empty() ? std::string() : dir + "/" + (relative);    \
   }())
-#define TG_SKIP_WITHOUT_TESTDATA()                                         \
-  if (::tg::testing::TensorFlowTestDataDir().empty())                      \
-  GTEST_SKIP() << "TensorFlow test data not found: expected "              \
-                  "../shared/testdata/tensorflow beside the repository "   \
+#define TG_SKIP_WITHOUT_TESTDATA()                                       \
+  if (::tg::testing::TensorFlowTestDataDir().empty())                    \
+  GTEST_SKIP() << "TensorFlow test data not found: expected "            \
+                  "../shared/testdata/tensorflow beside the repository " \
                   "(or $TG_TESTDATA_DIR)"
 
 // A fresh directory for the test's files.

@@ -21,23 +21,23 @@ TEST(ClientSessionTest, EvaluatesArithmetic) {
   Output y = ops::Add(root, ops::Mul(root, x, 2.0f), 1.0f);
   ClientSession session(root);
   std::vector<Tensor> out;
-  TG_ASSERT_OK(session.Run({{x, Tensor::FromVector<float>({1, 2, 3})}}, {y},
-                           &out));
+  TG_ASSERT_OK(
+      session.Run({{x, Tensor::FromVector<float>({1, 2, 3})}}, {y}, &out));
   ASSERT_EQ(out.size(), 1u);
   EXPECT_THAT(out[0].flat<float>(), ElementsAre(3, 5, 7));
 }
 
 TEST(ClientSessionTest, VariablesPersistAcrossRuns) {
   Scope root = Scope::NewRootScope();
-  Output w = ops::Variable(root.WithOpName("w"), PartialShape::Of({2}),
-                           DT_FLOAT);
+  Output w =
+      ops::Variable(root.WithOpName("w"), PartialShape::Of({2}), DT_FLOAT);
   Output init = ops::Assign(root, w, {1.0f, 2.0f});
   Output step = ops::ApplyGradientDescent(root, w, 0.5f, {2.0f, 4.0f});
   ClientSession session(root);
   std::vector<Tensor> out;
-  EXPECT_THAT(session.Run({}, {w}, &out),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       HasSubstr("'w'")));
+  EXPECT_THAT(
+      session.Run({}, {w}, &out),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("'w'")));
   TG_ASSERT_OK(session.Run({}, {}, {init.op()}, nullptr));
   TG_ASSERT_OK(session.Run({}, {}, {step.op()}, nullptr));
   TG_ASSERT_OK(session.Run({}, {}, {step.op()}, nullptr));
@@ -53,11 +53,11 @@ class SessionErrorsTest : public ::testing::Test {
     Scope root = Scope::NewRootScope();
     Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
                                 PartialShape::Of({-1, 3}));
-    Output w = ops::Const(root.WithOpName("w"),
-                          {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}});
+    Output w =
+        ops::Const(root.WithOpName("w"), {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}});
     ops::MatMul(root.WithOpName("y"), x, w);
-    Output v = ops::Variable(root.WithOpName("v"), PartialShape::Of({2}),
-                             DT_FLOAT);
+    Output v =
+        ops::Variable(root.WithOpName("v"), PartialShape::Of({2}), DT_FLOAT);
     ops::Identity(root.WithOpName("v_read"), v);
     // z = a b with shapes known only at run time.
     Output a = ops::Placeholder(root.WithOpName("a"), DT_FLOAT);
@@ -72,20 +72,21 @@ class SessionErrorsTest : public ::testing::Test {
 };
 
 TEST_F(SessionErrorsTest, WrongFeedDtypeNamesFeedAndTypes) {
-  EXPECT_THAT(session_->Run({{"x", Tensor::FromVector<int32_t>({1, 2, 3},
-                                                               TensorShape({1, 3}))}},
-                            {"y"}, {}, &out_),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("'x'"), HasSubstr("int32"),
-                             HasSubstr("float"))));
+  EXPECT_THAT(
+      session_->Run(
+          {{"x", Tensor::FromVector<int32_t>({1, 2, 3}, TensorShape({1, 3}))}},
+          {"y"}, {}, &out_),
+      StatusIs(
+          absl::StatusCode::kInvalidArgument,
+          AllOf(HasSubstr("'x'"), HasSubstr("int32"), HasSubstr("float"))));
 }
 
 TEST_F(SessionErrorsTest, WrongFeedShapeNamesShapes) {
-  EXPECT_THAT(session_->Run({{"x", Tensor::FromVector<float>({1, 2})}}, {"y"},
-                            {}, &out_),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("'x'"), HasSubstr("[2]"),
-                             HasSubstr("[?,3]"))));
+  EXPECT_THAT(
+      session_->Run({{"x", Tensor::FromVector<float>({1, 2})}}, {"y"}, {},
+                    &out_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("'x'"), HasSubstr("[2]"), HasSubstr("[?,3]"))));
 }
 
 TEST_F(SessionErrorsTest, MissingFeedNamesPlaceholder) {
@@ -98,9 +99,9 @@ TEST_F(SessionErrorsTest, MissingFeedNamesPlaceholder) {
 TEST_F(SessionErrorsTest, NonexistentFetchIsNamed) {
   EXPECT_THAT(session_->Run({}, {"nope:0"}, {}, &out_),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("'nope'")));
-  EXPECT_THAT(session_->Run({}, {"w:3"}, {}, &out_),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("has 1 outputs")));
+  EXPECT_THAT(
+      session_->Run({}, {"w:3"}, {}, &out_),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("has 1 outputs")));
 }
 
 TEST_F(SessionErrorsTest, UninitializedVariableIsNamed) {
@@ -111,13 +112,12 @@ TEST_F(SessionErrorsTest, UninitializedVariableIsNamed) {
 }
 
 TEST_F(SessionErrorsTest, MatMulInnerDimensionMismatchAtRunTime) {
-  EXPECT_THAT(
-      session_->Run({{"a", Tensor(DT_FLOAT, TensorShape({100, 784}))},
-                     {"b", Tensor(DT_FLOAT, TensorShape({512, 10}))}},
-                    {"z"}, {}, &out_),
-      StatusIs(absl::StatusCode::kInvalidArgument,
-               HasSubstr("[MatMul] node 'z': inner dimensions differ: "
-                         "[100,784] x [512,10]")));
+  EXPECT_THAT(session_->Run({{"a", Tensor(DT_FLOAT, TensorShape({100, 784}))},
+                             {"b", Tensor(DT_FLOAT, TensorShape({512, 10}))}},
+                            {"z"}, {}, &out_),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("[MatMul] node 'z': inner dimensions differ: "
+                                 "[100,784] x [512,10]")));
 }
 
 TEST_F(SessionErrorsTest, AnyTensorCanBeFedAndCutsItsProducer) {
@@ -129,7 +129,8 @@ TEST_F(SessionErrorsTest, AnyTensorCanBeFedAndCutsItsProducer) {
   // Feeding the constant w changes the product.
   TG_ASSERT_OK(session_->Run(
       {{"x", Tensor::FromVector<float>({1, 1, 1}, TensorShape({1, 3}))},
-       {"w", Tensor::FromVector<float>({1, 0, 0, 1, 1, 1}, TensorShape({3, 2}))}},
+       {"w",
+        Tensor::FromVector<float>({1, 0, 0, 1, 1, 1}, TensorShape({3, 2}))}},
       {"y"}, {}, &out_));
   EXPECT_THAT(out_[0].flat<float>(), ElementsAre(2, 2));
 }
@@ -141,10 +142,10 @@ TEST_F(SessionErrorsTest, UnknownDeviceIsAnErrorAndGpuFallsBackToCpu) {
   GraphDef def;
   TG_ASSERT_OK(root.ToGraphDef(&def));
   TG_ASSERT_OK_AND_ASSIGN(auto session, Session::Create(def));
-  EXPECT_THAT(session->Run({}, {"tpu"}, {}, &out_),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("node 'tpu'"),
-                             HasSubstr("/device:TPU:0"))));
+  EXPECT_THAT(
+      session->Run({}, {"tpu"}, {}, &out_),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("node 'tpu'"), HasSubstr("/device:TPU:0"))));
   TG_ASSERT_OK(session->Run({}, {"gpu"}, {}, &out_));
   EXPECT_EQ(out_[0].scalar<float>(), 2.0f);
 }

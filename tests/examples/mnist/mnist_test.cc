@@ -54,8 +54,8 @@ std::string WriteFile(const std::string& name, const std::string& bytes,
 TEST(IdxTest, ReadsRawAndGzip) {
   const std::string bytes = IdxBytes(0x00000803, {2, 1, 3}, {1, 2, 3, 4, 5, 6});
   for (bool gz : {false, true}) {
-    TG_ASSERT_OK_AND_ASSIGN(IdxArray a,
-                            ReadIdxFile(WriteFile(gz ? "a.gz" : "a", bytes, gz)));
+    TG_ASSERT_OK_AND_ASSIGN(
+        IdxArray a, ReadIdxFile(WriteFile(gz ? "a.gz" : "a", bytes, gz)));
     EXPECT_THAT(a.dims, ElementsAre(2, 1, 3));
     EXPECT_THAT(a.data, ElementsAre(1, 2, 3, 4, 5, 6));
   }
@@ -64,18 +64,20 @@ TEST(IdxTest, ReadsRawAndGzip) {
 TEST(IdxTest, BadFilesAreClearErrors) {
   EXPECT_THAT(ReadIdxFile(testing::TempDir() + "/absent-idx"),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("absent-idx")));
-  EXPECT_THAT(ReadIdxFile(WriteFile("magic", IdxBytes(0x00000D03, {1, 1, 1}, {0}))),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       AllOf(HasSubstr("magic"), HasSubstr("00000d03"))));
-  EXPECT_THAT(ReadIdxFile(WriteFile("short", IdxBytes(0x00000801, {5}, {1, 2}))),
-              StatusIs(absl::StatusCode::kDataLoss,
-                       AllOf(HasSubstr("short"), HasSubstr("truncated"))));
+  EXPECT_THAT(
+      ReadIdxFile(WriteFile("magic", IdxBytes(0x00000D03, {1, 1, 1}, {0}))),
+      StatusIs(absl::StatusCode::kDataLoss,
+               AllOf(HasSubstr("magic"), HasSubstr("00000d03"))));
+  EXPECT_THAT(
+      ReadIdxFile(WriteFile("short", IdxBytes(0x00000801, {5}, {1, 2}))),
+      StatusIs(absl::StatusCode::kDataLoss,
+               AllOf(HasSubstr("short"), HasSubstr("truncated"))));
   EXPECT_THAT(ReadIdxFile(WriteFile("tiny", "\x00\x00")),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("too short")));
   // A gzip stream cut in the middle.
-  std::string gz_path = WriteFile("cut.gz", IdxBytes(0x00000801, {4096},
-                                                     std::vector<uint8_t>(4096, 7)),
-                                  true);
+  std::string gz_path = WriteFile(
+      "cut.gz", IdxBytes(0x00000801, {4096}, std::vector<uint8_t>(4096, 7)),
+      true);
   FILE* f = std::fopen(gz_path.c_str(), "rb");
   std::string gz(8192, '\0');
   gz.resize(std::fread(gz.data(), 1, gz.size(), f));
@@ -93,14 +95,17 @@ TEST(MnistDataTest, MissingDirectoryPointsAtFetchScript) {
 
 TEST(MnistDataTest, LabelsOutOfRangeAndCountMismatchAreErrors) {
   std::vector<uint8_t> pixels(2 * 28 * 28, 255);
-  const std::string images = WriteFile(
-      "imgs", IdxBytes(0x00000803, {2, 28, 28}, pixels));
-  EXPECT_THAT(LoadSplit(images, WriteFile("l3", IdxBytes(0x00000801, {3}, {1, 2, 3}))),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("one label per image")));
-  EXPECT_THAT(LoadSplit(images, WriteFile("l12", IdxBytes(0x00000801, {2}, {1, 12}))),
-              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("label 12")));
+  const std::string images =
+      WriteFile("imgs", IdxBytes(0x00000803, {2, 28, 28}, pixels));
+  EXPECT_THAT(
+      LoadSplit(images, WriteFile("l3", IdxBytes(0x00000801, {3}, {1, 2, 3}))),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("one label per image")));
+  EXPECT_THAT(
+      LoadSplit(images, WriteFile("l12", IdxBytes(0x00000801, {2}, {1, 12}))),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("label 12")));
   TG_ASSERT_OK_AND_ASSIGN(
-      Split ok, LoadSplit(images, WriteFile("l2", IdxBytes(0x00000801, {2}, {4, 9}))));
+      Split ok,
+      LoadSplit(images, WriteFile("l2", IdxBytes(0x00000801, {2}, {4, 9}))));
   EXPECT_EQ(ok.images.flat<float>()[0], 1.0f);  // 255 scales to 1.
   EXPECT_THAT(ok.labels.flat<int32_t>(), ElementsAre(4, 9));
 }
@@ -145,8 +150,8 @@ TEST(MlpTest, SmokeTrainsOnSyntheticData) {
   const float initial_loss = out[0].scalar<float>();
   EXPECT_GT(initial_loss, 1.5f);  // About chance.
   for (int step = 0; step < 300; ++step) {
-    TG_ASSERT_OK(session.Run({{mlp.x, images}, {mlp.y, labels}}, {}, {mlp.train},
-                             nullptr));
+    TG_ASSERT_OK(session.Run({{mlp.x, images}, {mlp.y, labels}}, {},
+                             {mlp.train}, nullptr));
   }
   TG_ASSERT_OK(session.Run({{mlp.x, images}, {mlp.y, labels}},
                            {mlp.loss, mlp.accuracy}, &out));
