@@ -143,6 +143,12 @@ class KernelDefBuilder {
   KernelDef def_;
 };
 
+// KernelDefBuilder(op).Device(kDeviceCpu): the common start of a CPU
+// registration.
+inline KernelDefBuilder CpuKernel(std::string op) {
+  return KernelDefBuilder(std::move(op)).Device(kDeviceCpu);
+}
+
 class KernelRegistry {
  public:
   static KernelRegistry* Global();

@@ -8,10 +8,6 @@
 namespace tg {
 namespace {
 
-KernelDefBuilder Cpu(const char* op) {
-  return KernelDefBuilder(op).Device(kDeviceCpu);
-}
-
 class ConstCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
@@ -26,7 +22,7 @@ class ConstCpu : public OpKernel {
  private:
   Tensor value_;
 };
-TG_REGISTER_KERNEL(Cpu("Const"), ConstCpu);
+TG_REGISTER_KERNEL(CpuKernel("Const"), ConstCpu);
 
 // Runs only when the placeholder was not fed.
 class PlaceholderCpu : public OpKernel {
@@ -47,7 +43,7 @@ class PlaceholderCpu : public OpKernel {
  private:
   std::string message_;
 };
-TG_REGISTER_KERNEL(Cpu("Placeholder"), PlaceholderCpu);
+TG_REGISTER_KERNEL(CpuKernel("Placeholder"), PlaceholderCpu);
 
 // Identity and friends forward the input buffer.
 class ForwardInputCpu : public OpKernel {
@@ -57,15 +53,15 @@ class ForwardInputCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("Identity"), ForwardInputCpu);
-TG_REGISTER_KERNEL(Cpu("StopGradient"), ForwardInputCpu);
-TG_REGISTER_KERNEL(Cpu("PlaceholderWithDefault"), ForwardInputCpu);
+TG_REGISTER_KERNEL(CpuKernel("Identity"), ForwardInputCpu);
+TG_REGISTER_KERNEL(CpuKernel("StopGradient"), ForwardInputCpu);
+TG_REGISTER_KERNEL(CpuKernel("PlaceholderWithDefault"), ForwardInputCpu);
 
 class NoOpCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext&) override { return absl::OkStatus(); }
 };
-TG_REGISTER_KERNEL(Cpu("NoOp"), NoOpCpu);
+TG_REGISTER_KERNEL(CpuKernel("NoOp"), NoOpCpu);
 
 class ReshapeCpu : public OpKernel {
  public:
@@ -99,7 +95,7 @@ class ReshapeCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("Reshape"), ReshapeCpu);
+TG_REGISTER_KERNEL(CpuKernel("Reshape"), ReshapeCpu);
 
 template <typename Index>
 class ShapeCpu : public OpKernel {
@@ -114,9 +110,9 @@ class ShapeCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("Shape").TypeConstraint<int32_t>("out_type"),
+TG_REGISTER_KERNEL(CpuKernel("Shape").TypeConstraint<int32_t>("out_type"),
                    ShapeCpu<int32_t>);
-TG_REGISTER_KERNEL(Cpu("Shape").TypeConstraint<int64_t>("out_type"),
+TG_REGISTER_KERNEL(CpuKernel("Shape").TypeConstraint<int64_t>("out_type"),
                    ShapeCpu<int64_t>);
 
 // Writes `value` into every element of a new tensor of `shape`.
@@ -159,7 +155,7 @@ class FillCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("Fill"), FillCpu);
+TG_REGISTER_KERNEL(CpuKernel("Fill"), FillCpu);
 
 template <int kValue>
 class FillLikeCpu : public OpKernel {
@@ -168,8 +164,8 @@ class FillLikeCpu : public OpKernel {
     return FillWith(ctx, ctx.input(0).dtype(), ctx.input(0).shape(), kValue);
   }
 };
-TG_REGISTER_KERNEL(Cpu("ZerosLike"), FillLikeCpu<0>);
-TG_REGISTER_KERNEL(Cpu("OnesLike"), FillLikeCpu<1>);
+TG_REGISTER_KERNEL(CpuKernel("ZerosLike"), FillLikeCpu<0>);
+TG_REGISTER_KERNEL(CpuKernel("OnesLike"), FillLikeCpu<1>);
 
 // The axes along which each operand of a broadcast was stretched.
 template <typename Index>
@@ -200,10 +196,12 @@ class BroadcastGradientArgsCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("BroadcastGradientArgs").TypeConstraint<int32_t>("T"),
-                   BroadcastGradientArgsCpu<int32_t>);
-TG_REGISTER_KERNEL(Cpu("BroadcastGradientArgs").TypeConstraint<int64_t>("T"),
-                   BroadcastGradientArgsCpu<int64_t>);
+TG_REGISTER_KERNEL(
+    CpuKernel("BroadcastGradientArgs").TypeConstraint<int32_t>("T"),
+    BroadcastGradientArgsCpu<int32_t>);
+TG_REGISTER_KERNEL(
+    CpuKernel("BroadcastGradientArgs").TypeConstraint<int64_t>("T"),
+    BroadcastGradientArgsCpu<int64_t>);
 
 class CastCpu : public OpKernel {
  public:
@@ -244,7 +242,7 @@ class CastCpu : public OpKernel {
  private:
   DataType dst_ = DT_INVALID;
 };
-TG_REGISTER_KERNEL(Cpu("Cast"), CastCpu);
+TG_REGISTER_KERNEL(CpuKernel("Cast"), CastCpu);
 
 template <typename T>
 class AddNCpu : public OpKernel {
@@ -269,10 +267,14 @@ class AddNCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<float>("T"), AddNCpu<float>);
-TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<double>("T"), AddNCpu<double>);
-TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<int32_t>("T"), AddNCpu<int32_t>);
-TG_REGISTER_KERNEL(Cpu("AddN").TypeConstraint<int64_t>("T"), AddNCpu<int64_t>);
+TG_REGISTER_KERNEL(CpuKernel("AddN").TypeConstraint<float>("T"),
+                   AddNCpu<float>);
+TG_REGISTER_KERNEL(CpuKernel("AddN").TypeConstraint<double>("T"),
+                   AddNCpu<double>);
+TG_REGISTER_KERNEL(CpuKernel("AddN").TypeConstraint<int32_t>("T"),
+                   AddNCpu<int32_t>);
+TG_REGISTER_KERNEL(CpuKernel("AddN").TypeConstraint<int64_t>("T"),
+                   AddNCpu<int64_t>);
 
 }  // namespace
 }  // namespace tg

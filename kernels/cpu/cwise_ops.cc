@@ -35,8 +35,7 @@ absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
 
 namespace {
 
-#define TG_CPU_KERNEL(OP, T) \
-  KernelDefBuilder(OP).Device(kDeviceCpu).TypeConstraint<T>("T")
+#define TG_CPU_KERNEL(OP, T) CpuKernel(OP).TypeConstraint<T>("T")
 
 #define TG_CPU_UNARY(OP, F, T) \
   TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), UnaryCpu<T, functor::F>)

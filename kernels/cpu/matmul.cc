@@ -64,12 +64,10 @@ class MatMulCpu : public OpKernel {
   bool transpose_a_ = false, transpose_b_ = false;
 };
 
-TG_REGISTER_KERNEL(
-    KernelDefBuilder("MatMul").Device(kDeviceCpu).TypeConstraint<float>("T"),
-    MatMulCpu<float>);
-TG_REGISTER_KERNEL(
-    KernelDefBuilder("MatMul").Device(kDeviceCpu).TypeConstraint<double>("T"),
-    MatMulCpu<double>);
+TG_REGISTER_KERNEL(CpuKernel("MatMul").TypeConstraint<float>("T"),
+                   MatMulCpu<float>);
+TG_REGISTER_KERNEL(CpuKernel("MatMul").TypeConstraint<double>("T"),
+                   MatMulCpu<double>);
 
 }  // namespace
 }  // namespace tg

@@ -139,12 +139,10 @@ class SparseXentCpu : public OpKernel {
 };
 
 #define TG_CPU_NN(T)                                                         \
-  TG_REGISTER_KERNEL(                                                        \
-      KernelDefBuilder("BiasAdd").Device(kDeviceCpu).TypeConstraint<T>("T"), \
-      BiasAddCpu<T>);                                                        \
-  TG_REGISTER_KERNEL(                                                        \
-      KernelDefBuilder("Softmax").Device(kDeviceCpu).TypeConstraint<T>("T"), \
-      SoftmaxCpu<T>);                                                        \
+  TG_REGISTER_KERNEL(CpuKernel("BiasAdd").TypeConstraint<T>("T"),            \
+                     BiasAddCpu<T>);                                         \
+  TG_REGISTER_KERNEL(CpuKernel("Softmax").TypeConstraint<T>("T"),            \
+                     SoftmaxCpu<T>);                                         \
   TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
                          .Device(kDeviceCpu)                                 \
                          .TypeConstraint<T>("T")                             \

@@ -47,14 +47,12 @@ class RandomStandardNormalCpu : public OpKernel {
   std::mt19937_64 gen_;
 };
 
-TG_REGISTER_KERNEL(KernelDefBuilder("RandomStandardNormal")
-                       .Device(kDeviceCpu)
-                       .TypeConstraint<float>("dtype"),
-                   RandomStandardNormalCpu<float>);
-TG_REGISTER_KERNEL(KernelDefBuilder("RandomStandardNormal")
-                       .Device(kDeviceCpu)
-                       .TypeConstraint<double>("dtype"),
-                   RandomStandardNormalCpu<double>);
+TG_REGISTER_KERNEL(
+    CpuKernel("RandomStandardNormal").TypeConstraint<float>("dtype"),
+    RandomStandardNormalCpu<float>);
+TG_REGISTER_KERNEL(
+    CpuKernel("RandomStandardNormal").TypeConstraint<double>("dtype"),
+    RandomStandardNormalCpu<double>);
 
 }  // namespace
 }  // namespace tg

@@ -237,29 +237,26 @@ class ArgMaxCpu : public OpKernel {
   }
 };
 
-#define TG_CPU_REDUCTIONS(T)                                              \
-  TG_REGISTER_KERNEL(                                                     \
-      KernelDefBuilder("Sum").Device(kDeviceCpu).TypeConstraint<T>("T"),  \
-      ReductionCpu<T, SumOp, false>);                                     \
-  TG_REGISTER_KERNEL(                                                     \
-      KernelDefBuilder("Mean").Device(kDeviceCpu).TypeConstraint<T>("T"), \
-      ReductionCpu<T, SumOp, true>);                                      \
-  TG_REGISTER_KERNEL(                                                     \
-      KernelDefBuilder("Prod").Device(kDeviceCpu).TypeConstraint<T>("T"), \
-      ReductionCpu<T, ProdOp, false>);                                    \
-  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")                      \
-                         .Device(kDeviceCpu)                              \
-                         .TypeConstraint<T>("T"),                         \
-                     BiasAddGradCpu<T>);                                  \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                           \
-                         .Device(kDeviceCpu)                              \
-                         .TypeConstraint<T>("T")                          \
-                         .TypeConstraint<int64_t>("output_type"),         \
-                     ArgMaxCpu<T, int64_t>);                              \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                           \
-                         .Device(kDeviceCpu)                              \
-                         .TypeConstraint<T>("T")                          \
-                         .TypeConstraint<int32_t>("output_type"),         \
+#define TG_CPU_REDUCTIONS(T)                                      \
+  TG_REGISTER_KERNEL(CpuKernel("Sum").TypeConstraint<T>("T"),     \
+                     ReductionCpu<T, SumOp, false>);              \
+  TG_REGISTER_KERNEL(CpuKernel("Mean").TypeConstraint<T>("T"),    \
+                     ReductionCpu<T, SumOp, true>);               \
+  TG_REGISTER_KERNEL(CpuKernel("Prod").TypeConstraint<T>("T"),    \
+                     ReductionCpu<T, ProdOp, false>);             \
+  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")              \
+                         .Device(kDeviceCpu)                      \
+                         .TypeConstraint<T>("T"),                 \
+                     BiasAddGradCpu<T>);                          \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                   \
+                         .Device(kDeviceCpu)                      \
+                         .TypeConstraint<T>("T")                  \
+                         .TypeConstraint<int64_t>("output_type"), \
+                     ArgMaxCpu<T, int64_t>);                      \
+  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                   \
+                         .Device(kDeviceCpu)                      \
+                         .TypeConstraint<T>("T")                  \
+                         .TypeConstraint<int32_t>("output_type"), \
                      ArgMaxCpu<T, int32_t>)
 
 TG_CPU_REDUCTIONS(float);

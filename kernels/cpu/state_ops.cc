@@ -27,8 +27,7 @@ class VariableCpu : public OpKernel {
  private:
   Variable* var_ = nullptr;
 };
-TG_REGISTER_KERNEL(KernelDefBuilder("VariableV2").Device(kDeviceCpu),
-                   VariableCpu);
+TG_REGISTER_KERNEL(CpuKernel("VariableV2"), VariableCpu);
 
 class AssignCpu : public OpKernel {
  public:
@@ -64,7 +63,7 @@ class AssignCpu : public OpKernel {
  private:
   bool validate_shape_ = true;
 };
-TG_REGISTER_KERNEL(KernelDefBuilder("Assign").Device(kDeviceCpu), AssignCpu);
+TG_REGISTER_KERNEL(CpuKernel("Assign"), AssignCpu);
 
 template <typename T>
 class ApplyGradientDescentCpu : public OpKernel {
@@ -97,14 +96,11 @@ class ApplyGradientDescentCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(KernelDefBuilder("ApplyGradientDescent")
-                       .Device(kDeviceCpu)
-                       .TypeConstraint<float>("T"),
+TG_REGISTER_KERNEL(CpuKernel("ApplyGradientDescent").TypeConstraint<float>("T"),
                    ApplyGradientDescentCpu<float>);
-TG_REGISTER_KERNEL(KernelDefBuilder("ApplyGradientDescent")
-                       .Device(kDeviceCpu)
-                       .TypeConstraint<double>("T"),
-                   ApplyGradientDescentCpu<double>);
+TG_REGISTER_KERNEL(
+    CpuKernel("ApplyGradientDescent").TypeConstraint<double>("T"),
+    ApplyGradientDescentCpu<double>);
 
 }  // namespace
 }  // namespace tg
