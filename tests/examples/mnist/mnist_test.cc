@@ -10,6 +10,7 @@
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
 #include "gmock/gmock.h"
+#include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"
@@ -157,6 +158,45 @@ TEST(MlpTest, SmokeTrainsOnSyntheticData) {
                            {mlp.loss, mlp.accuracy}, &out));
   EXPECT_LT(out[0].scalar<float>(), 0.2f * initial_loss);
   EXPECT_GT(out[1].scalar<float>(), 0.95f);
+}
+
+// The training graph survives a trip through a GraphDef file: imported into
+// a new session, it initializes to the same weights and takes the same
+// step as the graph built in process.
+TEST(MlpTest, TrainingGraphRoundTripsThroughAFile) {
+  constexpr int kN = 20;
+  Tensor images(DT_FLOAT, TensorShape({kN, 784}));
+  Tensor labels(DT_INT32, TensorShape({kN}));
+  for (int i = 0; i < kN * 784; ++i) images.flat<float>()[i] = (i % 13) / 13.0f;
+  for (int i = 0; i < kN; ++i) labels.flat<int32_t>()[i] = i % 10;
+
+  Scope root = Scope::NewRootScope();
+  Mlp mlp = BuildMlp(root, MlpConfig());
+  TG_ASSERT_OK(root.status());
+  GraphDef def;
+  TG_ASSERT_OK(root.ToGraphDef(&def));
+  const std::string path = testing::TempDir() + "/mlp.pb";
+  TG_ASSERT_OK(WriteGraphDefFile(def, path));
+  TG_ASSERT_OK_AND_ASSIGN(GraphDef loaded, ReadGraphDefFile(path));
+  TG_ASSERT_OK_AND_ASSIGN(auto from_file, Session::Create(loaded));
+  ClientSession in_process(root);
+
+  std::vector<Tensor> a, b;
+  TG_ASSERT_OK(in_process.Run({}, {}, {mlp.init}, nullptr));
+  TG_ASSERT_OK(from_file->Run({}, {}, {"init"}, nullptr));
+  for (int step = 0; step < 3; ++step) {
+    TG_ASSERT_OK(in_process.Run({{mlp.x, images}, {mlp.y, labels}}, {mlp.loss},
+                                {mlp.train}, &a));
+    TG_ASSERT_OK(from_file->Run({{"x", images}, {"y", labels}}, {"loss"},
+                                {"train"}, &b));
+    EXPECT_EQ(a[0].scalar<float>(), b[0].scalar<float>()) << "step " << step;
+  }
+  TG_ASSERT_OK(in_process.Run(mlp.variables, &a));
+  TG_ASSERT_OK(from_file->Run({}, {"dense/kernel", "dense_2/bias"}, {}, &b));
+  EXPECT_THAT(b[0].flat<float>(),
+              ::testing::Pointwise(::testing::Eq(), a[0].flat<float>()));
+  EXPECT_THAT(b[1].flat<float>(),
+              ::testing::Pointwise(::testing::Eq(), a[5].flat<float>()));
 }
 
 }  // namespace
