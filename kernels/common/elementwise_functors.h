@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "kernels/common/fast_math.h"
+
 #ifdef __CUDACC__
 #define TG_HOST_DEVICE __host__ __device__
 #else
@@ -30,7 +32,7 @@ struct Square {
 struct Sigmoid {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x) const {
-    return T(1) / (T(1) + std::exp(-x));
+    return T(1) / (T(1) + Exp(-x));
   }
 };
 struct Tanh {

@@ -5,6 +5,7 @@
 #include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "kernels/common/fast_math.h"
 #include "ops/standard_ops.h"
 #include "tests/testing/status_matchers.h"
 
@@ -210,6 +211,19 @@ TEST(CpuKernelsTest, RandomStandardNormalIsSeededAndNormal) {
   EXPECT_NEAR(sq / 1e5 - mean * mean, 1, 0.02);
   EXPECT_THAT(out[0].flat<float>(),
               Pointwise(FloatNear(0), out[1].flat<float>()));
+}
+
+TEST(FastExpTest, MatchesDoublePrecisionExp) {
+  double worst = 0;
+  for (float x = -87.0f; x < 88.7f; x += 0.0007f) {
+    const double want = std::exp(static_cast<double>(x));
+    worst = std::max(worst, std::abs(functor::FastExp(x) - want) / want);
+  }
+  EXPECT_LT(worst, 2.5e-7);  // About two float ulps.
+  EXPECT_EQ(functor::FastExp(0.0f), 1.0f);
+  EXPECT_TRUE(std::isinf(functor::FastExp(100.0f)));
+  EXPECT_EQ(functor::FastExp(-200.0f), 0.0f);
+  EXPECT_TRUE(std::isnan(functor::FastExp(NAN)));
 }
 
 }  // namespace
