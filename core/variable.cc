@@ -1,6 +1,14 @@
 #include "core/variable.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace tg {
+
+absl::Status UninitializedVariableError(const Variable& v) {
+  return absl::FailedPreconditionError(
+      absl::StrCat("attempting to use uninitialized variable '", v.name,
+                   "'; run its initializer (e.g. the 'init' op) first"));
+}
 
 Variable* VariableStore::GetOrCreate(const std::string& name) {
   std::unique_ptr<Variable>& v = vars_[name];

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "core/tensor.h"
 
 namespace tg {
@@ -21,6 +22,9 @@ struct Variable {
   Tensor tensor;
   bool initialized = false;
 };
+
+// The error for reading `v` before it was assigned, naming it.
+absl::Status UninitializedVariableError(const Variable& v);
 
 class VariableStore {
  public:

@@ -1,5 +1,6 @@
 #include "graph/graph.h"
 
+#include <algorithm>
 #include <deque>
 
 #include "absl/strings/str_cat.h"
@@ -134,6 +135,19 @@ absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
     }
   }
   return order;
+}
+
+void Graph::AddToCollection(const std::string& key, Node* node) {
+  std::vector<Node*>& list = collections_[key];
+  if (std::find(list.begin(), list.end(), node) == list.end()) {
+    list.push_back(node);
+  }
+}
+
+const std::vector<Node*>& Graph::GetCollection(const std::string& key) const {
+  static const std::vector<Node*>* const kEmpty = new std::vector<Node*>();
+  auto it = collections_.find(key);
+  return it == collections_.end() ? *kEmpty : it->second;
 }
 
 GraphDef Graph::ToGraphDef() const {

@@ -107,11 +107,18 @@ class Graph {
   // Exports every node, inputs as "src", "src:k" and "^src".
   GraphDef ToGraphDef() const;
 
+  // Named lists of nodes, as TensorFlow's graph collections: "variables",
+  // "trainable_variables" and "initializers" (the ops that give each
+  // variable its first value). Adding a node twice keeps one entry.
+  void AddToCollection(const std::string& key, Node* node);
+  const std::vector<Node*>& GetCollection(const std::string& key) const;
+
  private:
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<std::unique_ptr<Edge>> edges_;
   absl::flat_hash_map<std::string, Node*> by_name_;
   ::tensorgraph::VersionDef versions_;
+  absl::flat_hash_map<std::string, std::vector<Node*>> collections_;
 };
 
 // The producer version tensorgraph writes into GraphDefs.

@@ -22,30 +22,50 @@ absl::Status ShapeFromInputValue(InferenceContext& c) {
   return absl::OkStatus();
 }
 
-TG_REGISTER_OP("RandomStandardNormal")
-    .Input("shape: T")
-    .Output("output: dtype")
-    .Attr("seed: int = 0")
-    .Attr("seed2: int = 0")
-    .Attr("dtype: " TG_FLOAT_TYPES)
-    .Attr("T: " TG_INDEX_TYPES)
-    .SetIsStateful()
-    .SetShapeFn(ShapeFromInputValue);
+#define TG_RANDOM_OP(NAME)              \
+  TG_REGISTER_OP(NAME)                  \
+      .Input("shape: T")                \
+      .Output("output: dtype")          \
+      .Attr("seed: int = 0")            \
+      .Attr("seed2: int = 0")           \
+      .Attr("dtype: " TG_FLOAT_TYPES)   \
+      .Attr("T: " TG_INDEX_TYPES)       \
+      .SetIsStateful()                  \
+      .SetShapeFn(ShapeFromInputValue); \
+  TG_REGISTER_NO_GRADIENT_OP(NAME)
 
-TG_REGISTER_NO_GRADIENT_OP("RandomStandardNormal");
+TG_RANDOM_OP("RandomStandardNormal");
+TG_RANDOM_OP("RandomUniform");
+TG_RANDOM_OP("TruncatedNormal");
+#undef TG_RANDOM_OP
 
 }  // namespace
 
 namespace ops {
 
-Output RandomStandardNormal(const Scope& s, const Input& shape, DataType dtype,
-                            int64_t seed, int64_t seed2) {
-  return OpBuilder(s, "RandomStandardNormal")
+namespace {
+Output Random(const char* op, const Scope& s, const Input& shape,
+              DataType dtype, int64_t seed, int64_t seed2) {
+  return OpBuilder(s, op)
       .Input(shape)
       .Attr("dtype", dtype)
       .Attr("seed", seed)
       .Attr("seed2", seed2)
       .Finalize();
+}
+}  // namespace
+
+Output RandomStandardNormal(const Scope& s, const Input& shape, DataType dtype,
+                            int64_t seed, int64_t seed2) {
+  return Random("RandomStandardNormal", s, shape, dtype, seed, seed2);
+}
+Output RandomUniform(const Scope& s, const Input& shape, DataType dtype,
+                     int64_t seed, int64_t seed2) {
+  return Random("RandomUniform", s, shape, dtype, seed, seed2);
+}
+Output TruncatedNormal(const Scope& s, const Input& shape, DataType dtype,
+                       int64_t seed, int64_t seed2) {
+  return Random("TruncatedNormal", s, shape, dtype, seed, seed2);
 }
 
 }  // namespace ops

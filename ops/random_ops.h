@@ -12,6 +12,12 @@ namespace ops {
 // are tensorgraph's own stream (not TensorFlow's Philox stream).
 Output RandomStandardNormal(const Scope& s, const Input& shape, DataType dtype,
                             int64_t seed = 0, int64_t seed2 = 0);
+// Uniform samples in [0, 1); same seeding.
+Output RandomUniform(const Scope& s, const Input& shape, DataType dtype,
+                     int64_t seed = 0, int64_t seed2 = 0);
+// N(0, 1) samples redrawn until within two standard deviations; same seeding.
+Output TruncatedNormal(const Scope& s, const Input& shape, DataType dtype,
+                       int64_t seed = 0, int64_t seed2 = 0);
 
 }  // namespace ops
 }  // namespace tg

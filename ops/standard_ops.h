@@ -7,5 +7,6 @@
 #include "ops/nn_ops.h"
 #include "ops/random_ops.h"
 #include "ops/state_ops.h"
+#include "ops/training_ops.h"
 
 #endif  // TG_OPS_STANDARD_OPS_H_

@@ -1,4 +1,4 @@
-// Variable and training-update ops: schemas, shape functions and builders.
+// Variable ops: schemas, shape functions and builders.
 // None of them is differentiable.
 #include "ops/state_ops.h"
 
@@ -46,32 +46,39 @@ TG_REGISTER_OP("Assign")
       return absl::OkStatus();
     });
 
-TG_REGISTER_OP("ApplyGradientDescent")
-    .Input("var: Ref(T)")
-    .Input("alpha: T")
-    .Input("delta: T")
-    .Output("out: Ref(T)")
+// ref += value / ref -= value.
+absl::Status AssignUpdateShape(InferenceContext& c) {
+  const PartialShape& ref = c.input(0);
+  const PartialShape& value = c.input(1);
+  if (ref.IsFullyDefined() && value.IsFullyDefined() && !(ref == value)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "value of shape ", value.DebugString(),
+        " does not match the variable's shape ", ref.DebugString()));
+  }
+  c.set_output(0, ref);
+  return absl::OkStatus();
+}
+
+TG_REGISTER_OP("AssignAdd")
+    .Input("ref: Ref(T)")
+    .Input("value: T")
+    .Output("output_ref: Ref(T)")
     .Attr("T: " TG_NUMBER_TYPES)
     .Attr("use_locking: bool = false")
-    .SetShapeFn([](InferenceContext& c) -> absl::Status {
-      if (c.input(1).known_rank && c.input(1).rank() != 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "alpha must be a scalar, got shape ", c.input(1).DebugString()));
-      }
-      const PartialShape& var = c.input(0);
-      const PartialShape& delta = c.input(2);
-      if (var.IsFullyDefined() && delta.IsFullyDefined() && !(var == delta)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("delta of shape ", delta.DebugString(),
-                         " does not match var of shape ", var.DebugString()));
-      }
-      c.set_output(0, var);
-      return absl::OkStatus();
-    });
+    .SetShapeFn(AssignUpdateShape);
+
+TG_REGISTER_OP("AssignSub")
+    .Input("ref: Ref(T)")
+    .Input("value: T")
+    .Output("output_ref: Ref(T)")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .SetShapeFn(AssignUpdateShape);
 
 TG_REGISTER_NO_GRADIENT_OP("VariableV2");
 TG_REGISTER_NO_GRADIENT_OP("Assign");
-TG_REGISTER_NO_GRADIENT_OP("ApplyGradientDescent");
+TG_REGISTER_NO_GRADIENT_OP("AssignAdd");
+TG_REGISTER_NO_GRADIENT_OP("AssignSub");
 
 }  // namespace
 
@@ -96,13 +103,12 @@ Output Assign(const Scope& s, const Input& ref, const Input& value,
       .Finalize();
 }
 
-Output ApplyGradientDescent(const Scope& s, const Input& var,
-                            const Input& alpha, const Input& delta) {
-  return OpBuilder(s, "ApplyGradientDescent")
-      .Input(var)
-      .Input(alpha)
-      .Input(delta)
-      .Finalize();
+Output AssignAdd(const Scope& s, const Input& ref, const Input& value) {
+  return BinaryOp(s, "AssignAdd", ref, value);
+}
+
+Output AssignSub(const Scope& s, const Input& ref, const Input& value) {
+  return BinaryOp(s, "AssignSub", ref, value);
 }
 
 }  // namespace ops

@@ -14,9 +14,9 @@ Output Variable(const Scope& s, const PartialShape& shape, DataType dtype);
 // ref = value; returns the updated reference.
 Output Assign(const Scope& s, const Input& ref, const Input& value,
               bool validate_shape = true);
-// var -= alpha * delta, in place; returns the updated reference.
-Output ApplyGradientDescent(const Scope& s, const Input& var,
-                            const Input& alpha, const Input& delta);
+// ref += value and ref -= value, in place; return the updated reference.
+Output AssignAdd(const Scope& s, const Input& ref, const Input& value);
+Output AssignSub(const Scope& s, const Input& ref, const Input& value);
 
 }  // namespace ops
 }  // namespace tg

@@ -189,10 +189,9 @@ absl::Status Executor::Run(absl::Span<const Tensor> feeds,
     for (size_t k = 0; k < item.inputs.size(); ++k) {
       const Variable* v = item.inputs[k]->ref;
       if (v != nullptr && item.deref_check[k] && !v->initialized) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            item.error_prefix, "input ", k, " reads variable '", v->name,
-            "', which is not initialized; run its initializer (e.g. the "
-            "'init' op) first"));
+        return AnnotateStatus(
+            UninitializedVariableError(*v),
+            absl::StrCat(item.error_prefix, "input ", k, ": "));
       }
     }
     OpKernelContext ctx(

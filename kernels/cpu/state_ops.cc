@@ -1,15 +1,9 @@
-// Variable CPU kernels: VariableV2, Assign and ApplyGradientDescent.
+// Variable CPU kernels: VariableV2, Assign, AssignAdd and AssignSub.
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
 
 namespace tg {
 namespace {
-
-absl::Status Uninitialized(const Variable* v) {
-  return absl::FailedPreconditionError(
-      absl::StrCat("attempting to use uninitialized variable '", v->name,
-                   "'; run its initializer (e.g. the 'init' op) first"));
-}
 
 class VariableCpu : public OpKernel {
  public:
@@ -65,42 +59,37 @@ class AssignCpu : public OpKernel {
 };
 TG_REGISTER_KERNEL(CpuKernel("Assign"), AssignCpu);
 
-template <typename T>
-class ApplyGradientDescentCpu : public OpKernel {
+// ref += value (kSign 1) or ref -= value (kSign -1), in place.
+template <typename T, int kSign>
+class AssignUpdateCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     Variable* var = ctx.input_ref(0);
-    if (!var->initialized) return Uninitialized(var);
-    const Tensor& alpha = ctx.input(1);
-    const Tensor& delta = ctx.input(2);
-    if (alpha.NumElements() != 1) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "alpha must be a scalar, got shape ", alpha.shape().DebugString()));
-    }
-    if (delta.shape() != var->tensor.shape()) {
+    if (!var->initialized) return UninitializedVariableError(*var);
+    const Tensor& value = ctx.input(1);
+    if (value.shape() != var->tensor.shape()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("delta of shape ", delta.shape().DebugString(),
+          absl::StrCat("value of shape ", value.shape().DebugString(),
                        " does not match variable '", var->name, "' of shape ",
                        var->tensor.shape().DebugString()));
     }
-    const T a = alpha.data<T>()[0];
-    const T* d = delta.data<T>();
     T* w = var->tensor.data<T>();
-    ctx.thread_pool()->ParallelFor(delta.NumElements(), 2,
-                                   [&](int64_t b, int64_t e) {
-                                     for (int64_t i = b; i < e; ++i) {
-                                       w[i] -= a * d[i];
-                                     }
-                                   });
+    const T* d = value.data<T>();
+    for (int64_t i = 0; i < value.NumElements(); ++i) w[i] += kSign * d[i];
     ctx.set_output_ref(0, var);
     return absl::OkStatus();
   }
 };
-TG_REGISTER_KERNEL(CpuKernel("ApplyGradientDescent").TypeConstraint<float>("T"),
-                   ApplyGradientDescentCpu<float>);
-TG_REGISTER_KERNEL(
-    CpuKernel("ApplyGradientDescent").TypeConstraint<double>("T"),
-    ApplyGradientDescentCpu<double>);
+
+#define TG_CPU_ASSIGN_UPDATE(T)                                     \
+  TG_REGISTER_KERNEL(CpuKernel("AssignAdd").TypeConstraint<T>("T"), \
+                     AssignUpdateCpu<T, 1>);                        \
+  TG_REGISTER_KERNEL(CpuKernel("AssignSub").TypeConstraint<T>("T"), \
+                     AssignUpdateCpu<T, -1>)
+TG_CPU_ASSIGN_UPDATE(float);
+TG_CPU_ASSIGN_UPDATE(double);
+TG_CPU_ASSIGN_UPDATE(int32_t);
+TG_CPU_ASSIGN_UPDATE(int64_t);
 
 }  // namespace
 }  // namespace tg

@@ -1,0 +1,174 @@
+// Optimizer update kernels (TensorFlow's Apply* ops) on the CPU. Each
+// updates the variable and its slots in place, element by element.
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
+
+namespace tg {
+namespace {
+
+// Checks the reference inputs [0, num_refs) are initialized and shaped like
+// the variable, the gradient at `grad` too, and the rest are scalars.
+absl::Status CheckApplyInputs(const OpKernelContext& ctx, int num_refs,
+                              int grad) {
+  const Variable* var = ctx.input_ref(0);
+  for (int i = 0; i < num_refs; ++i) {
+    const Variable* v = ctx.input_ref(i);
+    if (!v->initialized) return UninitializedVariableError(*v);
+    if (v->tensor.shape() != var->tensor.shape()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "slot '", v->name, "' has shape ", v->tensor.shape().DebugString(),
+          " but variable '", var->name, "' has shape ",
+          var->tensor.shape().DebugString()));
+    }
+  }
+  for (int i = num_refs; i < ctx.num_inputs(); ++i) {
+    const Tensor& t = ctx.input(i);
+    if (i == grad) {
+      if (t.shape() != var->tensor.shape()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("gradient of shape ", t.shape().DebugString(),
+                         " does not match variable '", var->name, "' of shape ",
+                         var->tensor.shape().DebugString()));
+      }
+    } else if (t.NumElements() != 1) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("input ", i, " must be a scalar, got shape ",
+                       t.shape().DebugString()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+template <typename T>
+T Scalar(const OpKernelContext& ctx, int i) {
+  return ctx.input(i).data<T>()[0];
+}
+template <typename T>
+T* Ref(const OpKernelContext& ctx, int i) {
+  return ctx.input_ref(i)->tensor.data<T>();
+}
+
+template <typename T>
+class ApplyGradientDescentCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 1, 2));
+    const T a = Scalar<T>(ctx, 1);
+    const T* d = ctx.input(2).data<T>();
+    T* w = Ref<T>(ctx, 0);
+    ctx.thread_pool()->ParallelFor(ctx.input(2).NumElements(), 2,
+                                   [&](int64_t b, int64_t e) {
+                                     for (int64_t i = b; i < e; ++i) {
+                                       w[i] -= a * d[i];
+                                     }
+                                   });
+    ctx.set_output_ref(0, ctx.input_ref(0));
+    return absl::OkStatus();
+  }
+};
+
+template <typename T>
+class ApplyMomentumCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 2, 3));
+    T* var = Ref<T>(ctx, 0);
+    T* accum = Ref<T>(ctx, 1);
+    const T lr = Scalar<T>(ctx, 2), momentum = Scalar<T>(ctx, 4);
+    const T* g = ctx.input(3).data<T>();
+    for (int64_t i = 0; i < ctx.input(3).NumElements(); ++i) {
+      accum[i] = momentum * accum[i] + g[i];
+      var[i] -=
+          nesterov_ ? lr * g[i] + lr * momentum * accum[i] : lr * accum[i];
+    }
+    ctx.set_output_ref(0, ctx.input_ref(0));
+    return absl::OkStatus();
+  }
+
+ private:
+  bool nesterov_ = false;
+};
+
+template <typename T, bool kCentered>
+class ApplyRMSPropCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    // Centered inputs: var, mg, ms, mom, lr, rho, momentum, epsilon, grad.
+    constexpr int o = kCentered ? 1 : 0;
+    TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 3 + o, 7 + o));
+    T* var = Ref<T>(ctx, 0);
+    T* mg = kCentered ? Ref<T>(ctx, 1) : nullptr;
+    T* ms = Ref<T>(ctx, 1 + o);
+    T* mom = Ref<T>(ctx, 2 + o);
+    const T lr = Scalar<T>(ctx, 3 + o), rho = Scalar<T>(ctx, 4 + o);
+    const T momentum = Scalar<T>(ctx, 5 + o), eps = Scalar<T>(ctx, 6 + o);
+    const T* g = ctx.input(7 + o).data<T>();
+    for (int64_t i = 0; i < ctx.input(7 + o).NumElements(); ++i) {
+      ms[i] = rho * ms[i] + (T(1) - rho) * g[i] * g[i];
+      T denom = ms[i] + eps;
+      if constexpr (kCentered) {
+        mg[i] = rho * mg[i] + (T(1) - rho) * g[i];
+        denom -= mg[i] * mg[i];
+      }
+      mom[i] = momentum * mom[i] + lr * g[i] / std::sqrt(denom);
+      var[i] -= mom[i];
+    }
+    ctx.set_output_ref(0, ctx.input_ref(0));
+    return absl::OkStatus();
+  }
+};
+
+template <typename T>
+class ApplyAdamCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 3, 9));
+    T* var = Ref<T>(ctx, 0);
+    T* m = Ref<T>(ctx, 1);
+    T* v = Ref<T>(ctx, 2);
+    const T b1p = Scalar<T>(ctx, 3), b2p = Scalar<T>(ctx, 4);
+    const T lr = Scalar<T>(ctx, 5), b1 = Scalar<T>(ctx, 6);
+    const T b2 = Scalar<T>(ctx, 7), eps = Scalar<T>(ctx, 8);
+    const T* g = ctx.input(9).data<T>();
+    const T lr_t = lr * std::sqrt(T(1) - b2p) / (T(1) - b1p);
+    for (int64_t i = 0; i < ctx.input(9).NumElements(); ++i) {
+      m[i] = b1 * m[i] + (T(1) - b1) * g[i];
+      v[i] = b2 * v[i] + (T(1) - b2) * g[i] * g[i];
+      const T step = nesterov_ ? b1 * m[i] + (T(1) - b1) * g[i] : m[i];
+      var[i] -= lr_t * step / (std::sqrt(v[i]) + eps);
+    }
+    ctx.set_output_ref(0, ctx.input_ref(0));
+    return absl::OkStatus();
+  }
+
+ private:
+  bool nesterov_ = false;
+};
+
+#define TG_CPU_APPLY(T)                                                        \
+  TG_REGISTER_KERNEL(CpuKernel("ApplyGradientDescent").TypeConstraint<T>("T"), \
+                     ApplyGradientDescentCpu<T>);                              \
+  TG_REGISTER_KERNEL(CpuKernel("ApplyMomentum").TypeConstraint<T>("T"),        \
+                     ApplyMomentumCpu<T>);                                     \
+  TG_REGISTER_KERNEL(CpuKernel("ApplyRMSProp").TypeConstraint<T>("T"),         \
+                     ApplyRMSPropCpu<T, false>);                               \
+  TG_REGISTER_KERNEL(CpuKernel("ApplyCenteredRMSProp").TypeConstraint<T>("T"), \
+                     ApplyRMSPropCpu<T, true>);                                \
+  TG_REGISTER_KERNEL(CpuKernel("ApplyAdam").TypeConstraint<T>("T"),            \
+                     ApplyAdamCpu<T>)
+
+TG_CPU_APPLY(float);
+TG_CPU_APPLY(double);
+
+}  // namespace
+}  // namespace tg
