@@ -236,6 +236,10 @@ TG_REGISTER_GRADIENT_OP("Cast", CastGrad);
 
 TG_REGISTER_NO_GRADIENT_OP("ArgMax");
 TG_REGISTER_NO_GRADIENT_OP("Equal");
+TG_REGISTER_NO_GRADIENT_OP("Greater");
+TG_REGISTER_NO_GRADIENT_OP("GreaterEqual");
+TG_REGISTER_NO_GRADIENT_OP("Less");
+TG_REGISTER_NO_GRADIENT_OP("LessEqual");
 
 }  // namespace
 }  // namespace tg

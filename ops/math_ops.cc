@@ -186,6 +186,19 @@ TG_REGISTER_OP("Equal")
     .SetIsCommutative()
     .SetShapeFn(BroadcastBinaryShape);
 
+#define TG_COMPARISON_OP(NAME)          \
+  TG_REGISTER_OP(NAME)                  \
+      .Input("x: T")                    \
+      .Input("y: T")                    \
+      .Output("z: bool")                \
+      .Attr("T: " TG_REAL_NUMBER_TYPES) \
+      .SetShapeFn(BroadcastBinaryShape)
+TG_COMPARISON_OP("Greater");
+TG_COMPARISON_OP("GreaterEqual");
+TG_COMPARISON_OP("Less");
+TG_COMPARISON_OP("LessEqual");
+#undef TG_COMPARISON_OP
+
 TG_REGISTER_OP("Cast")
     .Input("x: SrcT")
     .Output("y: DstT")
@@ -270,6 +283,18 @@ Output ArgMax(const Scope& s, const Input& x, const Input& axis,
 }
 Output Equal(const Scope& s, const Input& x, const Input& y) {
   return BinaryOp(s, "Equal", x, y);
+}
+Output Greater(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Greater", x, y);
+}
+Output GreaterEqual(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "GreaterEqual", x, y);
+}
+Output Less(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Less", x, y);
+}
+Output LessEqual(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "LessEqual", x, y);
 }
 Output Cast(const Scope& s, const Input& x, DataType dst) {
   return OpBuilder(s, "Cast").Input(x).Attr("DstT", dst).Finalize();

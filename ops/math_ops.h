@@ -37,6 +37,11 @@ Output Prod(const Scope& s, const Input& x, const Input& axes,
 Output ArgMax(const Scope& s, const Input& x, const Input& axis,
               DataType output_type = DT_INT64);
 Output Equal(const Scope& s, const Input& x, const Input& y);
+// Elementwise comparisons with broadcasting; bool results.
+Output Greater(const Scope& s, const Input& x, const Input& y);
+Output GreaterEqual(const Scope& s, const Input& x, const Input& y);
+Output Less(const Scope& s, const Input& x, const Input& y);
+Output LessEqual(const Scope& s, const Input& x, const Input& y);
 Output Cast(const Scope& s, const Input& x, DataType dst);
 
 }  // namespace ops

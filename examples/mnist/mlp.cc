@@ -1,11 +1,38 @@
 #include "examples/mnist/mlp.h"
 
+#include <memory>
+
 #include "absl/strings/str_cat.h"
-#include "graph/gradients.h"
+#include "ops/layers.h"
+#include "ops/optimizers.h"
 #include "ops/standard_ops.h"
+#include "ops/variables.h"
 
 namespace tg {
 namespace mnist {
+namespace {
+
+absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
+    const MlpConfig& config) {
+  const double lr = config.learning_rate;
+  if (config.optimizer == "sgd") {
+    return std::make_unique<train::GradientDescentOptimizer>(lr);
+  }
+  if (config.optimizer == "momentum") {
+    return std::make_unique<train::MomentumOptimizer>(lr, 0.9);
+  }
+  if (config.optimizer == "rmsprop") {
+    return std::make_unique<train::RMSPropOptimizer>(lr);
+  }
+  if (config.optimizer == "adam") {
+    return std::make_unique<train::AdamOptimizer>(lr);
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown optimizer '", config.optimizer,
+                   "'; expected sgd, momentum, rmsprop or adam"));
+}
+
+}  // namespace
 
 Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   Mlp m;
@@ -13,36 +40,20 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
                          PartialShape::Of({-1, 784}));
   m.y =
       ops::Placeholder(root.WithOpName("y"), DT_INT32, PartialShape::Of({-1}));
-  std::vector<int64_t> sizes = {784};
-  sizes.insert(sizes.end(), config.hidden.begin(), config.hidden.end());
-  sizes.push_back(10);
-
-  std::vector<Output> initializers;
+  std::vector<int64_t> units = config.hidden;
+  units.push_back(10);
   Output h = m.x;
-  for (size_t layer = 0; layer + 1 < sizes.size(); ++layer) {
-    const Scope s = root.NewSubScope("dense");
-    const int64_t in = sizes[layer], out = sizes[layer + 1];
-    Output w = ops::Variable(s.WithOpName("kernel"),
-                             PartialShape::Of({in, out}), DT_FLOAT);
-    Output b =
-        ops::Variable(s.WithOpName("bias"), PartialShape::Of({out}), DT_FLOAT);
+  for (size_t layer = 0; layer < units.size(); ++layer) {
+    layers::DenseOptions options;
+    options.activation = layer + 1 < units.size() ? layers::Activation::kSigmoid
+                                                  : layers::Activation::kLinear;
     // Each layer draws from its own stream: seed2 = layer + 1.
-    const Scope init = s.NewSubScope("kernel/Initializer");
-    Output noise = ops::RandomStandardNormal(
-        init, Tensor::FromVector<int64_t>({in, out}), DT_FLOAT, config.seed,
-        static_cast<int64_t>(layer) + 1);
-    initializers.push_back(
-        ops::Assign(s.WithOpName("kernel/Assign"), w,
-                    ops::Mul(init, noise, config.init_stddev)));
-    initializers.push_back(ops::Assign(
-        s.WithOpName("bias/Assign"), b,
-        ops::Fill(s.NewSubScope("bias/Initializer"),
-                  Tensor::FromVector<int32_t>({static_cast<int32_t>(out)}),
-                  0.0f)));
-    m.variables.push_back(w);
-    m.variables.push_back(b);
-    Output z = ops::BiasAdd(s, ops::MatMul(s, h, w), b);
-    h = layer + 2 < sizes.size() ? ops::Sigmoid(s, z) : z;
+    options.kernel_initializer = init::RandomNormal(
+        0, config.init_stddev, config.seed, static_cast<int64_t>(layer) + 1);
+    layers::Dense dense = layers::DenseLayer(root, h, units[layer], options);
+    m.variables.push_back(dense.kernel);
+    m.variables.push_back(dense.bias);
+    h = dense.output;
   }
   m.logits = h;
   auto xent = ops::SparseSoftmaxCrossEntropyWithLogits(root, m.logits, m.y);
@@ -51,26 +62,24 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
       ops::Equal(root, ops::ArgMax(root, m.logits, 1, DT_INT32), m.y);
   m.accuracy = ops::Mean(root.WithOpName("accuracy"),
                          ops::Cast(root, correct, DT_FLOAT), 0);
-
-  std::vector<Operation> init_ops;
-  for (const Output& o : initializers) init_ops.push_back(o.op());
-  m.init = ops::NoOp(root.WithOpName("init").WithControlDependencies(init_ops));
-
-  std::vector<Output> grads;
-  root.UpdateStatus(AddSymbolicGradients(root, {m.loss}, m.variables, &grads));
   if (!root.ok()) return m;
-  const Scope sgd = root.NewSubScope("GradientDescent");
-  Output lr = ops::Const(sgd.WithOpName("learning_rate"), config.learning_rate);
-  std::vector<Operation> updates;
-  for (size_t i = 0; i < m.variables.size(); ++i) {
-    const std::string var = m.variables[i].node()->name();
-    updates.push_back(
-        ops::ApplyGradientDescent(sgd.NewSubScope(absl::StrCat("update_", var)),
-                                  m.variables[i], lr, grads[i])
-            .op());
+
+  absl::StatusOr<std::unique_ptr<train::Optimizer>> optimizer =
+      MakeOptimizer(config);
+  if (!optimizer.ok()) {
+    root.UpdateStatus(optimizer.status());
+    return m;
+  }
+  absl::StatusOr<Operation> step =
+      (*optimizer)->Minimize(root, m.loss, m.variables);
+  if (!step.ok()) {
+    root.UpdateStatus(step.status());
+    return m;
   }
   m.train =
-      ops::NoOp(root.WithOpName("train").WithControlDependencies(updates));
+      ops::NoOp(root.WithOpName("train").WithControlDependencies({*step}));
+  // After Minimize, so that optimizer slots are initialized too.
+  m.init = ops::GlobalVariablesInitializer(root);
   return m;
 }
 

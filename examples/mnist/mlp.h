@@ -6,11 +6,12 @@
 // naturally there: placeholders "x" (float [?, 784]) and "y" (int32 [?]),
 // variables "dense/kernel", "dense/bias", "dense_1/...", "dense_2/...",
 // "loss" and "accuracy" (batch means), "init" and "train" (NoOps grouping the
-// initializers and the SGD updates).
+// initializers and the optimizer's updates).
 #ifndef TG_EXAMPLES_MNIST_MLP_H_
 #define TG_EXAMPLES_MNIST_MLP_H_
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "graph/scope.h"
@@ -20,6 +21,9 @@ namespace mnist {
 
 struct MlpConfig {
   std::vector<int64_t> hidden = {512, 512};
+  // "sgd", "momentum" (0.9), "rmsprop" (decay 0.9) or "adam" (TensorFlow's
+  // defaults otherwise).
+  std::string optimizer = "sgd";
   float learning_rate = 0.5f;
   float init_stddev = 0.01f;  // Weights ~ N(0, stddev^2); biases 0.
   int64_t seed = 1;
@@ -32,7 +36,8 @@ struct Mlp {
   Operation init, train;
 };
 
-// Adds the model to `root`'s graph. Errors are in root.status().
+// Adds the model to `root`'s graph. Errors (an unknown optimizer name
+// among them) are in root.status().
 Mlp BuildMlp(const Scope& root, const MlpConfig& config);
 
 // Total number of elements of the model's variables (669,706 for the

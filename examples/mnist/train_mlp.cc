@@ -23,7 +23,9 @@
 
 ABSL_FLAG(int, epochs, 30, "Number of passes over the training set.");
 ABSL_FLAG(int, batch_size, 100, "Examples per SGD step.");
-ABSL_FLAG(double, learning_rate, 0.5, "SGD learning rate.");
+ABSL_FLAG(std::string, optimizer, "sgd",
+          "sgd, momentum (0.9), rmsprop or adam (TensorFlow's defaults).");
+ABSL_FLAG(double, learning_rate, 0.5, "Learning rate.");
 ABSL_FLAG(std::string, data_dir, "",
           "Folder with the MNIST IDX files (default $TG_MNIST_DIR or "
           "~/.cache/tensorgraph/mnist).");
@@ -74,6 +76,7 @@ absl::Status Train() {
   MlpConfig config;
   config.learning_rate = static_cast<float>(absl::GetFlag(FLAGS_learning_rate));
   config.seed = absl::GetFlag(FLAGS_seed);
+  config.optimizer = absl::GetFlag(FLAGS_optimizer);
   Mlp mlp = BuildMlp(root, config);
   TG_RETURN_IF_ERROR(root.status());
   if (const std::string path = absl::GetFlag(FLAGS_save_graph); !path.empty()) {
@@ -87,10 +90,10 @@ absl::Status Train() {
   const int64_t n = data.train.images.shape().dim_size(0);
   const int steps = static_cast<int>(n / batch);
   std::printf(
-      "MLP 784-512-512-10 (%lld parameters), SGD lr %g, batch %d: "
+      "MLP 784-512-512-10 (%lld parameters), %s lr %g, batch %d: "
       "%lld training and %lld validation images\n",
-      static_cast<long long>(CountParameters(mlp)), config.learning_rate, batch,
-      static_cast<long long>(n),
+      static_cast<long long>(CountParameters(mlp)), config.optimizer.c_str(),
+      config.learning_rate, batch, static_cast<long long>(n),
       static_cast<long long>(data.test.images.shape().dim_size(0)));
   std::fflush(stdout);
 
@@ -145,7 +148,8 @@ absl::Status Train() {
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Trains the reference MNIST MLP.\nUsage: train_mlp [--epochs=30] "
-      "[--batch_size=100] [--learning_rate=0.5] [--data_dir=DIR] [--seed=1] "
+      "[--batch_size=100] [--optimizer=sgd|momentum|rmsprop|adam] "
+      "[--learning_rate=0.5] [--data_dir=DIR] [--seed=1] "
       "[--save_graph=FILE]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train();

@@ -78,6 +78,30 @@ struct Equal {
     return x == y;
   }
 };
+struct Greater {
+  template <typename T>
+  TG_HOST_DEVICE bool operator()(T x, T y) const {
+    return x > y;
+  }
+};
+struct GreaterEqual {
+  template <typename T>
+  TG_HOST_DEVICE bool operator()(T x, T y) const {
+    return x >= y;
+  }
+};
+struct Less {
+  template <typename T>
+  TG_HOST_DEVICE bool operator()(T x, T y) const {
+    return x < y;
+  }
+};
+struct LessEqual {
+  template <typename T>
+  TG_HOST_DEVICE bool operator()(T x, T y) const {
+    return x <= y;
+  }
+};
 // SigmoidGrad(y, dy) = dy * y * (1 - y).
 struct SigmoidGrad {
   template <typename T>

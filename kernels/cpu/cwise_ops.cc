@@ -44,14 +44,18 @@ namespace {
 #define TG_CPU_COMPARE(OP, F, T) \
   TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, bool, functor::F>)
 
-#define TG_CPU_ARITHMETIC(T)         \
-  TG_CPU_BINARY("Add", Add, T);      \
-  TG_CPU_BINARY("AddV2", Add, T);    \
-  TG_CPU_BINARY("Sub", Sub, T);      \
-  TG_CPU_BINARY("Mul", Mul, T);      \
-  TG_CPU_UNARY("Neg", Neg, T);       \
-  TG_CPU_UNARY("Square", Square, T); \
-  TG_CPU_COMPARE("Equal", Equal, T)
+#define TG_CPU_ARITHMETIC(T)                       \
+  TG_CPU_BINARY("Add", Add, T);                    \
+  TG_CPU_BINARY("AddV2", Add, T);                  \
+  TG_CPU_BINARY("Sub", Sub, T);                    \
+  TG_CPU_BINARY("Mul", Mul, T);                    \
+  TG_CPU_UNARY("Neg", Neg, T);                     \
+  TG_CPU_UNARY("Square", Square, T);               \
+  TG_CPU_COMPARE("Equal", Equal, T);               \
+  TG_CPU_COMPARE("Greater", Greater, T);           \
+  TG_CPU_COMPARE("GreaterEqual", GreaterEqual, T); \
+  TG_CPU_COMPARE("Less", Less, T);                 \
+  TG_CPU_COMPARE("LessEqual", LessEqual, T)
 
 TG_CPU_ARITHMETIC(float);
 TG_CPU_ARITHMETIC(double);

@@ -1,0 +1,31 @@
+// Variables the way TensorFlow 1's Python API makes them: a VariableV2
+// node, an Assign "<name>/Assign" that gives it its initial value, and
+// membership of the graph's "variables" (and "trainable_variables")
+// collections, so that GlobalVariablesInitializer and optimizers find them.
+#ifndef TG_OPS_VARIABLES_H_
+#define TG_OPS_VARIABLES_H_
+
+#include <vector>
+
+#include "core/shape_inference.h"
+#include "graph/scope.h"
+
+namespace tg {
+namespace ops {
+
+// `s` names the variable (use s.WithOpName("kernel") for a fixed name).
+// `initial_value` must have `shape`; it runs only when the initializer runs.
+Output CreateVariable(const Scope& s, const PartialShape& shape, DataType dtype,
+                      const Input& initial_value, bool trainable = true);
+
+// A NoOp "init" that runs the initializer of every variable created so far
+// through CreateVariable (or by an optimizer for its slots).
+Operation GlobalVariablesInitializer(const Scope& s);
+
+// The variables created as trainable, in creation order.
+std::vector<Output> TrainableVariables(const Scope& s);
+
+}  // namespace ops
+}  // namespace tg
+
+#endif  // TG_OPS_VARIABLES_H_
