@@ -25,6 +25,8 @@ def read_idx(path):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])
+    p.add_argument("--lr", type=float, default=0.5)
     p.add_argument("--data_dir", default=os.environ.get(
         "TG_MNIST_DIR", os.path.expanduser("~/.cache/tensorgraph/mnist")))
     args = p.parse_args()
@@ -43,7 +45,8 @@ def main():
         if isinstance(m, torch.nn.Linear):
             torch.nn.init.normal_(m.weight, 0.0, 0.01)
             torch.nn.init.zeros_(m.bias)
-    opt = torch.optim.SGD(model.parameters(), lr=0.5)
+    opt = (torch.optim.Adam(model.parameters(), lr=args.lr) if args.optimizer == "adam"
+           else torch.optim.SGD(model.parameters(), lr=args.lr))
     lossf = torch.nn.CrossEntropyLoss()
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()

@@ -40,6 +40,16 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
                          PartialShape::Of({-1, 784}));
   m.y =
       ops::Placeholder(root.WithOpName("y"), DT_INT32, PartialShape::Of({-1}));
+  if (config.dropout < 0 || config.dropout >= 1) {
+    root.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+        "dropout rate must be in [0, 1), got ", config.dropout)));
+    return m;
+  }
+  if (config.dropout > 0) {
+    m.dropout_rate = ops::PlaceholderWithDefault(
+        root.WithOpName("dropout_rate"), config.dropout,
+        PartialShape::Scalar());
+  }
   std::vector<int64_t> units = config.hidden;
   units.push_back(10);
   Output h = m.x;
@@ -48,12 +58,27 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     options.activation = layer + 1 < units.size() ? layers::Activation::kSigmoid
                                                   : layers::Activation::kLinear;
     // Each layer draws from its own stream: seed2 = layer + 1.
-    options.kernel_initializer = init::RandomNormal(
-        0, config.init_stddev, config.seed, static_cast<int64_t>(layer) + 1);
+    const int64_t seed2 = static_cast<int64_t>(layer) + 1;
+    if (config.init == "normal") {
+      options.kernel_initializer =
+          init::RandomNormal(0, config.init_stddev, config.seed, seed2);
+    } else if (config.init == "glorot_uniform") {
+      options.kernel_initializer = init::GlorotUniform(config.seed, seed2);
+    } else if (config.init == "he_normal") {
+      options.kernel_initializer = init::HeNormal(config.seed, seed2);
+    } else {
+      root.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
+          "unknown initializer '", config.init,
+          "'; expected normal, glorot_uniform or he_normal")));
+      return m;
+    }
     layers::Dense dense = layers::DenseLayer(root, h, units[layer], options);
     m.variables.push_back(dense.kernel);
     m.variables.push_back(dense.bias);
     h = dense.output;
+    if (m.dropout_rate.valid() && layer + 1 < units.size()) {
+      h = layers::Dropout(root, h, m.dropout_rate, config.seed);
+    }
   }
   m.logits = h;
   auto xent = ops::SparseSoftmaxCrossEntropyWithLogits(root, m.logits, m.y);

@@ -25,13 +25,21 @@ struct MlpConfig {
   // defaults otherwise).
   std::string optimizer = "sgd";
   float learning_rate = 0.5f;
-  float init_stddev = 0.01f;  // Weights ~ N(0, stddev^2); biases 0.
+  // Weight initializer: "normal" (N(0, init_stddev^2), the reference),
+  // "glorot_uniform" or "he_normal". Biases start at 0.
+  std::string init = "normal";
+  float init_stddev = 0.01f;
+  // Dropout rate after each hidden layer; 0 for none.
+  float dropout = 0.0f;
   int64_t seed = 1;
 };
 
 struct Mlp {
   Output x, y;
   Output logits, loss, accuracy;
+  // With dropout: a scalar PlaceholderWithDefault "dropout_rate" holding the
+  // training rate; evaluation feeds 0. Null without dropout.
+  Output dropout_rate;
   std::vector<Output> variables;  // kernel, bias per layer, input to output.
   Operation init, train;
 };

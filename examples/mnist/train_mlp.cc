@@ -29,6 +29,11 @@ ABSL_FLAG(double, learning_rate, 0.5, "Learning rate.");
 ABSL_FLAG(std::string, data_dir, "",
           "Folder with the MNIST IDX files (default $TG_MNIST_DIR or "
           "~/.cache/tensorgraph/mnist).");
+ABSL_FLAG(std::string, init, "normal",
+          "Weight initializer: normal (N(0, 0.01^2), the reference), "
+          "glorot_uniform or he_normal.");
+ABSL_FLAG(double, dropout, 0.0,
+          "Dropout rate after each hidden layer during training (0: none).");
 ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
 ABSL_FLAG(std::string, save_graph, "",
           "Write the training GraphDef here (.pb binary, .pbtxt text).");
@@ -77,6 +82,8 @@ absl::Status Train() {
   config.learning_rate = static_cast<float>(absl::GetFlag(FLAGS_learning_rate));
   config.seed = absl::GetFlag(FLAGS_seed);
   config.optimizer = absl::GetFlag(FLAGS_optimizer);
+  config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
+  config.init = absl::GetFlag(FLAGS_init);
   Mlp mlp = BuildMlp(root, config);
   TG_RETURN_IF_ERROR(root.status());
   if (const std::string path = absl::GetFlag(FLAGS_save_graph); !path.empty()) {
@@ -149,7 +156,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Trains the reference MNIST MLP.\nUsage: train_mlp [--epochs=30] "
       "[--batch_size=100] [--optimizer=sgd|momentum|rmsprop|adam] "
-      "[--learning_rate=0.5] [--data_dir=DIR] [--seed=1] "
+      "[--learning_rate=0.5] [--init=normal|glorot_uniform|he_normal] "
+      "[--dropout=0] [--data_dir=DIR] [--seed=1] "
       "[--save_graph=FILE]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train();
