@@ -1,4 +1,6 @@
 // Gradients of the math ops (schemas are in math_ops.cc).
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
@@ -233,6 +235,122 @@ absl::Status CastGrad(const Scope& s, const Operation& op,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("Cast", CastGrad);
+
+// d exp(x) = exp(x) dy.
+absl::Status ExpGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->push_back(Mul(s, dy[0], op.output(0)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Exp", ExpGrad);
+
+// d log(x) = dy / x.
+absl::Status LogGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->push_back(ops::RealDiv(s, dy[0], op.input(0)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Log", LogGrad);
+
+// d log(1 + x) = dy / (1 + x).
+absl::Status Log1pGrad(const Scope& s, const Operation& op,
+                       const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const Output x = op.input(0);
+  dx->push_back(ops::RealDiv(
+      s, dy[0], ops::AddV2(s, ScalarConst(s, 1, BaseType(x.type())), x)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Log1p", Log1pGrad);
+
+// d sqrt(x) = dy / (2 y).
+absl::Status SqrtGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const Output y = op.output(0);
+  dx->push_back(
+      ops::RealDiv(s, dy[0], Mul(s, ScalarConst(s, 2, BaseType(y.type())), y)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Sqrt", SqrtGrad);
+
+// d x^(-1/2) = -1/2 y^3 dy.
+absl::Status RsqrtGrad(const Scope& s, const Operation& op,
+                       const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const Output y = op.output(0);
+  Output y3 = Mul(s, ops::Square(s, y), y);
+  dx->push_back(
+      Mul(s, dy[0], Mul(s, ScalarConst(s, -0.5, BaseType(y.type())), y3)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Rsqrt", RsqrtGrad);
+
+// d (1/x) = -y^2 dy.
+absl::Status ReciprocalGrad(const Scope& s, const Operation& op,
+                            const std::vector<Output>& dy,
+                            std::vector<Output>* dx) {
+  dx->push_back(ops::Neg(s, Mul(s, dy[0], ops::Square(s, op.output(0)))));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Reciprocal", ReciprocalGrad);
+
+// d |x| = sign(x) dy (0 at the kink).
+absl::Status AbsGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->push_back(Mul(s, dy[0], ops::Sign(s, op.input(0))));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Abs", AbsGrad);
+
+// sign(x) is flat wherever it is differentiable: zeros, as TensorFlow.
+absl::Status SignGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>&, std::vector<Output>* dx) {
+  dx->push_back(ops::ZerosLike(s, op.input(0)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Sign", SignGrad);
+
+// d softplus(x) = sigmoid(x) dy.
+absl::Status SoftplusGrad(const Scope& s, const Operation& op,
+                          const std::vector<Output>& dy,
+                          std::vector<Output>* dx) {
+  dx->push_back(Mul(s, dy[0], ops::Sigmoid(s, op.input(0))));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Softplus", SoftplusGrad);
+
+// max(x, y): the gradient goes to x where x >= y, else to y (ties to x, as
+// TensorFlow); min(x, y) likewise with x <= y.
+template <bool kMax>
+absl::Status MaxMinGrad(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  const Output x = op.input(0), y = op.input(1);
+  Output pick_x = kMax ? ops::GreaterEqual(s, x, y) : ops::LessEqual(s, x, y);
+  Output gx = Mul(s, dy[0], ops::Cast(s, pick_x, BaseType(x.type())));
+  UnbroadcastGrads(s, x, y, gx, ops::Sub(s, dy[0], gx), dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Maximum", MaxMinGrad<true>);
+TG_REGISTER_GRADIENT_OP("Minimum", MaxMinGrad<false>);
+
+// z = x^y: dz/dx = y x^(y-1) dy; dz/dy = z log(x) dy, taken as 0 where
+// x <= 0 (where the real power is not differentiable in y).
+absl::Status PowGrad(const Scope& s, const Operation& op,
+                     const std::vector<Output>& dy, std::vector<Output>* dx) {
+  const Output x = op.input(0), y = op.input(1), z = op.output(0);
+  const DataType t = BaseType(x.type());
+  Output gx =
+      Mul(s, dy[0],
+          Mul(s, y, ops::Pow(s, x, ops::Sub(s, y, ScalarConst(s, 1, t)))));
+  Output positive = ops::Cast(s, ops::Greater(s, x, ScalarConst(s, 0, t)), t);
+  // log(max(x, tiny)) keeps the masked-out entries finite.
+  Output safe_log = ops::Log(
+      s, ops::Maximum(s, x,
+                      ScalarConst(s, std::numeric_limits<double>::min(), t)));
+  Output gy = Mul(s, dy[0], Mul(s, Mul(s, z, safe_log), positive));
+  UnbroadcastGrads(s, x, y, gx, gy, dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Pow", PowGrad);
 
 TG_REGISTER_NO_GRADIENT_OP("ArgMax");
 TG_REGISTER_NO_GRADIENT_OP("Equal");

@@ -55,6 +55,9 @@ TG_BINARY_OP("Mul", TG_NUMBER_TYPES).SetIsCommutative();
 TG_BINARY_OP("RealDiv", TG_NUMBER_TYPES);
 TG_BINARY_OP("SigmoidGrad", TG_FLOAT_TYPES);
 TG_BINARY_OP("TanhGrad", TG_FLOAT_TYPES);
+TG_BINARY_OP("Maximum", TG_REAL_NUMBER_TYPES).SetIsCommutative();
+TG_BINARY_OP("Minimum", TG_REAL_NUMBER_TYPES).SetIsCommutative();
+TG_BINARY_OP("Pow", TG_NUMBER_TYPES);
 #undef TG_BINARY_OP
 
 #define TG_UNARY_OP(NAME, TYPES) \
@@ -68,6 +71,15 @@ TG_UNARY_OP("Neg", TG_NUMBER_TYPES);
 TG_UNARY_OP("Square", TG_NUMBER_TYPES);
 TG_UNARY_OP("Sigmoid", TG_FLOAT_TYPES);
 TG_UNARY_OP("Tanh", TG_FLOAT_TYPES);
+TG_UNARY_OP("Exp", TG_FLOAT_TYPES);
+TG_UNARY_OP("Log", TG_FLOAT_TYPES);
+TG_UNARY_OP("Log1p", TG_FLOAT_TYPES);
+TG_UNARY_OP("Sqrt", TG_FLOAT_TYPES);
+TG_UNARY_OP("Rsqrt", TG_FLOAT_TYPES);
+TG_UNARY_OP("Reciprocal", TG_NUMBER_TYPES);
+TG_UNARY_OP("Abs", TG_REAL_NUMBER_TYPES);
+TG_UNARY_OP("Sign", TG_NUMBER_TYPES);
+TG_UNARY_OP("Softplus", TG_FLOAT_TYPES);
 #undef TG_UNARY_OP
 
 TG_REGISTER_OP("AddN")
@@ -243,6 +255,28 @@ Output Sigmoid(const Scope& s, const Input& x) {
   return UnaryOp(s, "Sigmoid", x);
 }
 Output Tanh(const Scope& s, const Input& x) { return UnaryOp(s, "Tanh", x); }
+Output Exp(const Scope& s, const Input& x) { return UnaryOp(s, "Exp", x); }
+Output Log(const Scope& s, const Input& x) { return UnaryOp(s, "Log", x); }
+Output Log1p(const Scope& s, const Input& x) { return UnaryOp(s, "Log1p", x); }
+Output Sqrt(const Scope& s, const Input& x) { return UnaryOp(s, "Sqrt", x); }
+Output Rsqrt(const Scope& s, const Input& x) { return UnaryOp(s, "Rsqrt", x); }
+Output Reciprocal(const Scope& s, const Input& x) {
+  return UnaryOp(s, "Reciprocal", x);
+}
+Output Abs(const Scope& s, const Input& x) { return UnaryOp(s, "Abs", x); }
+Output Sign(const Scope& s, const Input& x) { return UnaryOp(s, "Sign", x); }
+Output Softplus(const Scope& s, const Input& x) {
+  return UnaryOp(s, "Softplus", x);
+}
+Output Maximum(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Maximum", x, y);
+}
+Output Minimum(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Minimum", x, y);
+}
+Output Pow(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Pow", x, y);
+}
 Output SigmoidGrad(const Scope& s, const Input& y, const Input& dy) {
   return BinaryOp(s, "SigmoidGrad", y, dy);
 }

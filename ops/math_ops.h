@@ -21,6 +21,19 @@ Output Neg(const Scope& s, const Input& x);
 Output Square(const Scope& s, const Input& x);
 Output Sigmoid(const Scope& s, const Input& x);
 Output Tanh(const Scope& s, const Input& x);
+Output Exp(const Scope& s, const Input& x);
+Output Log(const Scope& s, const Input& x);
+Output Log1p(const Scope& s, const Input& x);  // log(1 + x)
+Output Sqrt(const Scope& s, const Input& x);
+Output Rsqrt(const Scope& s, const Input& x);  // 1 / sqrt(x)
+Output Reciprocal(const Scope& s, const Input& x);
+Output Abs(const Scope& s, const Input& x);
+Output Sign(const Scope& s, const Input& x);      // -1, 0 or 1
+Output Softplus(const Scope& s, const Input& x);  // log(1 + exp(x))
+// Elementwise max / min / x^y with broadcasting.
+Output Maximum(const Scope& s, const Input& x, const Input& y);
+Output Minimum(const Scope& s, const Input& x, const Input& y);
+Output Pow(const Scope& s, const Input& x, const Input& y);
 // Backprop helpers: dy * y * (1 - y) and dy * (1 - y^2).
 Output SigmoidGrad(const Scope& s, const Input& y, const Input& dy);
 Output TanhGrad(const Scope& s, const Input& y, const Input& dy);

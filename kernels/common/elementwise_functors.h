@@ -5,6 +5,7 @@
 #define TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_
 
 #include <cmath>
+#include <type_traits>
 
 #include "kernels/common/fast_math.h"
 
@@ -48,6 +49,86 @@ struct Relu {
   }
 };
 
+struct ExpF {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return Exp(x);
+  }
+};
+struct Log {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return std::log(x);
+  }
+};
+struct Log1p {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return std::log1p(x);
+  }
+};
+struct Sqrt {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return std::sqrt(x);
+  }
+};
+struct Rsqrt {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return T(1) / std::sqrt(x);
+  }
+};
+struct Reciprocal {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return T(1) / x;
+  }
+};
+struct Abs {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x < T(0) ? -x : x;
+  }
+};
+struct Sign {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? T(1) : (x < T(0) ? T(-1) : T(0));
+  }
+};
+// log(1 + exp(x)), without overflow for large x.
+struct Softplus {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+  }
+};
+
+struct Maximum {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x > y ? x : y;
+  }
+};
+struct Minimum {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    return x < y ? x : y;
+  }
+};
+struct Pow {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    if constexpr (std::is_integral_v<T>) {
+      T r = 1;
+      for (T i = 0; i < y; ++i) r *= x;
+      return r;
+    } else {
+      return std::pow(x, y);
+    }
+  }
+};
 struct Add {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x, T y) const {

@@ -50,6 +50,11 @@ namespace {
   TG_CPU_BINARY("Sub", Sub, T);                    \
   TG_CPU_BINARY("Mul", Mul, T);                    \
   TG_CPU_UNARY("Neg", Neg, T);                     \
+  TG_CPU_UNARY("Abs", Abs, T);                     \
+  TG_CPU_UNARY("Sign", Sign, T);                   \
+  TG_CPU_BINARY("Maximum", Maximum, T);            \
+  TG_CPU_BINARY("Minimum", Minimum, T);            \
+  TG_CPU_BINARY("Pow", Pow, T);                    \
   TG_CPU_UNARY("Square", Square, T);               \
   TG_CPU_COMPARE("Equal", Equal, T);               \
   TG_CPU_COMPARE("Greater", Greater, T);           \
@@ -68,6 +73,13 @@ TG_CPU_COMPARE("Equal", Equal, bool);
   TG_CPU_UNARY("Sigmoid", Sigmoid, T);          \
   TG_CPU_UNARY("Tanh", Tanh, T);                \
   TG_CPU_UNARY("Relu", Relu, T);                \
+  TG_CPU_UNARY("Exp", ExpF, T);                 \
+  TG_CPU_UNARY("Log", Log, T);                  \
+  TG_CPU_UNARY("Log1p", Log1p, T);              \
+  TG_CPU_UNARY("Sqrt", Sqrt, T);                \
+  TG_CPU_UNARY("Rsqrt", Rsqrt, T);              \
+  TG_CPU_UNARY("Reciprocal", Reciprocal, T);    \
+  TG_CPU_UNARY("Softplus", Softplus, T);        \
   TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T); \
   TG_CPU_BINARY("TanhGrad", TanhGrad, T);       \
   TG_CPU_BINARY("ReluGrad", ReluGrad, T)

@@ -94,6 +94,43 @@ TEST(CpuKernelsTest, UnaryFunctionsMatchTheLibrary) {
   }
 }
 
+TEST(CpuKernelsTest, MathFunctionsMatchTheLibrary) {
+  Tensor x = Random({40}, 11);
+  for (float& v : x.flat<float>()) v = std::abs(v) + 0.1f;  // Positive.
+  Tensor y = Random({40}, 12);
+  Scope root = Scope::NewRootScope();
+  Output xs = ops::Const(root, x), ys = ops::Const(root, y);
+  ClientSession session(root);
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(session.Run(
+      {ops::Exp(root, ys), ops::Log(root, xs), ops::Log1p(root, xs),
+       ops::Sqrt(root, xs), ops::Rsqrt(root, xs), ops::Reciprocal(root, ys),
+       ops::Abs(root, ys), ops::Sign(root, ys), ops::Softplus(root, ys),
+       ops::Maximum(root, xs, ys), ops::Minimum(root, xs, ys),
+       ops::Pow(root, xs, ys)},
+      &out));
+  for (int i = 0; i < 40; ++i) {
+    const double a = x.flat<float>()[i], b = y.flat<float>()[i];
+    const double want[] = {std::exp(b),
+                           std::log(a),
+                           std::log1p(a),
+                           std::sqrt(a),
+                           1 / std::sqrt(a),
+                           1 / b,
+                           std::abs(b),
+                           double((b > 0) - (b < 0)),
+                           std::log1p(std::exp(b)),
+                           std::max(a, b),
+                           std::min(a, b),
+                           std::pow(a, b)};
+    for (int k = 0; k < 12; ++k) {
+      EXPECT_NEAR(out[k].flat<float>()[i], want[k],
+                  2e-6 * std::abs(want[k]) + 1e-6)
+          << "function " << k << " at " << i;
+    }
+  }
+}
+
 TEST(CpuKernelsTest, ReductionsOverAxisCombinations) {
   Tensor x = Random({2, 3, 4}, 6);
   auto at = [&](int i, int j, int l) {

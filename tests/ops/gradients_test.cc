@@ -3,6 +3,8 @@
 // included). Tolerance: maximum relative error 1e-6.
 #include "graph/gradients.h"
 
+#include <tuple>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
@@ -72,6 +74,31 @@ std::vector<Case> Cases() {
     c.push_back({name + "/matrix", Unary(op), Inputs({m})});
     c.push_back({name + "/rank3", Unary(op), Inputs({TensorShape{2, 3, 2}})});
   }
+  for (const auto& [name, op, lo, sign] : std::vector<std::tuple<
+           std::string, Output (*)(const Scope&, const Input&), double, bool>>{
+           {"Exp", ops::Exp, 0.2, true},
+           {"Log", ops::Log, 0.5, false},
+           {"Log1p", ops::Log1p, 0.5, false},
+           {"Sqrt", ops::Sqrt, 0.5, false},
+           {"Rsqrt", ops::Rsqrt, 0.5, false},
+           {"Reciprocal", ops::Reciprocal, 0.5, false},
+           {"Abs", ops::Abs, 0.2, true},
+           {"Sign", ops::Sign, 0.2, true},
+           {"Softplus", ops::Softplus, 0.2, true}}) {
+    c.push_back({name + "/matrix", Unary(op), Inputs({m}, lo, 1.5, sign)});
+    c.push_back({name + "/rank3", Unary(op),
+                 Inputs({TensorShape{2, 3, 2}}, lo, 1.5, sign)});
+  }
+  for (const auto& [name, op] :
+       std::vector<std::pair<std::string, Output (*)(const Scope&, const Input&,
+                                                     const Input&)>>{
+           {"Maximum", ops::Maximum}, {"Minimum", ops::Minimum}}) {
+    c.push_back({name + "/same", Binary(op), Inputs({m, m})});
+    c.push_back({name + "/row", Binary(op), Inputs({m, v})});
+  }
+  c.push_back({"Pow/same", Binary(ops::Pow), Inputs({m, m}, 0.5, 1.5, false)});
+  c.push_back({"Pow/scalar_exponent", Binary(ops::Pow),
+               Inputs({m, scalar}, 0.5, 1.5, false)});
   for (bool ta : {false, true}) {
     for (bool tb : {false, true}) {
       const TensorShape a = ta ? TensorShape{4, 3} : TensorShape{3, 4};
