@@ -221,6 +221,19 @@ absl::Status MeanGrad(const Scope& s, const Operation& op,
 }
 TG_REGISTER_GRADIENT_OP("Mean", MeanGrad);
 
+// d/dx_i prod(x) = prod(x) / x_i, broadcast back over the reduced axes.
+// Valid where no input is zero (a zero makes this NaN; TensorFlow's
+// cumulative-product form, which handles zeros, needs Cumprod).
+absl::Status ProdGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  TG_ASSIGN_OR_RETURN(
+      Output spread, SumGradOutput(s, op, Mul(s, dy[0], op.output(0))));
+  dx->push_back(ops::RealDiv(s, spread, op.input(0)));
+  dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Prod", ProdGrad);
+
 // A cast between floating types passes the gradient back, cast to the
 // source type; other casts are not differentiable.
 absl::Status CastGrad(const Scope& s, const Operation& op,

@@ -8,6 +8,7 @@
 #include "google/protobuf/text_format.h"
 #include "graph/gradients.h"
 #include "graph/graph_def_io.h"
+#include "graph/op_builder.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
 #include "tests/testing/status_matchers.h"
@@ -247,16 +248,26 @@ TEST(GradientsTest, StopGradientAndUnreachableInputsGiveZeros) {
   EXPECT_THAT(out[1].flat<float>(), ElementsAre(0));
 }
 
+// An op of this test only, deliberately registered without a gradient
+// (every op of the library has one or an explicit mark).
+TG_REGISTER_OP("TestOpWithoutGradient")
+    .Input("x: float")
+    .Output("y: float")
+    .SetShapeFn(UnchangedShape);
+
 TEST(GradientsTest, OpWithoutGradientIsNamed) {
   Scope root = Scope::NewRootScope();
   Output x =
       ops::Placeholder(root.WithOpName("x"), DT_FLOAT, PartialShape::Of({4}));
-  Output y = ops::Prod(root.WithOpName("product"), x, 0);
+  Output y = UnaryOp(root.WithOpName("mystery"), "TestOpWithoutGradient",
+                     ops::Square(root, x));
+  Output loss = ops::Sum(root, y, 0);
   std::vector<Output> g;
-  EXPECT_THAT(AddSymbolicGradients(root, {y}, {x}, &g),
-              StatusIs(absl::StatusCode::kNotFound,
-                       AllOf(HasSubstr("[Prod] node 'product'"),
-                             HasSubstr("no gradient defined"))));
+  EXPECT_THAT(
+      AddSymbolicGradients(root, {loss}, {x}, &g),
+      StatusIs(absl::StatusCode::kNotFound,
+               AllOf(HasSubstr("[TestOpWithoutGradient] node 'mystery'"),
+                     HasSubstr("no gradient defined"))));
 }
 
 }  // namespace

@@ -1,0 +1,706 @@
+// The op-case table. References are plain loops over doubles, written
+// without tensorgraph's kernels.
+#include "tests/testing/op_cases.h"
+
+#include <cmath>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "ops/standard_ops.h"
+
+namespace tg {
+namespace testing {
+namespace {
+
+using Outs = std::vector<Output>;
+using Vec = std::vector<double>;
+using UnaryBuilder = Output (*)(const Scope&, const Input&);
+using BinaryBuilder = Output (*)(const Scope&, const Input&, const Input&);
+
+Vec D(const Tensor& t) {
+  auto v = t.flat<double>();
+  return Vec(v.begin(), v.end());
+}
+
+std::vector<Tensor> Inputs(std::vector<TensorShape> shapes, double lo = 0.2,
+                           double hi = 1.0, bool sign = true) {
+  std::vector<Tensor> out;
+  uint64_t seed = 11;
+  for (const auto& s : shapes) {
+    out.push_back(RandomTensor(s, lo, hi, seed++, sign));
+  }
+  return out;
+}
+
+// NumPy broadcasting of a and b, independent of the kernels' planner.
+Vec Broadcast2(const Tensor& a, const Tensor& b,
+               const std::function<double(double, double)>& f) {
+  const int rank = std::max(a.shape().rank(), b.shape().rank());
+  auto dim = [rank](const Tensor& t, int d) {
+    const int k = d - (rank - t.shape().rank());
+    return k < 0 ? int64_t{1} : t.shape().dim_size(k);
+  };
+  std::vector<int64_t> out(rank);
+  int64_t n = 1;
+  for (int d = 0; d < rank; ++d) {
+    out[d] = std::max(dim(a, d), dim(b, d));
+    n *= out[d];
+  }
+  Vec r(n);
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t rem = i, ia = 0, ib = 0, sa = 1, sb = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      const int64_t idx = rem % out[d];
+      rem /= out[d];
+      ia += (dim(a, d) == 1 ? 0 : idx) * sa;
+      ib += (dim(b, d) == 1 ? 0 : idx) * sb;
+      sa *= dim(a, d);
+      sb *= dim(b, d);
+    }
+    r[i] = f(a.flat<double>()[ia], b.flat<double>()[ib]);
+  }
+  return r;
+}
+
+ReferenceFn Map1(std::function<double(double)> f) {
+  return [f](const std::vector<Tensor>& in) {
+    Vec r = D(in[0]);
+    for (double& v : r) v = f(v);
+    return r;
+  };
+}
+ReferenceFn Map2(std::function<double(double, double)> f) {
+  return [f](const std::vector<Tensor>& in) {
+    return Broadcast2(in[0], in[1], f);
+  };
+}
+
+GraphFn Unary(UnaryBuilder op) {
+  return [op](const Scope& s, const Outs& x) { return op(s, x[0]); };
+}
+GraphFn Binary(BinaryBuilder op) {
+  return [op](const Scope& s, const Outs& x) { return op(s, x[0], x[1]); };
+}
+// A non-differentiable op's output cast to double for comparison.
+GraphFn AsDouble(GraphFn f) {
+  return [f](const Scope& s, const Outs& x) {
+    return ops::Cast(s, f(s, x), DT_DOUBLE);
+  };
+}
+
+double Sigmoid(double x) { return 1 / (1 + std::exp(-x)); }
+
+// Reduction of a [2, 3, 4] (or any) tensor over `axes` by `op`.
+Vec Reduce(const Tensor& t, std::vector<int> axes, bool mean, bool prod) {
+  const int rank = t.shape().rank();
+  std::vector<bool> red(rank, false);
+  for (int a : axes) red[a < 0 ? a + rank : a] = true;
+  std::vector<int64_t> out_dims;
+  for (int d = 0; d < rank; ++d) {
+    if (!red[d]) out_dims.push_back(t.shape().dim_size(d));
+  }
+  int64_t out_n = 1;
+  for (int64_t d : out_dims) out_n *= d;
+  Vec acc(out_n, prod ? 1.0 : 0.0);
+  const int64_t n = t.NumElements();
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t rem = i, o = 0, stride = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      const int64_t idx = rem % t.shape().dim_size(d);
+      rem /= t.shape().dim_size(d);
+      if (!red[d]) {
+        o += idx * stride;
+        stride *= t.shape().dim_size(d);
+      }
+    }
+    const double v = t.flat<double>()[i];
+    acc[o] = prod ? acc[o] * v : acc[o] + v;
+  }
+  if (mean) {
+    for (double& v : acc) v /= static_cast<double>(n / out_n);
+  }
+  return acc;
+}
+
+Vec MatMulRef(const Tensor& a, const Tensor& b, bool ta, bool tb) {
+  const int64_t m = a.shape().dim_size(ta ? 1 : 0);
+  const int64_t k = a.shape().dim_size(ta ? 0 : 1);
+  const int64_t n = b.shape().dim_size(tb ? 0 : 1);
+  auto A = [&](int64_t i, int64_t p) {
+    return ta ? a.flat<double>()[p * m + i] : a.flat<double>()[i * k + p];
+  };
+  auto B = [&](int64_t p, int64_t j) {
+    return tb ? b.flat<double>()[j * k + p] : b.flat<double>()[p * n + j];
+  };
+  Vec r(m * n, 0);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      for (int64_t p = 0; p < k; ++p) r[i * n + j] += A(i, p) * B(p, j);
+  return r;
+}
+
+// value + bias along `axis`.
+Vec BiasAddRef(const Tensor& v, const Tensor& b, int axis) {
+  int64_t inner = 1;
+  for (int d = axis + 1; d < v.shape().rank(); ++d)
+    inner *= v.shape().dim_size(d);
+  const int64_t c = v.shape().dim_size(axis);
+  Vec r = D(v);
+  for (size_t i = 0; i < r.size(); ++i)
+    r[i] += b.flat<double>()[(i / inner) % c];
+  return r;
+}
+
+Vec SoftmaxRows(const Vec& x, int64_t cols) {
+  Vec r(x.size());
+  for (size_t row = 0; row < x.size() / cols; ++row) {
+    double z = 0;
+    for (int64_t c = 0; c < cols; ++c) z += std::exp(x[row * cols + c]);
+    for (int64_t c = 0; c < cols; ++c) {
+      r[row * cols + c] = std::exp(x[row * cols + c]) / z;
+    }
+  }
+  return r;
+}
+
+std::vector<int32_t> Labels(int64_t batch, int64_t classes) {
+  std::vector<int32_t> labels(batch);
+  for (int64_t i = 0; i < batch; ++i) labels[i] = (i * 7 + 1) % classes;
+  return labels;
+}
+
+// A variable assigned from x0 in the same run, as a reference input.
+Output AssignedVariable(const Scope& s, const Output& x0, const char* name) {
+  Output v = ops::Variable(s.WithOpName(name), x0.shape(), DT_DOUBLE);
+  return ops::Assign(s, v, x0);
+}
+
+void AddElementwiseCases(std::vector<OpCase>& c) {
+  const TensorShape m{3, 4}, v{4}, col{3, 1}, scalar{};
+  for (const auto& [name, op, f] :
+       std::vector<std::tuple<std::string, BinaryBuilder,
+                              std::function<double(double, double)>>>{
+           {"Add", ops::Add, [](double a, double b) { return a + b; }},
+           {"AddV2", ops::AddV2, [](double a, double b) { return a + b; }},
+           {"Sub", ops::Sub, [](double a, double b) { return a - b; }},
+           {"Mul", ops::Mul, [](double a, double b) { return a * b; }},
+           {"Maximum", ops::Maximum,
+            [](double a, double b) { return std::max(a, b); }},
+           {"Minimum", ops::Minimum,
+            [](double a, double b) { return std::min(a, b); }}}) {
+    c.push_back({name + "/same", {name}, Binary(op), Inputs({m, m}), Map2(f)});
+    c.push_back({name + "/row",
+                 {name, "BroadcastGradientArgs"},
+                 Binary(op),
+                 Inputs({m, v}),
+                 Map2(f)});
+    c.push_back({name + "/col_scalar",
+                 {name},
+                 Binary(op),
+                 Inputs({col, scalar}),
+                 Map2(f)});
+  }
+  auto div = [](double a, double b) { return a / b; };
+  c.push_back({"RealDiv/same",
+               {"RealDiv"},
+               Binary(ops::RealDiv),
+               Inputs({m, m}, 0.5, 1.5),
+               Map2(div)});
+  c.push_back({"RealDiv/broadcast",
+               {"RealDiv"},
+               Binary(ops::RealDiv),
+               Inputs({col, v}, 0.5, 1.5),
+               Map2(div)});
+  auto pw = [](double a, double b) { return std::pow(a, b); };
+  c.push_back({"Pow/same",
+               {"Pow"},
+               Binary(ops::Pow),
+               Inputs({m, m}, 0.5, 1.5, false),
+               Map2(pw)});
+  c.push_back({"Pow/scalar_exponent",
+               {"Pow"},
+               Binary(ops::Pow),
+               Inputs({m, scalar}, 0.5, 1.5, false),
+               Map2(pw)});
+  c.push_back({"SigmoidGrad/matrix",
+               {"SigmoidGrad"},
+               Binary(ops::SigmoidGrad),
+               Inputs({m, m}),
+               Map2([](double y, double g) { return g * y * (1 - y); })});
+  c.push_back({"TanhGrad/vector",
+               {"TanhGrad"},
+               Binary(ops::TanhGrad),
+               Inputs({v, v}),
+               Map2([](double y, double g) { return g * (1 - y * y); })});
+  c.push_back({"ReluGrad/matrix",
+               {"ReluGrad"},
+               Binary(ops::ReluGrad),
+               Inputs({m, m}),
+               Map2([](double g, double x) { return x > 0 ? g : 0; })});
+  for (const auto& [name, op, f] :
+       std::vector<std::tuple<std::string, BinaryBuilder,
+                              std::function<double(double, double)>>>{
+           {"Equal", ops::Equal, [](double a, double b) { return a == b; }},
+           {"Greater", ops::Greater, [](double a, double b) { return a > b; }},
+           {"GreaterEqual", ops::GreaterEqual,
+            [](double a, double b) { return a >= b; }},
+           {"Less", ops::Less, [](double a, double b) { return a < b; }},
+           {"LessEqual", ops::LessEqual,
+            [](double a, double b) { return a <= b; }}}) {
+    // The second input repeats some of the first, so equality is exercised.
+    OpCase oc{name + "/row",
+              {name, "Cast"},
+              AsDouble(Binary(op)),
+              Inputs({m, v}),
+              Map2(f)};
+    for (int i = 0; i < 2; ++i)
+      oc.inputs[1].flat<double>()[i] = oc.inputs[0].flat<double>()[i];
+    oc.check_gradient = false;
+    c.push_back(oc);
+  }
+  for (const auto& [name, op, f, lo, sign] :
+       std::vector<std::tuple<std::string, UnaryBuilder,
+                              std::function<double(double)>, double, bool>>{
+           {"Neg", ops::Neg, [](double x) { return -x; }, 0.2, true},
+           {"Square", ops::Square, [](double x) { return x * x; }, 0.2, true},
+           {"Sigmoid", ops::Sigmoid, Sigmoid, 0.2, true},
+           {"Tanh", ops::Tanh, [](double x) { return std::tanh(x); }, 0.2,
+            true},
+           {"Relu", ops::Relu, [](double x) { return x > 0 ? x : 0; }, 0.2,
+            true},
+           {"Exp", ops::Exp, [](double x) { return std::exp(x); }, 0.2, true},
+           {"Log", ops::Log, [](double x) { return std::log(x); }, 0.5, false},
+           {"Log1p", ops::Log1p, [](double x) { return std::log1p(x); }, 0.5,
+            false},
+           {"Sqrt", ops::Sqrt, [](double x) { return std::sqrt(x); }, 0.5,
+            false},
+           {"Rsqrt", ops::Rsqrt, [](double x) { return 1 / std::sqrt(x); }, 0.5,
+            false},
+           {"Reciprocal", ops::Reciprocal, [](double x) { return 1 / x; }, 0.5,
+            false},
+           {"Abs", ops::Abs, [](double x) { return std::abs(x); }, 0.2, true},
+           {"Sign", ops::Sign,
+            [](double x) { return double((x > 0) - (x < 0)); }, 0.2, true},
+           {"Softplus", ops::Softplus,
+            [](double x) { return std::log1p(std::exp(x)); }, 0.2, true},
+           {"Identity", ops::Identity, [](double x) { return x; }, 0.2,
+            true}}) {
+    c.push_back({name + "/matrix",
+                 {name},
+                 Unary(op),
+                 Inputs({m}, lo, 1.5, sign),
+                 Map1(f)});
+    c.push_back({name + "/rank3",
+                 {name},
+                 Unary(op),
+                 Inputs({TensorShape{2, 3, 2}}, lo, 1.5, sign),
+                 Map1(f)});
+  }
+  OpCase stop{"StopGradient/matrix",
+              {"StopGradient"},
+              Unary(ops::StopGradient),
+              Inputs({m}),
+              Map1([](double x) { return x; })};
+  stop.check_gradient = false;  // By design its gradient is zero.
+  c.push_back(stop);
+  for (const auto& [name, op, value] :
+       std::vector<std::tuple<std::string, UnaryBuilder, double>>{
+           {"ZerosLike", ops::ZerosLike, 0.0},
+           {"OnesLike", ops::OnesLike, 1.0}}) {
+    OpCase oc{
+        name + "/matrix", {name}, Unary(op), Inputs({m}), Map1([value](double) {
+          return value;
+        })};
+    oc.check_gradient = false;
+    c.push_back(oc);
+  }
+}
+
+void AddArrayAndNnCases(std::vector<OpCase>& c) {
+  const TensorShape m{3, 4}, v{4};
+  for (bool ta : {false, true}) {
+    for (bool tb : {false, true}) {
+      const TensorShape a = ta ? TensorShape{4, 3} : TensorShape{3, 4};
+      const TensorShape b = tb ? TensorShape{5, 4} : TensorShape{4, 5};
+      c.push_back({absl::StrCat("MatMul/", ta, tb),
+                   {"MatMul"},
+                   [ta, tb](const Scope& s, const Outs& x) {
+                     return ops::MatMul(s, x[0], x[1], ta, tb);
+                   },
+                   Inputs({a, b}),
+                   [ta, tb](const std::vector<Tensor>& in) {
+                     return MatMulRef(in[0], in[1], ta, tb);
+                   }});
+    }
+  }
+  c.push_back({"BiasAdd/nhwc",
+               {"BiasAdd"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::BiasAdd(s, x[0], x[1]);
+               },
+               Inputs({m, v}),
+               [](const std::vector<Tensor>& in) {
+                 return BiasAddRef(in[0], in[1], 1);
+               }});
+  c.push_back({"BiasAdd/nchw",
+               {"BiasAdd"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::BiasAdd(s, x[0], x[1], "NCHW");
+               },
+               Inputs({TensorShape{2, 3, 2}, TensorShape{3}}),
+               [](const std::vector<Tensor>& in) {
+                 return BiasAddRef(in[0], in[1], 1);
+               }});
+  c.push_back(
+      {"BiasAddGrad/rank3",
+       {"BiasAddGrad"},
+       [](const Scope& s, const Outs& x) { return ops::BiasAddGrad(s, x[0]); },
+       Inputs({TensorShape{2, 3, 2}}),
+       [](const std::vector<Tensor>& in) {
+         return Reduce(in[0], {0, 1}, false, false);
+       }});
+  c.push_back(
+      {"Softmax/matrix",
+       {"Softmax"},
+       Unary(ops::Softmax),
+       Inputs({m}),
+       [](const std::vector<Tensor>& in) { return SoftmaxRows(D(in[0]), 4); }});
+  for (const TensorShape& shape : {TensorShape{3, 4}, TensorShape{1, 10}}) {
+    const int64_t batch = shape.dim_size(0), classes = shape.dim_size(1);
+    c.push_back({absl::StrCat("SparseSoftmaxCrossEntropyWithLogits/",
+                              shape.DebugString()),
+                 {"SparseSoftmaxCrossEntropyWithLogits"},
+                 [batch, classes](const Scope& s, const Outs& x) {
+                   return ops::SparseSoftmaxCrossEntropyWithLogits(
+                              s, x[0],
+                              Tensor::FromVector(Labels(batch, classes)))
+                       .loss;
+                 },
+                 Inputs({shape}, 0.0, 2.0),
+                 [batch, classes](const std::vector<Tensor>& in) {
+                   Vec p = SoftmaxRows(D(in[0]), classes), loss(batch);
+                   std::vector<int32_t> labels = Labels(batch, classes);
+                   for (int64_t r = 0; r < batch; ++r)
+                     loss[r] = -std::log(p[r * classes + labels[r]]);
+                   return loss;
+                 }});
+  }
+  for (const auto& [name, mean, prod] :
+       std::vector<std::tuple<std::string, bool, bool>>{
+           {"Sum", false, false},
+           {"Mean", true, false},
+           {"Prod", false, true}}) {
+    auto op = name == "Sum" ? ops::Sum : name == "Mean" ? ops::Mean : ops::Prod;
+    c.push_back(
+        {name + "/axis0",
+         {name},
+         [op](const Scope& s, const Outs& x) { return op(s, x[0], 0, false); },
+         Inputs({m}),
+         [mean = mean, prod = prod](const std::vector<Tensor>& in) {
+           return Reduce(in[0], {0}, mean, prod);
+         }});
+    c.push_back(
+        {name + "/axes02_keep",
+         {name},
+         [op](const Scope& s, const Outs& x) {
+           return op(s, x[0], Tensor::FromVector<int32_t>({0, -1}), true);
+         },
+         Inputs({TensorShape{2, 3, 2}}),
+         [mean = mean, prod = prod](const std::vector<Tensor>& in) {
+           return Reduce(in[0], {0, 2}, mean, prod);
+         }});
+  }
+  OpCase argmax{"ArgMax/axis1",
+                {"ArgMax"},
+                AsDouble([](const Scope& s, const Outs& x) {
+                  return ops::ArgMax(s, x[0], 1);
+                }),
+                Inputs({m}),
+                [](const std::vector<Tensor>& in) {
+                  Vec r(3);
+                  for (int i = 0; i < 3; ++i) {
+                    int best = 0;
+                    for (int j = 1; j < 4; ++j) {
+                      if (in[0].flat<double>()[i * 4 + j] >
+                          in[0].flat<double>()[i * 4 + best])
+                        best = j;
+                    }
+                    r[i] = best;
+                  }
+                  return r;
+                }};
+  argmax.check_gradient = false;
+  c.push_back(argmax);
+  c.push_back({"AddN/three",
+               {"AddN"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::AddN(s, {x[0], x[1], x[0]});
+               },
+               Inputs({m, m}),
+               [](const std::vector<Tensor>& in) {
+                 Vec r = D(in[0]);
+                 for (size_t i = 0; i < r.size(); ++i)
+                   r[i] = 2 * r[i] + in[1].flat<double>()[i];
+                 return r;
+               }});
+  c.push_back({"Reshape/flatten",
+               {"Reshape"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Reshape(s, x[0], {-1});
+               },
+               Inputs({m}),
+               Map1([](double x) { return x; })});
+  c.push_back({"Cast/double_float_double",
+               {"Cast"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Cast(s, ops::Cast(s, x[0], DT_FLOAT), DT_DOUBLE);
+               },
+               Inputs({m}),
+               Map1([](double x) { return double(float(x)); })});
+  // Through float the numeric gradient only sees float's resolution; the
+  // gradient is checked on the double-to-double path below.
+  c.back().tolerance = 0;
+  c.back().check_gradient = false;
+  c.push_back({"Cast/double_double",
+               {"Cast"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Square(s, ops::Cast(s, x[0], DT_DOUBLE));
+               },
+               Inputs({m}),
+               Map1([](double x) { return x * x; })});
+  c.push_back({"Fill/value",
+               {"Fill"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Fill(
+                     s, {2, 3},
+                     ops::Reshape(s, x[0], Tensor::FromVector<int32_t>({})));
+               },
+               Inputs({TensorShape{1}}),
+               [](const std::vector<Tensor>& in) {
+                 return Vec(6, in[0].flat<double>()[0]);
+               }});
+  OpCase shape{"Shape/rank3",
+               {"Shape"},
+               AsDouble([](const Scope& s, const Outs& x) {
+                 return ops::Shape(s, x[0]);
+               }),
+               Inputs({TensorShape{2, 3, 4}}),
+               [](const std::vector<Tensor>&) {
+                 return Vec{2, 3, 4};
+               }};
+  shape.check_gradient = false;
+  c.push_back(shape);
+  OpCase bga{"BroadcastGradientArgs/rank3",
+             {"BroadcastGradientArgs"},
+             [](const Scope& s, const Outs&) {
+               return ops::Cast(
+                   s, ops::BroadcastGradientArgs(s, {2, 3, 4}, {3, 1}).r1,
+                   DT_DOUBLE);
+             },
+             {},
+             [](const std::vector<Tensor>&) {
+               return Vec{0, 2};
+             }};
+  bga.check_gradient = false;
+  c.push_back(bga);
+  c.push_back(
+      {"PlaceholderWithDefault/fed",
+       {"PlaceholderWithDefault", "Placeholder"},
+       [](const Scope& s, const Outs& x) {
+         return ops::PlaceholderWithDefault(s, x[0], PartialShape::Of({3, 4}));
+       },
+       Inputs({m}),
+       Map1([](double x) { return x; })});
+  c.push_back({"Const/added",
+               {"Const"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Add(s, x[0], ops::Const(s, Tensor::Scalar(2.5)));
+               },
+               Inputs({m}),
+               Map1([](double x) { return x + 2.5; })});
+  c.push_back({"NoOp/control_dependency",
+               {"NoOp"},
+               [](const Scope& s, const Outs& x) {
+                 Operation noop = ops::NoOp(s);
+                 return ops::Identity(s.WithControlDependencies({noop}), x[0]);
+               },
+               Inputs({m}),
+               Map1([](double x) { return x; })});
+}
+
+// Updates of variables assigned from the inputs in the same run.
+void AddStateCases(std::vector<OpCase>& c) {
+  const TensorShape v{5};
+  auto state = [&](std::string name, std::vector<std::string> ops, GraphFn f,
+                   std::vector<Tensor> in, ReferenceFn ref) {
+    OpCase oc{std::move(name), std::move(ops), std::move(f), std::move(in),
+              std::move(ref)};
+    oc.check_gradient = false;
+    oc.tolerance = 1e-12;
+    c.push_back(oc);
+  };
+  state(
+      "Assign/fresh", {"VariableV2", "Assign"},
+      [](const Scope& s, const Outs& x) {
+        return AssignedVariable(s, x[0], "v");
+      },
+      Inputs({v}), Map1([](double x) { return x; }));
+  state(
+      "AssignAdd", {"AssignAdd"},
+      [](const Scope& s, const Outs& x) {
+        return ops::AssignAdd(s, AssignedVariable(s, x[0], "v"), x[1]);
+      },
+      Inputs({v, v}), Map2([](double a, double b) { return a + b; }));
+  state(
+      "AssignSub", {"AssignSub"},
+      [](const Scope& s, const Outs& x) {
+        return ops::AssignSub(s, AssignedVariable(s, x[0], "v"), x[1]);
+      },
+      Inputs({v, v}), Map2([](double a, double b) { return a - b; }));
+  state(
+      "ApplyGradientDescent", {"ApplyGradientDescent"},
+      [](const Scope& s, const Outs& x) {
+        return ops::ApplyGradientDescent(s, AssignedVariable(s, x[0], "v"), 0.3,
+                                         x[1]);
+      },
+      Inputs({v, v}), Map2([](double w, double g) { return w - 0.3 * g; }));
+  for (bool nesterov : {false, true}) {
+    state(
+        nesterov ? "ApplyMomentum/nesterov" : "ApplyMomentum",
+        {"ApplyMomentum"},
+        [nesterov](const Scope& s, const Outs& x) {
+          return ops::ApplyMomentum(s, AssignedVariable(s, x[0], "v"),
+                                    AssignedVariable(s, x[1], "accum"), 0.1,
+                                    x[2], 0.9, nesterov);
+        },
+        Inputs({v, v, v}),
+        [nesterov](const std::vector<Tensor>& in) {
+          Vec r(5);
+          for (int i = 0; i < 5; ++i) {
+            const double g = in[2].flat<double>()[i];
+            const double acc = 0.9 * in[1].flat<double>()[i] + g;
+            r[i] = in[0].flat<double>()[i] -
+                   (nesterov ? 0.1 * g + 0.1 * 0.9 * acc : 0.1 * acc);
+          }
+          return r;
+        });
+  }
+  for (bool centered : {false, true}) {
+    state(
+        centered ? "ApplyCenteredRMSProp" : "ApplyRMSProp",
+        {centered ? "ApplyCenteredRMSProp" : "ApplyRMSProp"},
+        [centered](const Scope& s, const Outs& x) {
+          Output var = AssignedVariable(s, x[0], "v");
+          Output ms = AssignedVariable(s, x[1], "ms");
+          Output mom = AssignedVariable(s, x[2], "mom");
+          if (centered) {
+            Output mg = AssignedVariable(s, ops::Mul(s, x[3], 0.1), "mg");
+            return ops::ApplyCenteredRMSProp(s, var, mg, ms, mom, 0.1, 0.9, 0.5,
+                                             1e-6, x[3]);
+          }
+          return ops::ApplyRMSProp(s, var, ms, mom, 0.1, 0.9, 0.5, 1e-6, x[3]);
+        },
+        Inputs({v, v, v, v}, 0.5, 1.5, false),
+        [centered](const std::vector<Tensor>& in) {
+          Vec r(5);
+          for (int i = 0; i < 5; ++i) {
+            const double g = in[3].flat<double>()[i];
+            const double ms = 0.9 * in[1].flat<double>()[i] + 0.1 * g * g;
+            const double mg = 0.9 * (0.1 * g) + 0.1 * g;
+            const double denom = centered ? ms - mg * mg + 1e-6 : ms + 1e-6;
+            const double mom =
+                0.5 * in[2].flat<double>()[i] + 0.1 * g / std::sqrt(denom);
+            r[i] = in[0].flat<double>()[i] - mom;
+          }
+          return r;
+        });
+  }
+  state(
+      "ApplyAdam", {"ApplyAdam"},
+      [](const Scope& s, const Outs& x) {
+        return ops::ApplyAdam(s, AssignedVariable(s, x[0], "v"),
+                              AssignedVariable(s, x[1], "m"),
+                              AssignedVariable(s, x[2], "vv"), 0.81, 0.998,
+                              0.01, 0.9, 0.999, 1e-8, x[3]);
+      },
+      Inputs({v, v, v, v}, 0.5, 1.5, false),
+      [](const std::vector<Tensor>& in) {
+        Vec r(5);
+        const double lr_t = 0.01 * std::sqrt(1 - 0.998) / (1 - 0.81);
+        for (int i = 0; i < 5; ++i) {
+          const double g = in[3].flat<double>()[i];
+          const double m = 0.9 * in[1].flat<double>()[i] + 0.1 * g;
+          const double vv = 0.999 * in[2].flat<double>()[i] + 0.001 * g * g;
+          r[i] = in[0].flat<double>()[i] - lr_t * m / (std::sqrt(vv) + 1e-8);
+        }
+        return r;
+      });
+}
+
+// Random ops: moments of 20,000 samples.
+void AddRandomCases(std::vector<OpCase>& c) {
+  auto moments = [](double lo, double hi, double mean, double var) {
+    return [=](const Tensor& t) -> absl::Status {
+      double s = 0, sq = 0;
+      for (double x : t.flat<double>()) {
+        if (x < lo || x > hi) {
+          return absl::OutOfRangeError(
+              absl::StrCat("sample ", x, " outside [", lo, ", ", hi, "]"));
+        }
+        s += x;
+        sq += x * x;
+      }
+      const double n = static_cast<double>(t.NumElements());
+      const double m = s / n, v = sq / n - m * m;
+      if (std::abs(m - mean) > 0.03 || std::abs(v - var) > 0.03) {
+        return absl::OutOfRangeError(absl::StrCat(
+            "mean ", m, " variance ", v, ", expected ", mean, " and ", var));
+      }
+      return absl::OkStatus();
+    };
+  };
+  for (const auto& [name, op, prop] :
+       std::vector<std::tuple<std::string,
+                              Output (*)(const Scope&, const Input&, DataType,
+                                         int64_t, int64_t),
+                              PropertyFn>>{
+           {"RandomStandardNormal", ops::RandomStandardNormal,
+            moments(-10, 10, 0, 1)},
+           {"RandomUniform", ops::RandomUniform, moments(0, 1, 0.5, 1.0 / 12)},
+           // Unit normal truncated at two sigma: variance 0.7737.
+           {"TruncatedNormal", ops::TruncatedNormal,
+            moments(-2, 2, 0, 0.7737)}}) {
+    OpCase oc{name + "/moments",
+              {name},
+              [op = op](const Scope& s, const Outs&) {
+                return op(s, {20000}, DT_DOUBLE, 3, 4);
+              },
+              {}};
+    oc.property = prop;
+    oc.check_gradient = false;
+    c.push_back(oc);
+  }
+}
+
+}  // namespace
+
+const std::vector<OpCase>& AllOpCases() {
+  static const std::vector<OpCase>* const cases = [] {
+    auto* c = new std::vector<OpCase>();
+    AddElementwiseCases(*c);
+    AddArrayAndNnCases(*c);
+    AddStateCases(*c);
+    AddRandomCases(*c);
+    return c;
+  }();
+  return *cases;
+}
+
+const std::vector<std::pair<std::string, std::string>>& OpsTestedElsewhere() {
+  static const auto* const list =
+      new std::vector<std::pair<std::string, std::string>>();
+  return *list;
+}
+
+}  // namespace testing
+}  // namespace tg
