@@ -226,13 +226,33 @@ TG_REGISTER_GRADIENT_OP("Mean", MeanGrad);
 // cumulative-product form, which handles zeros, needs Cumprod).
 absl::Status ProdGrad(const Scope& s, const Operation& op,
                       const std::vector<Output>& dy, std::vector<Output>* dx) {
-  TG_ASSIGN_OR_RETURN(
-      Output spread, SumGradOutput(s, op, Mul(s, dy[0], op.output(0))));
+  TG_ASSIGN_OR_RETURN(Output spread,
+                      SumGradOutput(s, op, Mul(s, dy[0], op.output(0))));
   dx->push_back(ops::RealDiv(s, spread, op.input(0)));
   dx->push_back(NoGradient());
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("Prod", ProdGrad);
+
+// max/min over axes: the gradient goes to the elements equal to the result,
+// shared equally among ties (as TensorFlow).
+absl::Status MaxMinReductionGrad(const Scope& s, const Operation& op,
+                                 const std::vector<Output>& dy,
+                                 std::vector<Output>* dx) {
+  const Output x = op.input(0);
+  const DataType t = BaseType(x.type());
+  TG_ASSIGN_OR_RETURN(Output kept, KeptDimsShape(s, op));
+  Output y = ops::Reshape(s, op.output(0), kept);
+  Output hit = ops::Cast(s, ops::Equal(s, x, y), t);
+  Output ties =
+      ops::Reshape(s, ops::Sum(s, hit, op.input(1), /*keep_dims=*/true), kept);
+  Output g = ops::Reshape(s, dy[0], kept);
+  dx->push_back(Mul(s, ops::RealDiv(s, hit, ties), g));
+  dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Max", MaxMinReductionGrad);
+TG_REGISTER_GRADIENT_OP("Min", MaxMinReductionGrad);
 
 // A cast between floating types passes the gradient back, cast to the
 // source type; other casts are not differentiable.

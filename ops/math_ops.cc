@@ -162,6 +162,8 @@ absl::Status ReductionShape(InferenceContext& c) {
 TG_REDUCTION_OP("Sum");
 TG_REDUCTION_OP("Mean");
 TG_REDUCTION_OP("Prod");
+TG_REDUCTION_OP("Max");
+TG_REDUCTION_OP("Min");
 #undef TG_REDUCTION_OP
 
 TG_REGISTER_OP("ArgMax")
@@ -306,6 +308,12 @@ Output Mean(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
 }
 Output Prod(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
   return Reduction(s, "Prod", x, axes, keep_dims);
+}
+Output Max(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
+  return Reduction(s, "Max", x, axes, keep_dims);
+}
+Output Min(const Scope& s, const Input& x, const Input& axes, bool keep_dims) {
+  return Reduction(s, "Min", x, axes, keep_dims);
 }
 Output ArgMax(const Scope& s, const Input& x, const Input& axis,
               DataType output_type) {

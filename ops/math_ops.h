@@ -47,6 +47,10 @@ Output Mean(const Scope& s, const Input& x, const Input& axes,
             bool keep_dims = false);
 Output Prod(const Scope& s, const Input& x, const Input& axes,
             bool keep_dims = false);
+Output Max(const Scope& s, const Input& x, const Input& axes,
+           bool keep_dims = false);
+Output Min(const Scope& s, const Input& x, const Input& axes,
+           bool keep_dims = false);
 Output ArgMax(const Scope& s, const Input& x, const Input& axis,
               DataType output_type = DT_INT64);
 Output Equal(const Scope& s, const Input& x, const Input& y);

@@ -34,6 +34,27 @@ struct ProdOp {
   }
 };
 
+struct MaxOp {
+  template <typename A>
+  static A Init() {
+    return std::numeric_limits<A>::lowest();
+  }
+  template <typename A>
+  static A Apply(A acc, A x) {
+    return x > acc ? x : acc;
+  }
+};
+struct MinOp {
+  template <typename A>
+  static A Init() {
+    return std::numeric_limits<A>::max();
+  }
+  template <typename A>
+  static A Apply(A acc, A x) {
+    return x < acc ? x : acc;
+  }
+};
+
 // Reduces `in` (shape `dims`) over the dims flagged in `reduced` into `out`
 // (one accumulator per kept element, row-major over the kept dims).
 template <typename T, typename Op>
@@ -244,6 +265,10 @@ class ArgMaxCpu : public OpKernel {
                      ReductionCpu<T, SumOp, true>);               \
   TG_REGISTER_KERNEL(CpuKernel("Prod").TypeConstraint<T>("T"),    \
                      ReductionCpu<T, ProdOp, false>);             \
+  TG_REGISTER_KERNEL(CpuKernel("Max").TypeConstraint<T>("T"),     \
+                     ReductionCpu<T, MaxOp, false>);              \
+  TG_REGISTER_KERNEL(CpuKernel("Min").TypeConstraint<T>("T"),     \
+                     ReductionCpu<T, MinOp, false>);              \
   TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")              \
                          .Device(kDeviceCpu)                      \
                          .TypeConstraint<T>("T"),                 \

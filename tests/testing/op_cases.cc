@@ -3,6 +3,7 @@
 #include "tests/testing/op_cases.h"
 
 #include <cmath>
+#include <map>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -120,6 +121,35 @@ Vec Reduce(const Tensor& t, std::vector<int> axes, bool mean, bool prod) {
     for (double& v : acc) v /= static_cast<double>(n / out_n);
   }
   return acc;
+}
+
+// Max (or min) over `axes` of t, by brute force over every element.
+Vec ReduceMaxMin(const Tensor& t, std::vector<int> axes, bool is_max) {
+  const int rank = t.shape().rank();
+  std::vector<bool> red(rank, false);
+  for (int a : axes) red[a < 0 ? a + rank : a] = true;
+  std::map<int64_t, double> acc;
+  for (int64_t i = 0; i < t.NumElements(); ++i) {
+    int64_t rem = i, o = 0, stride = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      const int64_t idx = rem % t.shape().dim_size(d);
+      rem /= t.shape().dim_size(d);
+      if (!red[d]) {
+        o += idx * stride;
+        stride *= t.shape().dim_size(d);
+      }
+    }
+    const double v = t.flat<double>()[i];
+    auto it = acc.find(o);
+    if (it == acc.end()) {
+      acc[o] = v;
+    } else {
+      it->second = is_max ? std::max(it->second, v) : std::min(it->second, v);
+    }
+  }
+  Vec r;
+  for (const auto& [k, v] : acc) r.push_back(v);
+  return r;
 }
 
 Vec MatMulRef(const Tensor& a, const Tensor& b, bool ta, bool tb) {
@@ -408,6 +438,28 @@ void AddArrayAndNnCases(std::vector<OpCase>& c) {
          Inputs({TensorShape{2, 3, 2}}),
          [mean = mean, prod = prod](const std::vector<Tensor>& in) {
            return Reduce(in[0], {0, 2}, mean, prod);
+         }});
+  }
+  for (bool is_max : {true, false}) {
+    const std::string name = is_max ? "Max" : "Min";
+    auto op = is_max ? ops::Max : ops::Min;
+    c.push_back(
+        {name + "/axis1",
+         {name},
+         [op](const Scope& s, const Outs& x) { return op(s, x[0], 1, false); },
+         Inputs({m}),
+         [is_max](const std::vector<Tensor>& in) {
+           return ReduceMaxMin(in[0], {1}, is_max);
+         }});
+    c.push_back(
+        {name + "/axes02_keep",
+         {name},
+         [op](const Scope& s, const Outs& x) {
+           return op(s, x[0], Tensor::FromVector<int32_t>({0, 2}), true);
+         },
+         Inputs({TensorShape{2, 3, 2}}),
+         [is_max](const std::vector<Tensor>& in) {
+           return ReduceMaxMin(in[0], {0, 2}, is_max);
          }});
   }
   OpCase argmax{"ArgMax/axis1",
