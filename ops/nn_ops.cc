@@ -94,6 +94,50 @@ TG_REGISTER_OP("Softmax")
       return UnchangedShape(c);
     });
 
+TG_REGISTER_OP("LogSoftmax")
+    .Input("logits: T")
+    .Output("logsoftmax: T")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      if (c.input(0).known_rank && c.input(0).rank() < 1) {
+        return absl::InvalidArgumentError("logits must have rank >= 1");
+      }
+      return UnchangedShape(c);
+    });
+
+TG_REGISTER_OP("L2Loss")
+    .Input("t: T")
+    .Output("output: T")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn(ScalarShape);
+
+TG_REGISTER_OP("SoftmaxCrossEntropyWithLogits")
+    .Input("features: T")
+    .Input("labels: T")
+    .Output("loss: T")
+    .Output("backprop: T")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      PartialShape features, labels;
+      TG_RETURN_IF_ERROR(c.WithRank(0, 2, &features));
+      TG_RETURN_IF_ERROR(c.WithRank(1, 2, &labels));
+      for (int d = 0; d < 2; ++d) {
+        if (features.dims[d] >= 0 && labels.dims[d] >= 0 &&
+            features.dims[d] != labels.dims[d]) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("features ", features.DebugString(), " and labels ",
+                           labels.DebugString(), " differ"));
+        }
+      }
+      const int64_t batch =
+          features.dims[0] >= 0 ? features.dims[0] : labels.dims[0];
+      const int64_t classes =
+          features.dims[1] >= 0 ? features.dims[1] : labels.dims[1];
+      c.set_output(0, PartialShape::Of({batch}));
+      c.set_output(1, PartialShape::Of({batch, classes}));
+      return absl::OkStatus();
+    });
+
 TG_REGISTER_OP("SparseSoftmaxCrossEntropyWithLogits")
     .Input("features: T")
     .Input("labels: Tlabels")
@@ -190,6 +234,43 @@ absl::Status SparseXentGrad(const Scope& s, const Operation& op,
 }
 TG_REGISTER_GRADIENT_OP("SparseSoftmaxCrossEntropyWithLogits", SparseXentGrad);
 
+// d log_softmax: dx = dy - sum(dy, last axis) * softmax, softmax = exp(y).
+absl::Status LogSoftmaxGrad(const Scope& s, const Operation& op,
+                            const std::vector<Output>& dy,
+                            std::vector<Output>* dx) {
+  Output total = ops::Sum(s, dy[0], -1, /*keep_dims=*/true);
+  dx->push_back(
+      ops::Sub(s, dy[0], ops::Mul(s, total, ops::Exp(s, op.output(0)))));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("LogSoftmax", LogSoftmaxGrad);
+
+// d (sum(t^2) / 2) = t dy.
+absl::Status L2LossGrad(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  dx->push_back(ops::Mul(s, op.input(0), dy[0]));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("L2Loss", L2LossGrad);
+
+// loss_i = -sum_j labels_ij log softmax(features)_ij:
+// d/dfeatures = dloss_i (softmax - labels) = dloss_i backprop_i;
+// d/dlabels = -dloss_i log_softmax(features)_i.
+absl::Status XentGrad(const Scope& s, const Operation& op,
+                      const std::vector<Output>& dy, std::vector<Output>* dx) {
+  if (dy[1].node()->op() != "ZerosLike") {
+    return absl::UnimplementedError(
+        "gradients flowing into the backprop output are not supported");
+  }
+  Output scale = ops::Reshape(s, dy[0], {-1, 1});
+  dx->push_back(ops::Mul(s, scale, op.output(1)));
+  dx->push_back(
+      ops::Neg(s, ops::Mul(s, scale, ops::LogSoftmax(s, op.input(0)))));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("SoftmaxCrossEntropyWithLogits", XentGrad);
+
 }  // namespace
 
 namespace ops {
@@ -217,6 +298,21 @@ Output ReluGrad(const Scope& s, const Input& gradients, const Input& features) {
 }
 Output Softmax(const Scope& s, const Input& logits) {
   return UnaryOp(s, "Softmax", logits);
+}
+Output LogSoftmax(const Scope& s, const Input& logits) {
+  return UnaryOp(s, "LogSoftmax", logits);
+}
+Output L2Loss(const Scope& s, const Input& t) {
+  return UnaryOp(s, "L2Loss", t);
+}
+SoftmaxCrossEntropyWithLogitsOutputs SoftmaxCrossEntropyWithLogits(
+    const Scope& s, const Input& features, const Input& labels) {
+  Operation op = OpBuilder(s, "SoftmaxCrossEntropyWithLogits")
+                     .Input(features)
+                     .Input(labels)
+                     .Finalize();
+  if (!op.valid()) return {};
+  return {op.output(0), op.output(1)};
 }
 SparseSoftmaxCrossEntropyWithLogitsOutputs SparseSoftmaxCrossEntropyWithLogits(
     const Scope& s, const Input& features, const Input& labels) {

@@ -21,6 +21,20 @@ Output ReluGrad(const Scope& s, const Input& gradients, const Input& features);
 // Softmax over the last axis.
 Output Softmax(const Scope& s, const Input& logits);
 
+// log(softmax(logits)) over the last axis, computed stably.
+Output LogSoftmax(const Scope& s, const Input& logits);
+// sum(t^2) / 2.
+Output L2Loss(const Scope& s, const Input& t);
+
+struct SoftmaxCrossEntropyWithLogitsOutputs {
+  Output loss;      // [batch]
+  Output backprop;  // [batch, classes]: softmax - labels
+};
+// Cross-entropy of softmax(features) with label distributions (rows of
+// `labels`, same shape as features).
+SoftmaxCrossEntropyWithLogitsOutputs SoftmaxCrossEntropyWithLogits(
+    const Scope& s, const Input& features, const Input& labels);
+
 struct SparseSoftmaxCrossEntropyWithLogitsOutputs {
   Output loss;      // [batch]
   Output backprop;  // [batch, classes]: softmax - one_hot(labels)

@@ -92,6 +92,84 @@ class SoftmaxCpu : public OpKernel {
   }
 };
 
+template <typename T>
+class LogSoftmaxCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    if (x.shape().rank() < 1) {
+      return absl::InvalidArgumentError("logits must have rank >= 1");
+    }
+    const int64_t n = x.shape().dim_size(x.shape().rank() - 1);
+    T* out = ctx.allocate_output(0, x.dtype(), x.shape())->template data<T>();
+    if (n == 0) return absl::OkStatus();
+    const T* in = x.data<T>();
+    for (int64_t r = 0; r < x.NumElements() / n; ++r) {
+      const T* row = in + r * n;
+      T m = row[0];
+      for (int64_t i = 1; i < n; ++i) m = std::max(m, row[i]);
+      T sum = 0;
+      for (int64_t i = 0; i < n; ++i) sum += std::exp(row[i] - m);
+      const T log_sum = std::log(sum) + m;
+      for (int64_t i = 0; i < n; ++i) out[r * n + i] = row[i] - log_sum;
+    }
+    return absl::OkStatus();
+  }
+};
+
+template <typename T>
+class L2LossCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& t = ctx.input(0);
+    double sum = 0;
+    for (T v : t.flat<T>()) sum += static_cast<double>(v) * v;
+    ctx.allocate_output(0, t.dtype(), TensorShape())->template data<T>()[0] =
+        static_cast<T>(sum / 2);
+    return absl::OkStatus();
+  }
+};
+
+// Dense labels: loss = -sum(labels * log_softmax), backprop = softmax -
+// labels.
+template <typename T>
+class XentCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& logits = ctx.input(0);
+    const Tensor& labels = ctx.input(1);
+    if (logits.shape().rank() != 2 || labels.shape() != logits.shape()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "features and labels must both be [batch, classes], got ",
+          logits.shape().DebugString(), " and ", labels.shape().DebugString()));
+    }
+    const int64_t batch = logits.shape().dim_size(0);
+    const int64_t classes = logits.shape().dim_size(1);
+    T* loss = ctx.allocate_output(0, logits.dtype(), TensorShape({batch}))
+                  ->template data<T>();
+    T* backprop = ctx.allocate_output(1, logits.dtype(), logits.shape())
+                      ->template data<T>();
+    const T* in = logits.data<T>();
+    const T* lab = labels.data<T>();
+    for (int64_t r = 0; r < batch; ++r) {
+      const T* row = in + r * classes;
+      T m = row[0];
+      for (int64_t i = 1; i < classes; ++i) m = std::max(m, row[i]);
+      T sum = 0;
+      for (int64_t i = 0; i < classes; ++i) sum += std::exp(row[i] - m);
+      const T log_sum = std::log(sum);
+      T l = 0;
+      for (int64_t i = 0; i < classes; ++i) {
+        const T log_p = row[i] - m - log_sum;
+        l -= lab[r * classes + i] * log_p;
+        backprop[r * classes + i] = std::exp(log_p) - lab[r * classes + i];
+      }
+      loss[r] = l;
+    }
+    return absl::OkStatus();
+  }
+};
+
 template <typename T, typename L>
 class SparseXentCpu : public OpKernel {
  public:
@@ -137,6 +215,17 @@ class SparseXentCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
+
+#define TG_CPU_NN_MORE(T)                                                \
+  TG_REGISTER_KERNEL(CpuKernel("LogSoftmax").TypeConstraint<T>("T"),     \
+                     LogSoftmaxCpu<T>);                                  \
+  TG_REGISTER_KERNEL(CpuKernel("L2Loss").TypeConstraint<T>("T"),         \
+                     L2LossCpu<T>);                                      \
+  TG_REGISTER_KERNEL(                                                    \
+      CpuKernel("SoftmaxCrossEntropyWithLogits").TypeConstraint<T>("T"), \
+      XentCpu<T>)
+TG_CPU_NN_MORE(float);
+TG_CPU_NN_MORE(double);
 
 #define TG_CPU_NN(T)                                                         \
   TG_REGISTER_KERNEL(CpuKernel("BiasAdd").TypeConstraint<T>("T"),            \

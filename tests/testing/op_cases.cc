@@ -395,6 +395,46 @@ void AddArrayAndNnCases(std::vector<OpCase>& c) {
        Unary(ops::Softmax),
        Inputs({m}),
        [](const std::vector<Tensor>& in) { return SoftmaxRows(D(in[0]), 4); }});
+  c.push_back({"LogSoftmax/matrix",
+               {"LogSoftmax"},
+               Unary(ops::LogSoftmax),
+               Inputs({m}),
+               [](const std::vector<Tensor>& in) {
+                 Vec p = SoftmaxRows(D(in[0]), 4);
+                 for (double& v : p) v = std::log(v);
+                 return p;
+               }});
+  c.push_back({"L2Loss/rank3",
+               {"L2Loss"},
+               Unary(ops::L2Loss),
+               Inputs({TensorShape{2, 3, 2}}),
+               [](const std::vector<Tensor>& in) {
+                 double sum = 0;
+                 for (double v : D(in[0])) sum += v * v;
+                 return Vec{sum / 2};
+               }});
+  // Label rows are distributions (the op's backprop assumes rows summing
+  // to one), made from the second input by normalizing.
+  c.push_back(
+      {"SoftmaxCrossEntropyWithLogits/matrix",
+       {"SoftmaxCrossEntropyWithLogits"},
+       [](const Scope& s, const Outs& x) {
+         Output labels = ops::RealDiv(s, x[1], ops::Sum(s, x[1], -1, true));
+         return ops::SoftmaxCrossEntropyWithLogits(s, x[0], labels).loss;
+       },
+       Inputs({m, m}, 0.1, 1.0, false),
+       [](const std::vector<Tensor>& in) {
+         Vec p = SoftmaxRows(D(in[0]), 4), loss(3, 0.0);
+         for (int r = 0; r < 3; ++r) {
+           double total = 0;
+           for (int j = 0; j < 4; ++j) total += in[1].flat<double>()[r * 4 + j];
+           for (int j = 0; j < 4; ++j) {
+             loss[r] -= in[1].flat<double>()[r * 4 + j] / total *
+                        std::log(p[r * 4 + j]);
+           }
+         }
+         return loss;
+       }});
   for (const TensorShape& shape : {TensorShape{3, 4}, TensorShape{1, 10}}) {
     const int64_t batch = shape.dim_size(0), classes = shape.dim_size(1);
     c.push_back({absl::StrCat("SparseSoftmaxCrossEntropyWithLogits/",
