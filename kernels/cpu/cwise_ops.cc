@@ -33,6 +33,20 @@ absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
   return plan;
 }
 
+int64_t BroadcastOffset(int64_t i, const TensorShape& out,
+                        const TensorShape& in) {
+  int64_t offset = 0, stride = 1;
+  for (int d = out.rank() - 1; d >= 0; --d) {
+    const int64_t idx = i % out.dim_size(d);
+    i /= out.dim_size(d);
+    const int k = d - (out.rank() - in.rank());
+    if (k < 0) continue;
+    if (in.dim_size(k) != 1) offset += idx * stride;
+    stride *= in.dim_size(k);
+  }
+  return offset;
+}
+
 namespace {
 
 #define TG_CPU_KERNEL(OP, T) CpuKernel(OP).TypeConstraint<T>("T")

@@ -36,6 +36,11 @@ struct BroadcastPlan {
 absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
                                             const TensorShape& y);
 
+// Offset of output element `i` (row-major over `out`) in a tensor of shape
+// `in` broadcast against it.
+int64_t BroadcastOffset(int64_t i, const TensorShape& out,
+                        const TensorShape& in);
+
 template <typename T, typename Tout, typename F>
 void BroadcastMap(const BroadcastPlan& plan, const T* x, const T* y,
                   Tout* out) {

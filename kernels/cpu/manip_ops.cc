@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/cpu/elementwise.h"
 
 namespace tg {
 namespace {
@@ -208,22 +209,6 @@ TG_REGISTER_KERNEL(CpuKernel("InvertPermutation").TypeConstraint<int32_t>("T"),
                    InvertPermutationCpu<int32_t>);
 TG_REGISTER_KERNEL(CpuKernel("InvertPermutation").TypeConstraint<int64_t>("T"),
                    InvertPermutationCpu<int64_t>);
-
-// Offset of output element `i` (row-major over `out`) in a tensor of shape
-// `in` broadcast against it.
-int64_t BroadcastOffset(int64_t i, const TensorShape& out,
-                        const TensorShape& in) {
-  int64_t offset = 0, stride = 1;
-  for (int d = out.rank() - 1; d >= 0; --d) {
-    const int64_t idx = i % out.dim_size(d);
-    i /= out.dim_size(d);
-    const int k = d - (out.rank() - in.rank());
-    if (k < 0) continue;
-    if (in.dim_size(k) != 1) offset += idx * stride;
-    stride *= in.dim_size(k);
-  }
-  return offset;
-}
 
 template <bool kV2>
 class SelectCpu : public OpKernel {

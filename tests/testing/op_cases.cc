@@ -8,23 +8,19 @@
 
 #include "absl/strings/str_cat.h"
 #include "ops/standard_ops.h"
+#include "tests/testing/op_cases_internal.h"
 
 namespace tg {
 namespace testing {
-namespace {
-
-using Outs = std::vector<Output>;
-using Vec = std::vector<double>;
-using UnaryBuilder = Output (*)(const Scope&, const Input&);
-using BinaryBuilder = Output (*)(const Scope&, const Input&, const Input&);
+namespace internal {
 
 Vec D(const Tensor& t) {
   auto v = t.flat<double>();
   return Vec(v.begin(), v.end());
 }
 
-std::vector<Tensor> Inputs(std::vector<TensorShape> shapes, double lo = 0.2,
-                           double hi = 1.0, bool sign = true) {
+std::vector<Tensor> Inputs(std::vector<TensorShape> shapes, double lo,
+                           double hi, bool sign) {
   std::vector<Tensor> out;
   uint64_t seed = 11;
   for (const auto& s : shapes) {
@@ -204,6 +200,27 @@ Output AssignedVariable(const Scope& s, const Output& x0, const char* name) {
   Output v = ops::Variable(s.WithOpName(name), x0.shape(), DT_DOUBLE);
   return ops::Assign(s, v, x0);
 }
+
+std::vector<int64_t> Unravel(int64_t i, const TensorShape& shape) {
+  std::vector<int64_t> index(shape.rank());
+  for (int d = shape.rank() - 1; d >= 0; --d) {
+    index[d] = i % shape.dim_size(d);
+    i /= shape.dim_size(d);
+  }
+  return index;
+}
+
+int64_t Ravel(const std::vector<int64_t>& index, const TensorShape& shape) {
+  int64_t i = 0;
+  for (int d = 0; d < shape.rank(); ++d) i = i * shape.dim_size(d) + index[d];
+  return i;
+}
+
+}  // namespace internal
+
+namespace {
+
+using namespace internal;  // NOLINT: the table reads better unqualified.
 
 void AddElementwiseCases(std::vector<OpCase>& c) {
   const TensorShape m{3, 4}, v{4}, col{3, 1}, scalar{};
@@ -620,213 +637,6 @@ void AddArrayAndNnCases(std::vector<OpCase>& c) {
                Map1([](double x) { return x; })});
 }
 
-Vec TransposeRef(const Tensor& t, const std::vector<int>& perm) {
-  const int rank = t.shape().rank();
-  std::vector<int64_t> out_dims(rank);
-  for (int d = 0; d < rank; ++d) out_dims[d] = t.shape().dim_size(perm[d]);
-  Vec r(t.NumElements());
-  for (int64_t i = 0; i < t.NumElements(); ++i) {
-    // Output index of element i, then the input index it reads.
-    std::vector<int64_t> idx(rank);
-    int64_t rem = i;
-    for (int d = rank - 1; d >= 0; --d) {
-      idx[d] = rem % out_dims[d];
-      rem /= out_dims[d];
-    }
-    std::vector<int64_t> in_idx(rank);
-    for (int d = 0; d < rank; ++d) in_idx[perm[d]] = idx[d];
-    int64_t src = 0;
-    for (int d = 0; d < rank; ++d)
-      src = src * t.shape().dim_size(d) + in_idx[d];
-    r[i] = t.flat<double>()[src];
-  }
-  return r;
-}
-
-void AddManipCases(std::vector<OpCase>& c) {
-  const TensorShape m{3, 4};
-  auto identity = Map1([](double x) { return x; });
-  auto forward_only = [&](OpCase oc) {
-    oc.check_gradient = false;
-    c.push_back(std::move(oc));
-  };
-  c.push_back({"ExpandDims/middle",
-               {"ExpandDims"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::ExpandDims(s, x[0], 1);
-               },
-               Inputs({m}),
-               identity});
-  c.push_back({"ExpandDims/last",
-               {"ExpandDims"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::ExpandDims(s, x[0], -1);
-               },
-               Inputs({m}),
-               identity});
-  c.push_back({"Squeeze/given",
-               {"Squeeze"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::Squeeze(s, x[0], {0, 2});
-               },
-               Inputs({TensorShape{1, 4, 1}}),
-               identity});
-  c.push_back(
-      {"Squeeze/all",
-       {"Squeeze"},
-       [](const Scope& s, const Outs& x) { return ops::Squeeze(s, x[0]); },
-       Inputs({TensorShape{1, 3, 1, 2}}),
-       identity});
-  forward_only({"Rank/rank3",
-                {"Rank"},
-                AsDouble([](const Scope& s, const Outs& x) {
-                  return ops::Rank(s, x[0]);
-                }),
-                Inputs({TensorShape{2, 3, 2}}),
-                [](const std::vector<Tensor>&) { return Vec{3}; }});
-  forward_only({"Size/rank3",
-                {"Size"},
-                AsDouble([](const Scope& s, const Outs& x) {
-                  return ops::Size(s, x[0]);
-                }),
-                Inputs({TensorShape{2, 3, 2}}),
-                [](const std::vector<Tensor>&) { return Vec{12}; }});
-  forward_only({"Range/int",
-                {"Range"},
-                AsDouble([](const Scope& s, const Outs&) {
-                  return ops::Range(s, 3, 12, 4);
-                }),
-                {},
-                [](const std::vector<Tensor>&) {
-                  return Vec{3, 7, 11};
-                }});
-  forward_only({"Range/float_down",
-                {"Range"},
-                AsDouble([](const Scope& s, const Outs&) {
-                  return ops::Range(s, 1.0f, -0.5f, -0.5f);
-                }),
-                {},
-                [](const std::vector<Tensor>&) {
-                  return Vec{1, 0.5, 0};
-                }});
-  for (const std::vector<int>& perm :
-       std::vector<std::vector<int>>{{1, 0}, {2, 0, 1}}) {
-    const TensorShape shape =
-        perm.size() == 2 ? TensorShape{3, 4} : TensorShape{2, 3, 4};
-    c.push_back({absl::StrCat("Transpose/rank", perm.size()),
-                 {"Transpose", "InvertPermutation"},
-                 [perm](const Scope& s, const Outs& x) {
-                   return ops::Transpose(
-                       s, x[0],
-                       Tensor::FromVector<int32_t>({perm.begin(), perm.end()}));
-                 },
-                 Inputs({shape}),
-                 [perm](const std::vector<Tensor>& in) {
-                   return TransposeRef(in[0], perm);
-                 }});
-  }
-  forward_only({"InvertPermutation/four",
-                {"InvertPermutation"},
-                AsDouble([](const Scope& s, const Outs&) {
-                  return ops::InvertPermutation(s, {2, 0, 3, 1});
-                }),
-                {},
-                [](const std::vector<Tensor>&) {
-                  return Vec{1, 3, 0, 2};
-                }});
-  // The condition is x0 > 0.5 elementwise (Select) or per row (both).
-  c.push_back({"Select/elementwise",
-               {"Select"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::Select(s, ops::Greater(s, x[0], 0.5), x[1], x[2]);
-               },
-               Inputs({m, m, m}),
-               [](const std::vector<Tensor>& in) {
-                 Vec r(12);
-                 for (int i = 0; i < 12; ++i) {
-                   r[i] = in[0].flat<double>()[i] > 0.5
-                              ? in[1].flat<double>()[i]
-                              : in[2].flat<double>()[i];
-                 }
-                 return r;
-               }});
-  c.push_back({"Select/rows",
-               {"Select"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::Select(s, ops::Greater(s, x[0], 0.5), x[1], x[2]);
-               },
-               Inputs({TensorShape{3}, m, m}),
-               [](const std::vector<Tensor>& in) {
-                 Vec r(12);
-                 for (int i = 0; i < 12; ++i) {
-                   r[i] = in[0].flat<double>()[i / 4] > 0.5
-                              ? in[1].flat<double>()[i]
-                              : in[2].flat<double>()[i];
-                 }
-                 return r;
-               }});
-  c.push_back({"SelectV2/broadcast",
-               {"SelectV2"},
-               [](const Scope& s, const Outs& x) {
-                 return ops::SelectV2(s, ops::Greater(s, x[0], 0.5), x[1],
-                                      x[2]);
-               },
-               Inputs({TensorShape{3, 1}, TensorShape{4}, m}),
-               [](const std::vector<Tensor>& in) {
-                 Vec r(12);
-                 for (int i = 0; i < 12; ++i) {
-                   r[i] = in[0].flat<double>()[i / 4] > 0.5
-                              ? in[1].flat<double>()[i % 4]
-                              : in[2].flat<double>()[i];
-                 }
-                 return r;
-               }});
-  for (int axis : {0, 1, -1}) {
-    c.push_back({absl::StrCat("Pack/axis", axis),
-                 {"Pack"},
-                 [axis](const Scope& s, const Outs& x) {
-                   return ops::Pack(s, {x[0], x[1]}, axis);
-                 },
-                 Inputs({m, m}),
-                 [axis](const std::vector<Tensor>& in) {
-                   // Stacked shape [2,3,4] (axis 0), [3,2,4] (1) or [3,4,2].
-                   const int a = axis < 0 ? axis + 3 : axis;
-                   Vec r;
-                   for (int i = 0; i < 24; ++i) {
-                     int64_t idx[3] = {i / 12 % 2, i / 4 % 3, i % 4};
-                     if (a == 1) {
-                       idx[0] = i / 8;
-                       idx[1] = i / 4 % 2;
-                       idx[2] = i % 4;
-                     } else if (a == 2) {
-                       idx[0] = i / 8;
-                       idx[1] = i / 2 % 4;
-                       idx[2] = i % 2;
-                     }
-                     const int which = static_cast<int>(idx[a]);
-                     int64_t rest[2], k = 0;
-                     for (int d = 0; d < 3; ++d) {
-                       if (d != a) rest[k++] = idx[d];
-                     }
-                     r.push_back(
-                         in[which].flat<double>()[rest[0] * 4 + rest[1]]);
-                   }
-                   return r;
-                 }});
-  }
-  c.push_back({"Unpack/axis1_second",
-               {"Unpack"},
-               [](const Scope& s, const Outs& x) {
-                 std::vector<Output> parts = ops::Unpack(s, x[0], 4, 1);
-                 return parts.size() == 4 ? parts[1] : Output();
-               },
-               Inputs({m}),
-               [](const std::vector<Tensor>& in) {
-                 return Vec{in[0].flat<double>()[1], in[0].flat<double>()[5],
-                            in[0].flat<double>()[9]};
-               }});
-}
-
 // Updates of variables assigned from the inputs in the same run.
 void AddStateCases(std::vector<OpCase>& c) {
   const TensorShape v{5};
@@ -989,6 +799,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddElementwiseCases(*c);
     AddArrayAndNnCases(*c);
     AddManipCases(*c);
+    AddSlicingCases(*c);
     AddStateCases(*c);
     AddRandomCases(*c);
     return c;

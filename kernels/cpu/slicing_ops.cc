@@ -1,0 +1,361 @@
+// Slicing, joining, padding and tiling CPU kernels. Data movement is by
+// element size, so one instantiation serves every fixed-width dtype.
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
+#include "kernels/cpu/elementwise.h"
+
+namespace tg {
+namespace {
+
+absl::Status NoStrings(const Tensor& t) {
+  if (t.dtype() == DT_STRING) {
+    return absl::UnimplementedError("string tensors are not supported here");
+  }
+  return absl::OkStatus();
+}
+
+// Row-major strides of `shape`.
+Dims Strides(const TensorShape& shape) {
+  Dims s(shape.rank());
+  int64_t stride = 1;
+  for (int d = shape.rank() - 1; d >= 0; --d) {
+    s[d] = stride;
+    stride *= shape.dim_size(d);
+  }
+  return s;
+}
+
+// Copies the box of `in` starting at `begin` with the shape of `out` (or,
+// when `into` is true, writes `in` into the box of `out` at `begin`).
+void CopyBox(const Tensor& in, Tensor* out, const std::vector<int64_t>& begin,
+             bool into) {
+  const TensorShape& box = into ? in.shape() : out->shape();
+  const TensorShape& big = into ? out->shape() : in.shape();
+  const size_t size = DataTypeSize(in.dtype());
+  const Dims big_strides = Strides(big);
+  const int rank = box.rank();
+  const int64_t n = box.num_elements();
+  Dims index(rank, 0);
+  int64_t offset = 0;
+  for (int d = 0; d < rank; ++d) offset += begin[d] * big_strides[d];
+  const char* src = static_cast<const char*>(in.raw_data());
+  char* dst = static_cast<char*>(out->raw_data());
+  for (int64_t i = 0; i < n; ++i) {
+    if (into) {
+      std::memcpy(dst + offset * size, src + i * size, size);
+    } else {
+      std::memcpy(dst + i * size, src + offset * size, size);
+    }
+    for (int d = rank - 1; d >= 0; --d) {
+      offset += big_strides[d];
+      if (++index[d] < box.dim_size(d)) break;
+      offset -= big_strides[d] * index[d];
+      index[d] = 0;
+    }
+  }
+}
+
+class SliceCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
+                        TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
+                        TensorToInt64s(ctx.input(2)));
+    const int rank = x.shape().rank();
+    if (static_cast<int>(begin.size()) != rank ||
+        static_cast<int>(size.size()) != rank) {
+      return absl::InvalidArgumentError(absl::StrCat("begin and size need ",
+                                                     rank, " entries for ",
+                                                     x.shape().DebugString()));
+    }
+    Dims out(rank);
+    for (int d = 0; d < rank; ++d) {
+      const int64_t dim = x.shape().dim_size(d);
+      out[d] = size[d] == -1 ? dim - begin[d] : size[d];
+      if (begin[d] < 0 || out[d] < 0 || begin[d] + out[d] > dim) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "slice [", begin[d], ", ", begin[d] + out[d], ") of axis ", d,
+            " is outside ", x.shape().DebugString()));
+      }
+    }
+    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    if (y->NumElements() > 0) CopyBox(x, y, begin, /*into=*/false);
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("Slice"), SliceCpu);
+
+class PadCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(ctx.input(1)));
+    const int rank = x.shape().rank();
+    if (static_cast<int>(p.size()) != 2 * rank) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "paddings must be [", rank, ", 2] for ", x.shape().DebugString()));
+    }
+    Dims out(rank);
+    std::vector<int64_t> begin(rank);
+    for (int d = 0; d < rank; ++d) {
+      if (p[2 * d] < 0 || p[2 * d + 1] < 0) {
+        return absl::InvalidArgumentError("paddings must be non-negative");
+      }
+      begin[d] = p[2 * d];
+      out[d] = x.shape().dim_size(d) + p[2 * d] + p[2 * d + 1];
+    }
+    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    std::memset(y->raw_data(), 0, y->TotalBytes());
+    if (x.NumElements() > 0) CopyBox(x, y, begin, /*into=*/true);
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("Pad"), PadCpu);
+
+// Normalizes an axis input against `rank`.
+absl::StatusOr<int> AxisOf(const Tensor& t, int rank) {
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> v, TensorToInt64s(t));
+  if (v.size() != 1 || v[0] < -rank || v[0] >= rank) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("axis must be one value in [", -rank, ", ", rank, ")"));
+  }
+  return static_cast<int>(v[0] < 0 ? v[0] + rank : v[0]);
+}
+
+// Element counts before `axis` and from `axis + 1` on.
+void OuterInner(const TensorShape& s, int axis, int64_t* outer,
+                int64_t* inner) {
+  *outer = 1;
+  *inner = 1;
+  for (int d = 0; d < s.rank(); ++d) {
+    if (d < axis) *outer *= s.dim_size(d);
+    if (d > axis) *inner *= s.dim_size(d);
+  }
+}
+
+class ConcatCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const int n = ctx.num_inputs() - 1;
+    const Tensor& first = ctx.input(0);
+    TG_RETURN_IF_ERROR(NoStrings(first));
+    const int rank = first.shape().rank();
+    TG_ASSIGN_OR_RETURN(int axis, AxisOf(ctx.input(n), rank));
+    Dims out = first.shape().dims();
+    out[axis] = 0;
+    for (int i = 0; i < n; ++i) {
+      const TensorShape& s = ctx.input(i).shape();
+      bool ok = s.rank() == rank;
+      for (int d = 0; ok && d < rank; ++d) {
+        ok = d == axis || s.dim_size(d) == first.shape().dim_size(d);
+      }
+      if (!ok) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("input ", i, " of shape ", s.DebugString(),
+                         " does not match input 0 of shape ",
+                         first.shape().DebugString(), " outside axis ", axis));
+      }
+      out[axis] += s.dim_size(axis);
+    }
+    Tensor* y = ctx.allocate_output(0, first.dtype(), TensorShape(out));
+    int64_t outer, inner;
+    OuterInner(y->shape(), axis, &outer, &inner);
+    const size_t size = DataTypeSize(first.dtype());
+    char* dst = static_cast<char*>(y->raw_data());
+    const int64_t row = out[axis] * inner * size;
+    int64_t col = 0;
+    for (int i = 0; i < n; ++i) {
+      const Tensor& t = ctx.input(i);
+      const int64_t piece = t.shape().dim_size(axis) * inner * size;
+      const char* src = static_cast<const char*>(t.raw_data());
+      for (int64_t o = 0; o < outer; ++o) {
+        std::memcpy(dst + o * row + col, src + o * piece, piece);
+      }
+      col += piece;
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("ConcatV2"), ConcatCpu);
+
+class SplitCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(num_, c.GetAttr<int64_t>("num_split"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(1);
+    TG_RETURN_IF_ERROR(NoStrings(x));
+    const int num = static_cast<int>(num_);
+    TG_ASSIGN_OR_RETURN(int axis, AxisOf(ctx.input(0), x.shape().rank()));
+    const int64_t dim = x.shape().dim_size(axis);
+    if (dim % num != 0) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("dimension ", axis, " of ", x.shape().DebugString(),
+                       " does not split into ", num, " equal parts"));
+    }
+    Dims piece_dims = x.shape().dims();
+    piece_dims[axis] = dim / num;
+    const TensorShape piece(piece_dims);
+    int64_t outer, inner;
+    OuterInner(x.shape(), axis, &outer, &inner);
+    const size_t size = DataTypeSize(x.dtype());
+    const int64_t row = dim * inner * size,
+                  chunk = piece_dims[axis] * inner * size;
+    const char* src = static_cast<const char*>(x.raw_data());
+    for (int i = 0; i < num; ++i) {
+      char* dst = static_cast<char*>(
+          ctx.allocate_output(i, x.dtype(), piece)->raw_data());
+      for (int64_t o = 0; o < outer; ++o) {
+        std::memcpy(dst + o * chunk, src + o * row + i * chunk, chunk);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  int64_t num_ = 1;
+};
+TG_REGISTER_KERNEL(CpuKernel("Split"), SplitCpu);
+
+// Output element i reads input element (i's index modulo the input shape).
+class TileCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
+                        TensorToInt64s(ctx.input(1)));
+    const int rank = x.shape().rank();
+    if (static_cast<int>(mult.size()) != rank) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "multiples needs ", rank, " entries for ", x.shape().DebugString()));
+    }
+    Dims out(rank);
+    for (int d = 0; d < rank; ++d) {
+      if (mult[d] < 0) return absl::InvalidArgumentError("negative multiple");
+      out[d] = x.shape().dim_size(d) * mult[d];
+    }
+    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    const size_t size = DataTypeSize(x.dtype());
+    const Dims in_strides = Strides(x.shape());
+    const char* src = static_cast<const char*>(x.raw_data());
+    char* dst = static_cast<char*>(y->raw_data());
+    for (int64_t i = 0; i < y->NumElements(); ++i) {
+      int64_t rem = i, offset = 0;
+      for (int d = rank - 1; d >= 0; --d) {
+        offset += (rem % out[d]) % x.shape().dim_size(d) * in_strides[d];
+        rem /= out[d];
+      }
+      std::memcpy(dst + i * size, src + offset * size, size);
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("Tile"), TileCpu);
+
+class BroadcastToCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                        TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(TensorShape out, TensorShape::FromDims(dims));
+    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(x.shape(), out));
+    if (plan.out != out) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot broadcast ", x.shape().DebugString(), " to ",
+                       out.DebugString()));
+    }
+    Tensor* y = ctx.allocate_output(0, x.dtype(), out);
+    const size_t size = DataTypeSize(x.dtype());
+    const char* src = static_cast<const char*>(x.raw_data());
+    char* dst = static_cast<char*>(y->raw_data());
+    for (int64_t i = 0; i < y->NumElements(); ++i) {
+      std::memcpy(dst + i * size,
+                  src + BroadcastOffset(i, out, x.shape()) * size, size);
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("BroadcastTo"), BroadcastToCpu);
+
+// output[..., j, ...] = on_value if indices[...] == j else off_value, with j
+// on the new axis. Out-of-range indices give a row of off_value.
+class OneHotCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(axis_, c.GetAttr<int64_t>("axis"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& idx = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> depth_v,
+                        TensorToInt64s(ctx.input(1)));
+    const Tensor& on = ctx.input(2);
+    const Tensor& off = ctx.input(3);
+    TG_RETURN_IF_ERROR(NoStrings(on));
+    if (depth_v.size() != 1 || depth_v[0] < 0) {
+      return absl::InvalidArgumentError("depth must be a non-negative scalar");
+    }
+    if (on.NumElements() != 1 || off.NumElements() != 1) {
+      return absl::InvalidArgumentError(
+          "on_value and off_value must be scalars");
+    }
+    const int rank = idx.shape().rank();
+    if (axis_ < -1 || axis_ > rank) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("axis ", axis_, " is out of range for indices ",
+                       idx.shape().DebugString()));
+    }
+    const int axis = static_cast<int>(axis_ < 0 ? rank : axis_);
+    const int64_t depth = depth_v[0];
+    std::vector<int64_t> indices;
+    DispatchDataType(idx.dtype(), [&](auto zero) {
+      for (auto v : idx.flat<decltype(zero)>())
+        indices.push_back(static_cast<int64_t>(v));
+    });
+    Dims out = idx.shape().dims();
+    out.insert(out.begin() + axis, depth);
+    Tensor* y = ctx.allocate_output(0, on.dtype(), TensorShape(out));
+    int64_t outer = 1, inner = 1;
+    for (int d = 0; d < rank; ++d)
+      (d < axis ? outer : inner) *= idx.shape().dim_size(d);
+    const size_t size = DataTypeSize(on.dtype());
+    char* dst = static_cast<char*>(y->raw_data());
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t j = 0; j < depth; ++j) {
+        for (int64_t k = 0; k < inner; ++k) {
+          const bool hit = indices[o * inner + k] == j;
+          std::memcpy(dst + ((o * depth + j) * inner + k) * size,
+                      (hit ? on : off).raw_data(), size);
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  int64_t axis_ = -1;
+};
+TG_REGISTER_KERNEL(CpuKernel("OneHot"), OneHotCpu);
+
+class PreventGradientCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    ctx.set_output(0, ctx.input(0));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("PreventGradient"), PreventGradientCpu);
+
+}  // namespace
+}  // namespace tg
