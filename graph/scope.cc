@@ -22,21 +22,26 @@ Scope Scope::NewRootScope() {
   return s;
 }
 
-std::string Scope::MakeUnique(const std::string& name) const {
-  auto& counts = state_->name_counts;
-  int count = counts[name];
+std::string Scope::MakeUnique(const std::string& name,
+                              absl::flat_hash_map<std::string, int>* counts,
+                              bool check_graph) const {
+  auto taken = [&](const std::string& n) {
+    return counts->contains(n) ||
+           (check_graph && graph()->FindNode(n) != nullptr);
+  };
+  int count = (*counts)[name];
   std::string unique = name;
-  if (count > 0 || graph()->FindNode(name) != nullptr) {
+  if (count > 0 || (check_graph && graph()->FindNode(name) != nullptr)) {
     // TensorFlow's scheme: "MatMul", then "MatMul_1", "MatMul_2", ...
     do {
       unique = absl::StrCat(name, "_", count == 0 ? 1 : count);
       count = count == 0 ? 2 : count + 1;
-    } while (counts.contains(unique) || graph()->FindNode(unique) != nullptr);
+    } while (taken(unique));
   } else {
     count = 1;
   }
-  counts[name] = count;
-  counts[unique] = std::max(counts[unique], 1);
+  (*counts)[name] = count;
+  (*counts)[unique] = std::max((*counts)[unique], 1);
   return unique;
 }
 
@@ -44,7 +49,18 @@ Scope Scope::NewSubScope(absl::string_view name) const {
   Scope s = *this;
   s.op_name_.clear();
   if (name.empty()) return s;
-  s.prefix_ = absl::StrCat(MakeUnique(absl::StrCat(prefix_, name)), "/");
+  s.prefix_ = absl::StrCat(
+      MakeUnique(absl::StrCat(prefix_, name), &state_->scope_names, false),
+      "/");
+  return s;
+}
+
+Scope Scope::SubScopeOf(const Operation& op, absl::string_view name) const {
+  Scope s = *this;
+  s.op_name_.clear();
+  s.prefix_ = absl::StrCat(MakeUnique(absl::StrCat(op.name(), "/", name),
+                                      &state_->scope_names, false),
+                           "/");
   return s;
 }
 
@@ -78,7 +94,8 @@ void Scope::UpdateStatus(const absl::Status& s) const {
 
 std::string Scope::GetUniqueNameForOp(absl::string_view default_name) const {
   return MakeUnique(
-      absl::StrCat(prefix_, op_name_.empty() ? default_name : op_name_));
+      absl::StrCat(prefix_, op_name_.empty() ? default_name : op_name_),
+      &state_->op_names, true);
 }
 
 absl::Status Scope::ToGraphDef(GraphDef* def) const {

@@ -83,6 +83,10 @@ class Scope {
   // Names created under the returned scope start with "<prefix>/<name>/".
   // The sub-scope name is made unique like an op name.
   Scope NewSubScope(absl::string_view name) const;
+  // A scope for the helpers of an existing op: names start with
+  // "<op name>/<name>/" whatever this scope's prefix (e.g. a variable's
+  // "W/Initializer/").
+  Scope SubScopeOf(const Operation& op, absl::string_view name) const;
   // The next op built gets exactly this name (made unique if taken).
   Scope WithOpName(absl::string_view name) const;
   Scope WithDevice(absl::string_view device) const;
@@ -109,10 +113,15 @@ class Scope {
   struct State {
     std::shared_ptr<Graph> graph;
     absl::Status status;
-    absl::flat_hash_map<std::string, int> name_counts;
+    // Op names and sub-scope names are made unique separately, as in
+    // TensorFlow: an op "Adam" and the scope "Adam/" of its helpers coexist.
+    absl::flat_hash_map<std::string, int> op_names;
+    absl::flat_hash_map<std::string, int> scope_names;
   };
   Scope() = default;
-  std::string MakeUnique(const std::string& name) const;
+  std::string MakeUnique(const std::string& name,
+                         absl::flat_hash_map<std::string, int>* counts,
+                         bool check_graph) const;
 
   std::shared_ptr<State> state_;
   std::string prefix_;  // "" or "a/b/"

@@ -24,16 +24,12 @@ Dense DenseLayer(const Scope& scope, const Output& x, int64_t units,
   const Scope s = scope.NewSubScope("dense");
   const DataType dtype = BaseType(x.type());
   const int64_t in = in_shape.dims[1];
-  d.kernel = ops::CreateVariable(
-      s.WithOpName("kernel"), PartialShape::Of({in, units}), dtype,
-      options.kernel_initializer(s.NewSubScope("kernel/Initializer"),
-                                 {in, units}, dtype));
+  d.kernel = ops::CreateVariable(s.WithOpName("kernel"), {in, units}, dtype,
+                                 options.kernel_initializer);
   Output y = ops::MatMul(s, x, d.kernel);
   if (options.use_bias) {
-    d.bias = ops::CreateVariable(
-        s.WithOpName("bias"), PartialShape::Of({units}), dtype,
-        options.bias_initializer(s.NewSubScope("bias/Initializer"), {units},
-                                 dtype));
+    d.bias = ops::CreateVariable(s.WithOpName("bias"), {units}, dtype,
+                                 options.bias_initializer);
     y = ops::BiasAdd(s, y, d.bias);
   }
   switch (options.activation) {

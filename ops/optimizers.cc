@@ -104,23 +104,18 @@ absl::StatusOr<Operation> Optimizer::ApplyGradients(
 }
 
 Output Optimizer::Slot(const Scope& root, const Output& var, double value) {
-  const DataType dtype = BaseType(var.type());
   const PartialShape& shape = var.shape();
-  std::vector<int64_t> dims(shape.dims.begin(), shape.dims.end());
   if (!shape.IsFullyDefined()) {
     root.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
         name_, ": the slot of '", var.node()->name(),
         "' needs the variable's full shape, got ", shape.DebugString())));
     return Output();
   }
-  const std::string slot_name =
-      root.GetUniqueNameForOp(absl::StrCat(var.node()->name(), "/", name_));
-  const Scope named = root.WithOpName(slot_name);
+  // "W/Adam", then "W/Adam_1": the builder makes the name unique.
   return ops::CreateVariable(
-      named, shape, dtype,
-      init::Constant(value)(root.NewSubScope(slot_name + "/Initializer"), dims,
-                            dtype),
-      /*trainable=*/false);
+      root.WithOpName(absl::StrCat(var.node()->name(), "/", name_)),
+      std::vector<int64_t>(shape.dims.begin(), shape.dims.end()),
+      BaseType(var.type()), init::Constant(value), /*trainable=*/false);
 }
 
 Output Optimizer::NonSlot(const Scope& root, const std::string& name,

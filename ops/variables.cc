@@ -6,20 +6,38 @@
 
 namespace tg {
 namespace ops {
+namespace {
 
-Output CreateVariable(const Scope& s, const PartialShape& shape, DataType dtype,
-                      const Input& initial_value, bool trainable) {
-  Output var = Variable(s, shape, dtype);
-  if (!s.ok()) return Output();
-  Output init =
-      Assign(s.WithOpName(absl::StrCat(var.node()->name(), "/Assign")), var,
-             initial_value);
+// Gives `var` its initializer "<var>/Assign" and registers both.
+Output Register(const Scope& s, const Output& var, const Input& value,
+                bool trainable) {
+  Output init = Assign(
+      s.WithOpName(absl::StrCat(var.node()->name(), "/Assign")), var, value);
   if (!s.ok()) return Output();
   Graph* g = s.graph();
   g->AddToCollection("variables", var.node());
   if (trainable) g->AddToCollection("trainable_variables", var.node());
   g->AddToCollection("initializers", init.node());
   return var;
+}
+
+}  // namespace
+
+Output CreateVariable(const Scope& s, const PartialShape& shape, DataType dtype,
+                      const Input& initial_value, bool trainable) {
+  Output var = Variable(s, shape, dtype);
+  if (!s.ok()) return Output();
+  return Register(s, var, initial_value, trainable);
+}
+
+Output CreateVariable(const Scope& s, const std::vector<int64_t>& shape,
+                      DataType dtype, const init::Initializer& initializer,
+                      bool trainable) {
+  Output var = Variable(s, PartialShape::Of(shape), dtype);
+  if (!s.ok()) return Output();
+  Output value =
+      initializer(s.SubScopeOf(var.op(), "Initializer"), shape, dtype);
+  return Register(s, var, value, trainable);
 }
 
 Operation GlobalVariablesInitializer(const Scope& s) {

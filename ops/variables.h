@@ -9,6 +9,7 @@
 
 #include "core/shape_inference.h"
 #include "graph/scope.h"
+#include "ops/initializers.h"
 
 namespace tg {
 namespace ops {
@@ -17,6 +18,12 @@ namespace ops {
 // `initial_value` must have `shape`; it runs only when the initializer runs.
 Output CreateVariable(const Scope& s, const PartialShape& shape, DataType dtype,
                       const Input& initial_value, bool trainable = true);
+
+// As above, with the initial value built by `initializer` under
+// "<variable name>/Initializer" once the variable's name is known.
+Output CreateVariable(const Scope& s, const std::vector<int64_t>& shape,
+                      DataType dtype, const init::Initializer& initializer,
+                      bool trainable = true);
 
 // A NoOp "init" that runs the initializer of every variable created so far
 // through CreateVariable (or by an optimizer for its slots).
