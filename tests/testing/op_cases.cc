@@ -800,6 +800,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddArrayAndNnCases(*c);
     AddManipCases(*c);
     AddSlicingCases(*c);
+    AddGatherCases(*c);
     AddStateCases(*c);
     AddRandomCases(*c);
     return c;

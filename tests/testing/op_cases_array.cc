@@ -343,6 +343,62 @@ void AddSlicingCases(std::vector<OpCase>& c) {
   c.push_back(prevent);
 }
 
+void AddGatherCases(std::vector<OpCase>& c) {
+  c.push_back({"GatherV2/axis0_repeats",
+               {"GatherV2", "UnsortedSegmentSum"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::GatherV2(
+                     s, x[0], Tensor::FromVector<int32_t>({2, 0, 2}), 0);
+               },
+               Inputs({TensorShape{3, 4}}),
+               [](const std::vector<Tensor>& in) {
+                 Vec r;
+                 for (int row : {2, 0, 2})
+                   for (int j = 0; j < 4; ++j)
+                     r.push_back(in[0].flat<double>()[row * 4 + j]);
+                 return r;
+               }});
+  OpCase axis1{
+      "GatherV2/axis1",
+      {"GatherV2"},
+      [](const Scope& s, const Outs& x) {
+        return ops::GatherV2(s, x[0], Tensor::FromVector<int64_t>({3, 1}), 1);
+      },
+      Inputs({TensorShape{2, 4}}),
+      [](const std::vector<Tensor>& in) {
+        const double* p = in[0].flat<double>().data();
+        return Vec{p[3], p[1], p[7], p[5]};
+      }};
+  axis1.check_gradient = false;  // The gradient covers axis 0 only.
+  c.push_back(axis1);
+  c.push_back({"UnsortedSegmentSum/rows",
+               {"UnsortedSegmentSum", "GatherV2"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::UnsortedSegmentSum(
+                     s, x[0], Tensor::FromVector<int32_t>({1, 0, 1}), 3);
+               },
+               Inputs({TensorShape{3, 2}}),
+               [](const std::vector<Tensor>& in) {
+                 const double* p = in[0].flat<double>().data();
+                 return Vec{p[2], p[3], p[0] + p[4], p[1] + p[5], 0, 0};
+               }});
+  c.push_back({"DynamicStitch/two",
+               {"DynamicStitch", "GatherV2"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::DynamicStitch(
+                     s,
+                     {ops::Const(s, Tensor::FromVector<int32_t>({0, 2})),
+                      ops::Const(s, Tensor::FromVector<int32_t>({1, 3}))},
+                     {x[0], x[1]});
+               },
+               Inputs({TensorShape{2, 2}, TensorShape{2, 2}}),
+               [](const std::vector<Tensor>& in) {
+                 const double* a = in[0].flat<double>().data();
+                 const double* b = in[1].flat<double>().data();
+                 return Vec{a[0], a[1], b[0], b[1], a[2], a[3], b[2], b[3]};
+               }});
+}
+
 }  // namespace internal
 }  // namespace testing
 }  // namespace tg

@@ -1,0 +1,162 @@
+// Gather and scatter CPU kernels.
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
+
+namespace tg {
+namespace {
+
+// Copies `count` elements (strings element by element, others by bytes).
+void CopyElements(const Tensor& src, int64_t from, Tensor* dst, int64_t to,
+                  int64_t count) {
+  if (src.dtype() == DT_STRING) {
+    auto s = src.flat<std::string>();
+    auto d = dst->flat<std::string>();
+    for (int64_t i = 0; i < count; ++i) d[to + i] = s[from + i];
+    return;
+  }
+  const size_t size = DataTypeSize(src.dtype());
+  std::memcpy(static_cast<char*>(dst->raw_data()) + to * size,
+              static_cast<const char*>(src.raw_data()) + from * size,
+              count * size);
+}
+
+class GatherCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& params = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> indices,
+                        TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v,
+                        TensorToInt64s(ctx.input(2)));
+    const int rank = params.shape().rank();
+    if (axis_v.size() != 1 || axis_v[0] < -rank || axis_v[0] >= rank) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("axis must be one value in [", -rank, ", ", rank,
+                       ") for params ", params.shape().DebugString()));
+    }
+    const int axis =
+        static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank : axis_v[0]);
+    const int64_t n = params.shape().dim_size(axis);
+    int64_t outer = 1, inner = 1;
+    Dims out;
+    for (int d = 0; d < axis; ++d) {
+      outer *= params.shape().dim_size(d);
+      out.push_back(params.shape().dim_size(d));
+    }
+    for (int64_t d : ctx.input(1).shape().dims()) out.push_back(d);
+    for (int d = axis + 1; d < rank; ++d) {
+      inner *= params.shape().dim_size(d);
+      out.push_back(params.shape().dim_size(d));
+    }
+    for (size_t i = 0; i < indices.size(); ++i) {
+      if (indices[i] < 0 || indices[i] >= n) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "indices[", i, "] = ", indices[i], " is not in [0, ", n, ")"));
+      }
+    }
+    Tensor* y = ctx.allocate_output(0, params.dtype(), TensorShape(out));
+    const int64_t k = static_cast<int64_t>(indices.size());
+    for (int64_t o = 0; o < outer; ++o) {
+      for (int64_t i = 0; i < k; ++i) {
+        CopyElements(params, (o * n + indices[i]) * inner, y,
+                     (o * k + i) * inner, inner);
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("GatherV2"), GatherCpu);
+
+template <typename T>
+class UnsortedSegmentSumCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& data = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> ids, TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> num_v,
+                        TensorToInt64s(ctx.input(2)));
+    const TensorShape& ids_shape = ctx.input(1).shape();
+    if (num_v.size() != 1 || num_v[0] < 0) {
+      return absl::InvalidArgumentError(
+          "num_segments must be a non-negative scalar");
+    }
+    bool prefix = ids_shape.rank() <= data.shape().rank();
+    for (int d = 0; prefix && d < ids_shape.rank(); ++d) {
+      prefix = ids_shape.dim_size(d) == data.shape().dim_size(d);
+    }
+    if (!prefix) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "segment_ids of shape ", ids_shape.DebugString(),
+          " must be a prefix of data's shape ", data.shape().DebugString()));
+    }
+    Dims out = {num_v[0]};
+    int64_t inner = 1;
+    for (int d = ids_shape.rank(); d < data.shape().rank(); ++d) {
+      out.push_back(data.shape().dim_size(d));
+      inner *= data.shape().dim_size(d);
+    }
+    T* y = ctx.allocate_output(0, data.dtype(), TensorShape(out))
+               ->template data<T>();
+    std::fill_n(y, num_v[0] * inner, T(0));
+    const T* x = data.data<T>();
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i] < 0 || ids[i] >= num_v[0]) continue;
+      for (int64_t j = 0; j < inner; ++j)
+        y[ids[i] * inner + j] += x[i * inner + j];
+    }
+    return absl::OkStatus();
+  }
+};
+#define TG_CPU_SEGMENT_SUM(T)                                                \
+  TG_REGISTER_KERNEL(CpuKernel("UnsortedSegmentSum").TypeConstraint<T>("T"), \
+                     UnsortedSegmentSumCpu<T>)
+TG_CPU_SEGMENT_SUM(float);
+TG_CPU_SEGMENT_SUM(double);
+TG_CPU_SEGMENT_SUM(int32_t);
+TG_CPU_SEGMENT_SUM(int64_t);
+
+class DynamicStitchCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const int n = ctx.num_inputs() / 2;
+    int64_t max_index = -1;
+    std::vector<std::vector<int64_t>> indices(n);
+    for (int m = 0; m < n; ++m) {
+      TG_ASSIGN_OR_RETURN(indices[m], TensorToInt64s(ctx.input(m)));
+      for (int64_t v : indices[m]) {
+        if (v < 0) return absl::InvalidArgumentError("indices must be >= 0");
+        max_index = std::max(max_index, v);
+      }
+    }
+    const Tensor& d0 = ctx.input(n);
+    const int idx_rank = ctx.input(0).shape().rank();
+    Dims out = {max_index + 1};
+    int64_t inner = 1;
+    for (int d = idx_rank; d < d0.shape().rank(); ++d) {
+      out.push_back(d0.shape().dim_size(d));
+      inner *= d0.shape().dim_size(d);
+    }
+    Tensor* y = ctx.allocate_output(0, d0.dtype(), TensorShape(out));
+    if (d0.dtype() != DT_STRING) std::memset(y->raw_data(), 0, y->TotalBytes());
+    for (int m = 0; m < n; ++m) {
+      const Tensor& data = ctx.input(n + m);
+      if (data.NumElements() !=
+          static_cast<int64_t>(indices[m].size()) * inner) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("data[", m, "] of shape ", data.shape().DebugString(),
+                         " does not match indices[", m, "] of shape ",
+                         ctx.input(m).shape().DebugString()));
+      }
+      for (size_t i = 0; i < indices[m].size(); ++i) {
+        CopyElements(data, i * inner, y, indices[m][i] * inner, inner);
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("DynamicStitch"), DynamicStitchCpu);
+
+}  // namespace
+}  // namespace tg
