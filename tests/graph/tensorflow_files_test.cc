@@ -2,6 +2,7 @@
 // give the results TensorFlow gives, as listed in that folder's README.
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "core/runtime/session.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
@@ -103,6 +104,23 @@ TEST(TensorFlowFilesTest, PermuteTextGraph) {
       {{"input", Tensor::FromVector<float>({1, 2, 3, 4}, TensorShape({1, 4}))}},
       {"output"}, {}, &out));
   EXPECT_THAT(out[0].flat<float>(), ElementsAre(4, 3, 2, 1));
+}
+
+TEST(TensorFlowFilesTest, GatherOnStrings) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  TG_ASSERT_OK_AND_ASSIGN(
+      auto session,
+      Load(std::string(kTf) + "lite/python/testdata/gather.pbtxt"));
+  Tensor input(DT_STRING, TensorShape({10}));
+  for (int i = 0; i < 10; ++i) {
+    input.flat<std::string>()[i] = absl::StrCat("word", i);
+  }
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(session->Run(
+      {{"input", input}, {"indices", Tensor::FromVector<int64_t>({7, 0, 7})}},
+      {"output"}, {}, &out));
+  EXPECT_THAT(out[0].flat<std::string>(),
+              ElementsAre("word7", "word0", "word7"));
 }
 
 TEST(TensorFlowFilesTest, MultiAddWithDeviceFields) {
