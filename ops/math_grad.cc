@@ -6,6 +6,7 @@
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
 #include "ops/math_ops.h"
+#include "ops/slicing_ops.h"
 
 namespace tg {
 namespace {
@@ -54,6 +55,44 @@ absl::Status MatMulGrad(const Scope& s, const Operation& op,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("MatMul", MatMulGrad);
+
+// As MatMul's gradient per batch, then summed over broadcast batch dims.
+absl::Status BatchMatMulGrad(const Scope& s, const Operation& op,
+                             const std::vector<Output>& dy,
+                             std::vector<Output>* dx) {
+  const bool ax = GetAttr<bool>(op.node()->attrs(), "adj_x").value();
+  const bool ay = GetAttr<bool>(op.node()->attrs(), "adj_y").value();
+  const Output x = op.input(0), y = op.input(1), g = dy[0];
+  const int rx = x.shape().rank(), ry = y.shape().rank();
+  if (rx < 0 || ry < 0) {
+    return absl::UnimplementedError(
+        "the gradient of BatchMatMulV2 needs inputs of known rank");
+  }
+  Output gx, gy;
+  if (!ax && !ay) {
+    gx = ops::BatchMatMulV2(s, g, y, false, true);
+    gy = ops::BatchMatMulV2(s, x, g, true, false);
+  } else if (!ax && ay) {
+    gx = ops::BatchMatMulV2(s, g, y, false, false);
+    gy = ops::BatchMatMulV2(s, g, x, true, false);
+  } else if (ax && !ay) {
+    gx = ops::BatchMatMulV2(s, y, g, false, true);
+    gy = ops::BatchMatMulV2(s, x, g, false, false);
+  } else {
+    gx = ops::BatchMatMulV2(s, y, g, true, true);
+    gy = ops::BatchMatMulV2(s, g, x, true, true);
+  }
+  Output sx = ops::Shape(s, x), sy = ops::Shape(s, y);
+  auto batch = [&](const Output& shape, int rank) {
+    return ops::Slice(s, shape, {0}, Tensor::FromVector<int32_t>({rank - 2}));
+  };
+  ops::BroadcastGradientArgsOutputs r =
+      ops::BroadcastGradientArgs(s, batch(sx, rx), batch(sy, ry));
+  dx->push_back(ops::Reshape(s, ops::Sum(s, gx, r.r0), sx));
+  dx->push_back(ops::Reshape(s, ops::Sum(s, gy, r.r1), sy));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("BatchMatMulV2", BatchMatMulGrad);
 
 // d(x + y) = (dy, dy), unbroadcast.
 absl::Status AddGrad(const Scope& s, const Operation& op,

@@ -38,6 +38,50 @@ TG_REGISTER_OP("MatMul")
         "uint32, uint64, complex64, complex128}")
     .SetShapeFn(MatMulShape);
 
+// [..., m, k] x [..., k, n] with broadcast batch dims (adj = transpose of
+// the last two dims).
+absl::Status BatchMatMulShape(InferenceContext& c) {
+  const PartialShape& x = c.input(0);
+  const PartialShape& y = c.input(1);
+  if (!x.known_rank || !y.known_rank) return UnknownShape(c);
+  if (x.rank() < 2 || y.rank() < 2) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("inputs must have rank >= 2, got ", x.DebugString(),
+                     " and ", y.DebugString()));
+  }
+  TG_ASSIGN_OR_RETURN(bool ax, c.GetAttr<bool>("adj_x"));
+  TG_ASSIGN_OR_RETURN(bool ay, c.GetAttr<bool>("adj_y"));
+  const int rx = x.rank(), ry = y.rank();
+  const int64_t m = x.dims[ax ? rx - 1 : rx - 2],
+                kx = x.dims[ax ? rx - 2 : rx - 1];
+  const int64_t ky = y.dims[ay ? ry - 1 : ry - 2],
+                n = y.dims[ay ? ry - 2 : ry - 1];
+  if (kx >= 0 && ky >= 0 && kx != ky) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("inner dimensions differ: ", x.DebugString(),
+                     ax ? "^T" : "", " x ", y.DebugString(), ay ? "^T" : ""));
+  }
+  PartialShape bx = PartialShape::Of(absl::MakeSpan(x.dims.data(), rx - 2));
+  PartialShape by = PartialShape::Of(absl::MakeSpan(y.dims.data(), ry - 2));
+  PartialShape out;
+  TG_RETURN_IF_ERROR(BroadcastShapes(bx, by, &out));
+  out.dims.push_back(m);
+  out.dims.push_back(n);
+  c.set_output(0, std::move(out));
+  return absl::OkStatus();
+}
+
+TG_REGISTER_OP("BatchMatMulV2")
+    .Input("x: T")
+    .Input("y: T")
+    .Output("output: T")
+    .Attr(
+        "T: {bfloat16, half, float, double, int32, int64, complex64, "
+        "complex128}")
+    .Attr("adj_x: bool = false")
+    .Attr("adj_y: bool = false")
+    .SetShapeFn(BatchMatMulShape);
+
 #define TG_BINARY_OP(NAME, TYPES) \
   TG_REGISTER_OP(NAME)            \
       .Input("x: T")              \
@@ -232,6 +276,15 @@ Output MatMul(const Scope& s, const Input& a, const Input& b, bool transpose_a,
       .Input(b)
       .Attr("transpose_a", transpose_a)
       .Attr("transpose_b", transpose_b)
+      .Finalize();
+}
+Output BatchMatMulV2(const Scope& s, const Input& x, const Input& y, bool adj_x,
+                     bool adj_y) {
+  return OpBuilder(s, "BatchMatMulV2")
+      .Input(x)
+      .Input(y)
+      .Attr("adj_x", adj_x)
+      .Attr("adj_y", adj_y)
       .Finalize();
 }
 Output Add(const Scope& s, const Input& x, const Input& y) {

@@ -12,6 +12,10 @@ namespace ops {
 
 Output MatMul(const Scope& s, const Input& a, const Input& b,
               bool transpose_a = false, bool transpose_b = false);
+// Batched matrix products: [..., m, k] x [..., k, n] with NumPy
+// broadcasting of the batch dims; adj_* transposes the last two dims.
+Output BatchMatMulV2(const Scope& s, const Input& x, const Input& y,
+                     bool adj_x = false, bool adj_y = false);
 Output Add(const Scope& s, const Input& x, const Input& y);
 Output AddV2(const Scope& s, const Input& x, const Input& y);
 Output Sub(const Scope& s, const Input& x, const Input& y);

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/cpu/elementwise.h"
 
 namespace tg {
 namespace {
@@ -63,6 +64,67 @@ class MatMulCpu : public OpKernel {
  private:
   bool transpose_a_ = false, transpose_b_ = false;
 };
+
+// One product per batch element; batch dims broadcast as in NumPy.
+template <typename T>
+class BatchMatMulCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(adj_x_, c.GetAttr<bool>("adj_x"));
+    TG_ASSIGN_OR_RETURN(adj_y_, c.GetAttr<bool>("adj_y"));
+    return absl::OkStatus();
+  }
+
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    const Tensor& y = ctx.input(1);
+    const int rx = x.shape().rank(), ry = y.shape().rank();
+    if (rx < 2 || ry < 2) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "inputs must have rank >= 2, got ", x.shape().DebugString(), " and ",
+          y.shape().DebugString()));
+    }
+    const int64_t xr = x.shape().dim_size(rx - 2),
+                  xc = x.shape().dim_size(rx - 1);
+    const int64_t yr = y.shape().dim_size(ry - 2),
+                  yc = y.shape().dim_size(ry - 1);
+    const int64_t m = adj_x_ ? xc : xr, k = adj_x_ ? xr : xc;
+    const int64_t k2 = adj_y_ ? yc : yr, n = adj_y_ ? yr : yc;
+    if (k != k2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("inner dimensions differ: ", x.shape().DebugString(),
+                       adj_x_ ? "^T" : "", " x ", y.shape().DebugString(),
+                       adj_y_ ? "^T" : ""));
+    }
+    const TensorShape bx(absl::MakeConstSpan(x.shape().dims().data(), rx - 2));
+    const TensorShape by(absl::MakeConstSpan(y.shape().dims().data(), ry - 2));
+    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(bx, by));
+    Dims out = plan.out.dims();
+    out.push_back(m);
+    out.push_back(n);
+    Tensor* z = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    const int64_t batches = plan.out.num_elements();
+    for (int64_t b = 0; b < batches; ++b) {
+      const T* xp = x.data<T>() + BroadcastOffset(b, plan.out, bx) * xr * xc;
+      const T* yp = y.data<T>() + BroadcastOffset(b, plan.out, by) * yr * yc;
+      T* zp = z->data<T>() + b * m * n;
+      if (k == 0) {
+        std::fill_n(zp, m * n, T(0));
+      } else if (m > 0 && n > 0) {
+        Gemm<T>(adj_x_, adj_y_, m, n, k, xp, xc, yp, yc, zp);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  bool adj_x_ = false, adj_y_ = false;
+};
+
+TG_REGISTER_KERNEL(CpuKernel("BatchMatMulV2").TypeConstraint<float>("T"),
+                   BatchMatMulCpu<float>);
+TG_REGISTER_KERNEL(CpuKernel("BatchMatMulV2").TypeConstraint<double>("T"),
+                   BatchMatMulCpu<double>);
 
 TG_REGISTER_KERNEL(CpuKernel("MatMul").TypeConstraint<float>("T"),
                    MatMulCpu<float>);

@@ -1,5 +1,6 @@
 // Op cases for array manipulation, slicing and joining.
 #include <cmath>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "ops/standard_ops.h"
@@ -343,7 +344,54 @@ void AddSlicingCases(std::vector<OpCase>& c) {
   c.push_back(prevent);
 }
 
+// A [.., m, k] x [.., k, n] product per broadcast batch, by loops.
+Vec BatchMatMulRef(const Tensor& x, const Tensor& y, bool ax, bool ay) {
+  const int rx = x.shape().rank(), ry = y.shape().rank();
+  const int64_t xr = x.shape().dim_size(rx - 2),
+                xc = x.shape().dim_size(rx - 1);
+  const int64_t yr = y.shape().dim_size(ry - 2),
+                yc = y.shape().dim_size(ry - 1);
+  const int64_t m = ax ? xc : xr, k = ax ? xr : xc, n = ay ? yr : yc;
+  // Batch dims: x has [bx], y has [by] (rank 3 at most here), broadcast.
+  const int64_t bx = rx == 3 ? x.shape().dim_size(0) : 1;
+  const int64_t by = ry == 3 ? y.shape().dim_size(0) : 1;
+  const int64_t batches = std::max(bx, by);
+  Vec r;
+  for (int64_t b = 0; b < batches; ++b) {
+    const double* xp = x.flat<double>().data() + (bx == 1 ? 0 : b) * xr * xc;
+    const double* yp = y.flat<double>().data() + (by == 1 ? 0 : b) * yr * yc;
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) {
+        double acc = 0;
+        for (int64_t p = 0; p < k; ++p) {
+          acc += (ax ? xp[p * xc + i] : xp[i * xc + p]) *
+                 (ay ? yp[j * yc + p] : yp[p * yc + j]);
+        }
+        r.push_back(acc);
+      }
+    }
+  }
+  return r;
+}
+
 void AddGatherCases(std::vector<OpCase>& c) {
+  for (const auto& [ax, ay, xs, ys] :
+       std::vector<std::tuple<bool, bool, TensorShape, TensorShape>>{
+           {false, false, TensorShape{2, 3, 4}, TensorShape{2, 4, 2}},
+           {true, false, TensorShape{2, 4, 3}, TensorShape{4, 2}},
+           {false, true, TensorShape{3, 4}, TensorShape{2, 2, 4}},
+           {true, true, TensorShape{2, 4, 3}, TensorShape{2, 2, 4}}}) {
+    c.push_back({absl::StrCat("BatchMatMulV2/", ax, ay),
+                 {"BatchMatMulV2"},
+                 [ax = ax, ay = ay](const Scope& s, const Outs& x) {
+                   return ops::BatchMatMulV2(s, x[0], x[1], ax, ay);
+                 },
+                 Inputs({xs, ys}),
+                 [ax = ax, ay = ay](const std::vector<Tensor>& in) {
+                   return BatchMatMulRef(in[0], in[1], ax, ay);
+                 }});
+  }
+
   c.push_back({"GatherV2/axis0_repeats",
                {"GatherV2", "UnsortedSegmentSum"},
                [](const Scope& s, const Outs& x) {
