@@ -3,6 +3,7 @@
 #include "ops/slicing_ops.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/strided_slice_spec.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
@@ -238,6 +239,80 @@ TG_REGISTER_OP("OneHot")
       return absl::OkStatus();
     });
 
+// Reads the five mask attrs.
+absl::StatusOr<StridedSliceMasks> MasksOf(const AttrMap& attrs) {
+  StridedSliceMasks m;
+  TG_ASSIGN_OR_RETURN(m.begin, GetAttr<int64_t>(attrs, "begin_mask"));
+  TG_ASSIGN_OR_RETURN(m.end, GetAttr<int64_t>(attrs, "end_mask"));
+  TG_ASSIGN_OR_RETURN(m.ellipsis, GetAttr<int64_t>(attrs, "ellipsis_mask"));
+  TG_ASSIGN_OR_RETURN(m.new_axis, GetAttr<int64_t>(attrs, "new_axis_mask"));
+  TG_ASSIGN_OR_RETURN(m.shrink_axis,
+                      GetAttr<int64_t>(attrs, "shrink_axis_mask"));
+  return m;
+}
+
+// The output shape when the input shape and begin/end/strides are known at
+// build time (shape_index: the input holding the sliced shape, or -1 when
+// input 0 is the tensor itself).
+absl::Status StridedSliceShape(InferenceContext& c, int first_spec) {
+  TensorShape shape;
+  if (first_spec == 1) {
+    if (!c.input(0).IsFullyDefined()) return UnknownShape(c);
+    shape = TensorShape(c.input(0).dims);
+  } else {
+    if (c.input_value(0) == nullptr) return UnknownShape(c);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                        TensorToInt64s(*c.input_value(0)));
+    shape = TensorShape(dims);
+  }
+  std::vector<int64_t> spec[3];
+  for (int k = 0; k < 3; ++k) {
+    if (c.input_value(first_spec + k) == nullptr) return UnknownShape(c);
+    TG_ASSIGN_OR_RETURN(spec[k],
+                        TensorToInt64s(*c.input_value(first_spec + k)));
+  }
+  TG_ASSIGN_OR_RETURN(StridedSliceMasks masks, MasksOf(c.attrs()));
+  TG_ASSIGN_OR_RETURN(
+      StridedSlicePlan plan,
+      PlanStridedSlice(shape, spec[0], spec[1], spec[2], masks));
+  c.set_output(0, first_spec == 1 ? PartialShape::FromShape(plan.output)
+                                  : PartialShape::FromShape(shape));
+  return absl::OkStatus();
+}
+
+#define TG_STRIDED_SLICE_MASKS        \
+  Attr("begin_mask: int = 0")         \
+      .Attr("end_mask: int = 0")      \
+      .Attr("ellipsis_mask: int = 0") \
+      .Attr("new_axis_mask: int = 0") \
+      .Attr("shrink_axis_mask: int = 0")
+
+TG_REGISTER_OP("StridedSlice")
+    .Input("input: T")
+    .Input("begin: Index")
+    .Input("end: Index")
+    .Input("strides: Index")
+    .Output("output: T")
+    .Attr("T: type")
+    .Attr("Index: " TG_INDEX_TYPES)
+    .TG_STRIDED_SLICE_MASKS.SetShapeFn([](InferenceContext& c) {
+      return StridedSliceShape(c, 1);
+    });
+
+TG_REGISTER_OP("StridedSliceGrad")
+    .Input("shape: Index")
+    .Input("begin: Index")
+    .Input("end: Index")
+    .Input("strides: Index")
+    .Input("dy: T")
+    .Output("output: T")
+    .Attr("T: type")
+    .Attr("Index: " TG_INDEX_TYPES)
+    .TG_STRIDED_SLICE_MASKS.SetShapeFn([](InferenceContext& c) {
+      return StridedSliceShape(c, 0);
+    });
+#undef TG_STRIDED_SLICE_MASKS
+
 TG_REGISTER_OP("PreventGradient")
     .Input("input: T")
     .Output("output: T")
@@ -380,6 +455,43 @@ TG_REGISTER_GRADIENT_OP("PreventGradient", PreventGradientGrad);
 
 TG_REGISTER_NO_GRADIENT_OP("OneHot");
 
+// Copies the five mask attrs of `from` onto a new op.
+OpBuilder& WithMasks(OpBuilder& b, const Node* from) {
+  for (const char* m : {"begin_mask", "end_mask", "ellipsis_mask",
+                        "new_axis_mask", "shrink_axis_mask"}) {
+    b.Attr(m, from->attrs().at(m));
+  }
+  return b;
+}
+
+// The slice's elements scatter back into zeros of the input's shape.
+absl::Status StridedSliceGradFn(const Scope& s, const Operation& op,
+                                const std::vector<Output>& dy,
+                                std::vector<Output>* dx) {
+  OpBuilder b(s, "StridedSliceGrad");
+  b.Input(ops::Shape(s, op.input(0), BaseType(op.input(1).type())))
+      .Input(op.input(1))
+      .Input(op.input(2))
+      .Input(op.input(3))
+      .Input(dy[0]);
+  dx->push_back(WithMasks(b, op.node()).Finalize().output(0));
+  for (int i = 1; i < 4; ++i) dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("StridedSlice", StridedSliceGradFn);
+
+// StridedSliceGrad is linear in dy; its adjoint is the slice itself.
+absl::Status StridedSliceGradGrad(const Scope& s, const Operation& op,
+                                  const std::vector<Output>& dz,
+                                  std::vector<Output>* dx) {
+  OpBuilder b(s, "StridedSlice");
+  b.Input(dz[0]).Input(op.input(1)).Input(op.input(2)).Input(op.input(3));
+  for (int i = 0; i < 4; ++i) dx->push_back(NoGradient());
+  dx->push_back(WithMasks(b, op.node()).Finalize().output(0));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("StridedSliceGrad", StridedSliceGradGrad);
+
 }  // namespace
 
 namespace ops {
@@ -421,6 +533,21 @@ Output OneHot(const Scope& s, const Input& indices, const Input& depth,
       .Input(on_value)
       .Input(off_value)
       .Attr("axis", axis)
+      .Finalize();
+}
+Output StridedSlice(const Scope& s, const Input& input, const Input& begin,
+                    const Input& end, const Input& strides,
+                    const StridedSliceMasks& masks) {
+  return OpBuilder(s, "StridedSlice")
+      .Input(input)
+      .Input(begin)
+      .Input(end)
+      .Input(strides)
+      .Attr("begin_mask", masks.begin)
+      .Attr("end_mask", masks.end)
+      .Attr("ellipsis_mask", masks.ellipsis)
+      .Attr("new_axis_mask", masks.new_axis)
+      .Attr("shrink_axis_mask", masks.shrink_axis)
       .Finalize();
 }
 Output PreventGradient(const Scope& s, const Input& input,

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/strided_slice_spec.h"
 #include "graph/scope.h"
 
 namespace tg {
@@ -27,6 +28,10 @@ Output BroadcastTo(const Scope& s, const Input& input, const Input& shape);
 // One-hot encoding along a new axis (last by default).
 Output OneHot(const Scope& s, const Input& indices, const Input& depth,
               const Input& on_value, const Input& off_value, int64_t axis = -1);
+// TensorFlow's strided slice (core/strided_slice_spec.h has the rules).
+Output StridedSlice(const Scope& s, const Input& input, const Input& begin,
+                    const Input& end, const Input& strides,
+                    const StridedSliceMasks& masks = {});
 // Identity whose gradient is an error carrying `message`.
 Output PreventGradient(const Scope& s, const Input& input,
                        const std::string& message = "");

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "core/strided_slice_spec.h"
 #include "kernels/cpu/elementwise.h"
 
 namespace tg {
@@ -347,6 +348,96 @@ class OneHotCpu : public OpKernel {
   int64_t axis_ = -1;
 };
 TG_REGISTER_KERNEL(CpuKernel("OneHot"), OneHotCpu);
+
+// Visits the sliced elements in output order: fn(output index, input
+// offset).
+template <typename Fn>
+void ForEachSliced(const StridedSlicePlan& plan, const TensorShape& input,
+                   Fn&& fn) {
+  const int rank = input.rank();
+  const Dims strides = Strides(input);
+  int64_t total = 1, offset = 0;
+  for (int d = 0; d < rank; ++d) {
+    total *= plan.size[d];
+    offset += plan.begin[d] * strides[d];
+  }
+  Dims index(rank, 0);
+  for (int64_t i = 0; i < total; ++i) {
+    fn(i, offset);
+    for (int d = rank - 1; d >= 0; --d) {
+      offset += plan.stride[d] * strides[d];
+      if (++index[d] < plan.size[d]) break;
+      offset -= plan.stride[d] * strides[d] * index[d];
+      index[d] = 0;
+    }
+  }
+}
+
+absl::StatusOr<StridedSliceMasks> Masks(OpKernelConstruction& c) {
+  StridedSliceMasks m;
+  TG_ASSIGN_OR_RETURN(m.begin, c.GetAttr<int64_t>("begin_mask"));
+  TG_ASSIGN_OR_RETURN(m.end, c.GetAttr<int64_t>("end_mask"));
+  TG_ASSIGN_OR_RETURN(m.ellipsis, c.GetAttr<int64_t>("ellipsis_mask"));
+  TG_ASSIGN_OR_RETURN(m.new_axis, c.GetAttr<int64_t>("new_axis_mask"));
+  TG_ASSIGN_OR_RETURN(m.shrink_axis, c.GetAttr<int64_t>("shrink_axis_mask"));
+  return m;
+}
+
+// kGrad: StridedSliceGrad (inputs shape, begin, end, strides, dy) scatters
+// dy into zeros; otherwise StridedSlice (input, begin, end, strides).
+template <bool kGrad>
+class StridedSliceCpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(masks_, Masks(c));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& data = ctx.input(kGrad ? 4 : 0);
+    TG_RETURN_IF_ERROR(NoStrings(data));
+    TensorShape shape = data.shape();
+    if (kGrad) {
+      TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
+                          TensorToInt64s(ctx.input(0)));
+      TG_ASSIGN_OR_RETURN(shape, TensorShape::FromDims(dims));
+    }
+    std::vector<int64_t> spec[3];
+    for (int k = 0; k < 3; ++k) {
+      TG_ASSIGN_OR_RETURN(spec[k], TensorToInt64s(ctx.input(1 + k)));
+    }
+    TG_ASSIGN_OR_RETURN(
+        StridedSlicePlan plan,
+        PlanStridedSlice(shape, spec[0], spec[1], spec[2], masks_));
+    const size_t size = DataTypeSize(data.dtype());
+    if constexpr (kGrad) {
+      if (data.NumElements() != plan.output.num_elements()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "dy of shape ", data.shape().DebugString(),
+            " does not match the slice ", plan.output.DebugString()));
+      }
+      Tensor* y = ctx.allocate_output(0, data.dtype(), shape);
+      std::memset(y->raw_data(), 0, y->TotalBytes());
+      char* dst = static_cast<char*>(y->raw_data());
+      const char* src = static_cast<const char*>(data.raw_data());
+      ForEachSliced(plan, shape, [&](int64_t i, int64_t offset) {
+        std::memcpy(dst + offset * size, src + i * size, size);
+      });
+    } else {
+      Tensor* y = ctx.allocate_output(0, data.dtype(), plan.output);
+      char* dst = static_cast<char*>(y->raw_data());
+      const char* src = static_cast<const char*>(data.raw_data());
+      ForEachSliced(plan, shape, [&](int64_t i, int64_t offset) {
+        std::memcpy(dst + i * size, src + offset * size, size);
+      });
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  StridedSliceMasks masks_;
+};
+TG_REGISTER_KERNEL(CpuKernel("StridedSlice"), StridedSliceCpu<false>);
+TG_REGISTER_KERNEL(CpuKernel("StridedSliceGrad"), StridedSliceCpu<true>);
 
 class PreventGradientCpu : public OpKernel {
  public:

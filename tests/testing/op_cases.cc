@@ -801,6 +801,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddManipCases(*c);
     AddSlicingCases(*c);
     AddGatherCases(*c);
+    AddStridedSliceCases(*c);
     AddStateCases(*c);
     AddRandomCases(*c);
     return c;

@@ -374,6 +374,71 @@ Vec BatchMatMulRef(const Tensor& x, const Tensor& y, bool ax, bool ay) {
   return r;
 }
 
+void AddStridedSliceCases(std::vector<OpCase>& c) {
+  const TensorShape shape{3, 4, 5};
+  auto at = [](const Tensor& t, int i, int j, int k) {
+    return t.flat<double>()[(i * 4 + j) * 5 + k];
+  };
+  struct Spec {
+    std::string name;
+    std::vector<int32_t> begin, end, strides;
+    StridedSliceMasks masks;
+    std::function<Vec(const Tensor&)> ref;
+  };
+  std::vector<Spec> specs = {
+      // x[1:3, ::2, -1]
+      {"ranges_and_shrink",
+       {1, 0, -1},
+       {3, 0, 0},
+       {1, 2, 1},
+       {0, 0b010, 0, 0, 0b100},
+       [&](const Tensor& t) {
+         Vec r;
+         for (int i = 1; i < 3; ++i)
+           for (int j = 0; j < 4; j += 2) r.push_back(at(t, i, j, 4));
+         return r;
+       }},
+      // x[::-1, 1:]
+      {"reverse_and_masks",
+       {0, 1},
+       {0, 0},
+       {-1, 1},
+       {0b01, 0b11, 0, 0, 0},
+       [&](const Tensor& t) {
+         Vec r;
+         for (int i = 2; i >= 0; --i)
+           for (int j = 1; j < 4; ++j)
+             for (int k = 0; k < 5; ++k) r.push_back(at(t, i, j, k));
+         return r;
+       }},
+      // x[..., None, 2]
+      {"ellipsis_new_axis",
+       {0, 0, 2},
+       {0, 0, 3},
+       {1, 1, 1},
+       {0, 0, 0b001, 0b010, 0b100},
+       [&](const Tensor& t) {
+         Vec r;
+         for (int i = 0; i < 3; ++i)
+           for (int j = 0; j < 4; ++j) r.push_back(at(t, i, j, 2));
+         return r;
+       }},
+  };
+  for (const Spec& spec : specs) {
+    c.push_back(
+        {"StridedSlice/" + spec.name,
+         {"StridedSlice", "StridedSliceGrad"},
+         [spec](const Scope& s, const Outs& x) {
+           return ops::StridedSlice(s, x[0], Tensor::FromVector(spec.begin),
+                                    Tensor::FromVector(spec.end),
+                                    Tensor::FromVector(spec.strides),
+                                    spec.masks);
+         },
+         Inputs({shape}),
+         [spec](const std::vector<Tensor>& in) { return spec.ref(in[0]); }});
+  }
+}
+
 void AddGatherCases(std::vector<OpCase>& c) {
   for (const auto& [ax, ay, xs, ys] :
        std::vector<std::tuple<bool, bool, TensorShape, TensorShape>>{

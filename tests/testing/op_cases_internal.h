@@ -46,6 +46,7 @@ int64_t Ravel(const std::vector<int64_t>& index, const TensorShape& shape);
 void AddManipCases(std::vector<OpCase>& c);
 void AddSlicingCases(std::vector<OpCase>& c);
 void AddGatherCases(std::vector<OpCase>& c);
+void AddStridedSliceCases(std::vector<OpCase>& c);
 
 }  // namespace internal
 }  // namespace testing
