@@ -88,13 +88,36 @@ absl::StatusOr<std::vector<Output>> CallGradFunc(const Scope& s, Node* n,
   return dx;
 }
 
-}  // namespace
+// Gradient functions compute the gradients of all their inputs, including
+// those nothing asked for (the input gradient of a first layer, say). Nodes
+// added since `first_new` that no returned gradient depends on are removed.
+absl::Status RemoveDeadGradientNodes(Graph* g, int first_new,
+                                     const std::vector<Output>& results) {
+  std::vector<bool> live(g->num_nodes(), false);
+  std::vector<Node*> stack;
+  for (const Output& o : results) stack.push_back(o.node());
+  while (!stack.empty()) {
+    Node* n = stack.back();
+    stack.pop_back();
+    if (n->id() < first_new || live[n->id()]) continue;
+    live[n->id()] = true;
+    for (const Edge* e : n->in_edges()) stack.push_back(e->src);
+  }
+  std::vector<bool> dead(g->num_nodes(), false);
+  bool any = false;
+  for (int id = first_new; id < g->num_nodes(); ++id) {
+    dead[id] = !live[id];
+    any |= dead[id];
+  }
+  return any ? g->RemoveNodes(dead) : absl::OkStatus();
+}
 
-absl::Status AddSymbolicGradients(const Scope& scope,
-                                  const std::vector<Output>& outputs,
-                                  const std::vector<Output>& inputs,
-                                  const std::vector<Output>& grad_inputs,
-                                  std::vector<Output>* grad_outputs) {
+// The work of AddSymbolicGradients, with new ops under `grad_scope`.
+absl::Status BuildGradients(const Scope& scope, const Scope& grad_scope,
+                            const std::vector<Output>& outputs,
+                            const std::vector<Output>& inputs,
+                            const std::vector<Output>& grad_inputs,
+                            std::vector<Output>* grad_outputs) {
   if (!scope.ok()) return scope.status();
   if (outputs.size() != grad_inputs.size()) {
     return absl::InvalidArgumentError(
@@ -132,7 +155,6 @@ absl::Status AddSymbolicGradients(const Scope& scope,
   absl::flat_hash_map<Output, Output> results;
   for (const Output& x : inputs) results[x] = NoGradient();
 
-  const Scope grad_scope = scope.NewSubScope("gradients");
   std::deque<Node*> ready;
   for (int id = 0; id < num_nodes; ++id) {
     if (on_path(g.node(id)) && pending[id] == 0) ready.push_back(g.node(id));
@@ -176,7 +198,19 @@ absl::Status AddSymbolicGradients(const Scope& scope,
     }
     grad_outputs->push_back(gx);
   }
-  return scope.status();
+  if (!scope.ok()) return scope.status();
+  return RemoveDeadGradientNodes(scope.graph(), num_nodes, *grad_outputs);
+}
+
+}  // namespace
+
+absl::Status AddSymbolicGradients(const Scope& scope,
+                                  const std::vector<Output>& outputs,
+                                  const std::vector<Output>& inputs,
+                                  const std::vector<Output>& grad_inputs,
+                                  std::vector<Output>* grad_outputs) {
+  return BuildGradients(scope, scope.NewSubScope("gradients"), outputs, inputs,
+                        grad_inputs, grad_outputs);
 }
 
 absl::Status AddSymbolicGradients(const Scope& scope,
@@ -192,7 +226,7 @@ absl::Status AddSymbolicGradients(const Scope& scope,
     }
     seeds.push_back(OpBuilder(s, "OnesLike").Input(y).Finalize());
   }
-  return AddSymbolicGradients(scope, outputs, inputs, seeds, grad_outputs);
+  return BuildGradients(scope, s, outputs, inputs, seeds, grad_outputs);
 }
 
 }  // namespace tg

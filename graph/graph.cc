@@ -83,6 +83,48 @@ void Graph::AddControlEdge(Node* src, Node* dst) {
   src->out_edges_.push_back(e);
 }
 
+absl::Status Graph::RemoveNodes(const std::vector<bool>& dead) {
+  auto is_dead = [&](const Node* n) {
+    return n->id() < static_cast<int>(dead.size()) && dead[n->id()];
+  };
+  for (const auto& n : nodes_) {
+    if (is_dead(n.get())) continue;
+    for (const Edge* e : n->in_edges_) {
+      if (is_dead(e->src)) {
+        return absl::FailedPreconditionError(
+            absl::StrCat(n->ErrorPrefix(), "depends on '", e->src->name(),
+                         "', which was to be removed"));
+      }
+    }
+  }
+  auto drop = [&](std::vector<const Edge*>& list) {
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Edge* e) {
+                                return is_dead(e->src) || is_dead(e->dst);
+                              }),
+               list.end());
+  };
+  for (const auto& n : nodes_) {
+    if (!is_dead(n.get())) drop(n->out_edges_);
+  }
+  edges_.erase(std::remove_if(edges_.begin(), edges_.end(),
+                              [&](const std::unique_ptr<Edge>& e) {
+                                return is_dead(e->src) || is_dead(e->dst);
+                              }),
+               edges_.end());
+  std::vector<std::unique_ptr<Node>> kept;
+  for (auto& n : nodes_) {
+    if (is_dead(n.get())) {
+      by_name_.erase(n->name());
+    } else {
+      n->id_ = static_cast<int>(kept.size());
+      kept.push_back(std::move(n));
+    }
+  }
+  nodes_ = std::move(kept);
+  return absl::OkStatus();
+}
+
 Node* Graph::FindNode(absl::string_view name) const {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : it->second;

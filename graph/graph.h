@@ -90,6 +90,12 @@ class Graph {
   absl::Status AddEdge(Node* src, int src_output, Node* dst, int dst_input);
   void AddControlEdge(Node* src, Node* dst);
 
+  // Removes the nodes flagged in `dead` (indexed by id) and their edges, and
+  // renumbers the rest densely in their old order. Fails, changing nothing,
+  // if a surviving node has a data or control input from a dead one.
+  // Pointers to surviving nodes stay valid.
+  absl::Status RemoveNodes(const std::vector<bool>& dead);
+
   Node* FindNode(absl::string_view name) const;
   int num_nodes() const { return static_cast<int>(nodes_.size()); }
   Node* node(int id) const { return nodes_[id].get(); }

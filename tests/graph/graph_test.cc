@@ -248,6 +248,50 @@ TEST(GradientsTest, StopGradientAndUnreachableInputsGiveZeros) {
   EXPECT_THAT(out[1].flat<float>(), ElementsAre(0));
 }
 
+TEST(GradientsTest, GradientSubgraphHasNoDeadNodes) {
+  Scope root = Scope::NewRootScope();
+  Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
+                              PartialShape::Of({-1, 3}));
+  Output w = ops::Placeholder(root.WithOpName("w"), DT_FLOAT,
+                              PartialShape::Of({3, 2}));
+  Output loss = ops::Mean(root, ops::Sigmoid(root, ops::MatMul(root, x, w)),
+                          Tensor::FromVector<int32_t>({0, 1}));
+  std::vector<Output> g;
+  TG_ASSERT_OK(AddSymbolicGradients(root, {loss}, {w}, &g));
+  // Every node of the gradient subgraph feeds the returned gradient.
+  const Graph& graph = *root.graph();
+  std::vector<bool> feeds(graph.num_nodes(), false);
+  std::vector<const Node*> stack = {g[0].node()};
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    if (feeds[n->id()]) continue;
+    feeds[n->id()] = true;
+    for (const Edge* e : n->in_edges()) stack.push_back(e->src);
+  }
+  int matmuls = 0;
+  for (const Node* n : graph.nodes()) {
+    if (n->name().rfind("gradients/", 0) != 0) continue;
+    EXPECT_TRUE(feeds[n->id()]) << n->name() << " is dead";
+    matmuls += n->op() == "MatMul";
+  }
+  EXPECT_EQ(matmuls, 1);  // x^T dy only: x's own gradient was not kept.
+  // The pruned graph still runs and exports.
+  ClientSession session(root);
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(session.Run(
+      {{x, Tensor::FromVector<float>({1, 2, 3}, TensorShape({1, 3}))},
+       {w, Tensor::FromVector<float>({0, 0, 0, 0, 0, 0}, TensorShape({3, 2}))}},
+      g, &out));
+  // d mean(sigmoid(xw))/dw at w = 0: sigmoid' = 1/4, mean over 2 outputs.
+  EXPECT_THAT(out[0].flat<float>(),
+              ElementsAre(0.125f, 0.125f, 0.25f, 0.25f, 0.375f, 0.375f));
+  GraphDef def;
+  TG_ASSERT_OK(root.ToGraphDef(&def));
+  Graph reloaded;
+  TG_ASSERT_OK(ImportGraphDef(def, &reloaded));
+}
+
 // An op of this test only, deliberately registered without a gradient
 // (every op of the library has one or an explicit mark).
 TG_REGISTER_OP("TestOpWithoutGradient")
