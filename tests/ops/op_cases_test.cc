@@ -2,6 +2,7 @@
 // the registry coverage test.
 #include "tests/testing/op_cases.h"
 
+#include <map>
 #include <set>
 
 #include "core/op_kernel.h"
@@ -126,6 +127,23 @@ TEST(RegistryCoverageTest, EveryOpHasKernelGradientAndCase) {
         << op << " has neither a gradient nor a not-differentiable mark";
     EXPECT_TRUE(covered.count(op))
         << op << " has no case in tests/testing/op_cases.cc";
+  }
+}
+
+// Every differentiable op is gradient-checked on at least two cases (two
+// shapes, or two settings of its attrs).
+TEST(RegistryCoverageTest, DifferentiableOpsHaveTwoGradientCases) {
+  std::map<std::string, int> count;
+  for (const OpCase& c : AllOpCases()) {
+    if (c.check_gradient && !c.ops.empty()) ++count[c.ops[0]];
+  }
+  for (const std::string& op : OpRegistry::Global()->ListOps()) {
+    absl::StatusOr<GradFunc> fn = GradOpRegistry::Global()->Lookup(op);
+    if (!fn.ok() || *fn == nullptr) continue;
+    // Its gradient is an error by design.
+    if (op == "PreventGradient") continue;
+    EXPECT_GE(count[op], 2)
+        << op << " has " << count[op] << " gradient-checked cases";
   }
 }
 

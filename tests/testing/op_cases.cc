@@ -802,6 +802,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddSlicingCases(*c);
     AddGatherCases(*c);
     AddStridedSliceCases(*c);
+    AddSecondCases(*c);
     AddStateCases(*c);
     AddRandomCases(*c);
     return c;

@@ -47,6 +47,7 @@ void AddManipCases(std::vector<OpCase>& c);
 void AddSlicingCases(std::vector<OpCase>& c);
 void AddGatherCases(std::vector<OpCase>& c);
 void AddStridedSliceCases(std::vector<OpCase>& c);
+void AddSecondCases(std::vector<OpCase>& c);
 
 }  // namespace internal
 }  // namespace testing
