@@ -48,6 +48,8 @@ void AddSlicingCases(std::vector<OpCase>& c);
 void AddGatherCases(std::vector<OpCase>& c);
 void AddStridedSliceCases(std::vector<OpCase>& c);
 void AddSecondCases(std::vector<OpCase>& c);
+void AddStateCases(std::vector<OpCase>& c);
+void AddRandomCases(std::vector<OpCase>& c);
 
 }  // namespace internal
 }  // namespace testing
