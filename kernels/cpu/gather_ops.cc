@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/cpu/layout.h"
 
 namespace tg {
 namespace {

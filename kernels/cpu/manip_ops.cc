@@ -5,16 +5,10 @@
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/layout.h"
 
 namespace tg {
 namespace {
-
-absl::Status NoStrings(const Tensor& t) {
-  if (t.dtype() == DT_STRING) {
-    return absl::UnimplementedError("string tensors are not supported here");
-  }
-  return absl::OkStatus();
-}
 
 class ExpandDimsCpu : public OpKernel {
  public:
@@ -141,7 +135,7 @@ class TransposeCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
                         TensorToInt64s(ctx.input(1)));
     const int rank = x.shape().rank();
@@ -217,7 +211,7 @@ class SelectCpu : public OpKernel {
     const Tensor& c = ctx.input(0);
     const Tensor& t = ctx.input(1);
     const Tensor& e = ctx.input(2);
-    TG_RETURN_IF_ERROR(NoStrings(t));
+    TG_RETURN_IF_ERROR(RejectStrings(t));
     TensorShape out_shape = t.shape();
     if constexpr (kV2) {
       TG_ASSIGN_OR_RETURN(out_shape,
@@ -281,16 +275,6 @@ class SelectCpu : public OpKernel {
 TG_REGISTER_KERNEL(CpuKernel("Select"), SelectCpu<false>);
 TG_REGISTER_KERNEL(CpuKernel("SelectV2"), SelectCpu<true>);
 
-// Splits `shape` around `axis` into outer and inner element counts.
-void OuterInner(const TensorShape& shape, int axis, int64_t* outer,
-                int64_t* inner) {
-  *outer = 1;
-  *inner = 1;
-  for (int d = 0; d < shape.rank(); ++d) {
-    (d < axis ? *outer : *inner) *= shape.dim_size(d);
-  }
-}
-
 class PackCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
@@ -299,7 +283,7 @@ class PackCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& first = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(first));
+    TG_RETURN_IF_ERROR(RejectStrings(first));
     const int n = ctx.num_inputs();
     const int64_t rank = first.shape().rank() + 1;
     if (axis_ < -rank || axis_ >= rank) {
@@ -317,8 +301,8 @@ class PackCpu : public OpKernel {
     Dims dims = first.shape().dims();
     dims.insert(dims.begin() + axis, n);
     Tensor* y = ctx.allocate_output(0, first.dtype(), TensorShape(dims));
-    int64_t outer, inner;
-    OuterInner(first.shape(), axis, &outer, &inner);
+    const int64_t outer = ElementsBefore(first.shape(), axis);
+    const int64_t inner = first.NumElements() / std::max<int64_t>(outer, 1);
     const size_t bytes = inner * DataTypeSize(first.dtype());
     char* out = static_cast<char*>(y->raw_data());
     for (int64_t o = 0; o < outer; ++o) {
@@ -346,7 +330,7 @@ class UnpackCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     const int64_t rank = x.shape().rank();
     if (axis_ < -rank || axis_ >= rank) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -361,8 +345,8 @@ class UnpackCpu : public OpKernel {
     Dims dims = x.shape().dims();
     dims.erase(dims.begin() + axis);
     const TensorShape piece(dims);
-    int64_t outer, inner;
-    OuterInner(piece, axis, &outer, &inner);
+    const int64_t outer = ElementsBefore(piece, axis);
+    const int64_t inner = piece.num_elements() / std::max<int64_t>(outer, 1);
     const size_t bytes = inner * DataTypeSize(x.dtype());
     const char* in = static_cast<const char*>(x.raw_data());
     for (int64_t i = 0; i < num_; ++i) {

@@ -6,27 +6,10 @@
 #include "core/op_kernel.h"
 #include "core/strided_slice_spec.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/layout.h"
 
 namespace tg {
 namespace {
-
-absl::Status NoStrings(const Tensor& t) {
-  if (t.dtype() == DT_STRING) {
-    return absl::UnimplementedError("string tensors are not supported here");
-  }
-  return absl::OkStatus();
-}
-
-// Row-major strides of `shape`.
-Dims Strides(const TensorShape& shape) {
-  Dims s(shape.rank());
-  int64_t stride = 1;
-  for (int d = shape.rank() - 1; d >= 0; --d) {
-    s[d] = stride;
-    stride *= shape.dim_size(d);
-  }
-  return s;
-}
 
 // Copies the box of `in` starting at `begin` with the shape of `out` (or,
 // when `into` is true, writes `in` into the box of `out` at `begin`).
@@ -35,7 +18,7 @@ void CopyBox(const Tensor& in, Tensor* out, const std::vector<int64_t>& begin,
   const TensorShape& box = into ? in.shape() : out->shape();
   const TensorShape& big = into ? out->shape() : in.shape();
   const size_t size = DataTypeSize(in.dtype());
-  const Dims big_strides = Strides(big);
+  const Dims big_strides = RowMajorStrides(big);
   const int rank = box.rank();
   const int64_t n = box.num_elements();
   Dims index(rank, 0);
@@ -62,7 +45,7 @@ class SliceCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
                         TensorToInt64s(ctx.input(1)));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
@@ -95,7 +78,7 @@ class PadCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(ctx.input(1)));
     const int rank = x.shape().rank();
     if (static_cast<int>(p.size()) != 2 * rank) {
@@ -129,23 +112,12 @@ absl::StatusOr<int> AxisOf(const Tensor& t, int rank) {
   return static_cast<int>(v[0] < 0 ? v[0] + rank : v[0]);
 }
 
-// Element counts before `axis` and from `axis + 1` on.
-void OuterInner(const TensorShape& s, int axis, int64_t* outer,
-                int64_t* inner) {
-  *outer = 1;
-  *inner = 1;
-  for (int d = 0; d < s.rank(); ++d) {
-    if (d < axis) *outer *= s.dim_size(d);
-    if (d > axis) *inner *= s.dim_size(d);
-  }
-}
-
 class ConcatCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const int n = ctx.num_inputs() - 1;
     const Tensor& first = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(first));
+    TG_RETURN_IF_ERROR(RejectStrings(first));
     const int rank = first.shape().rank();
     TG_ASSIGN_OR_RETURN(int axis, AxisOf(ctx.input(n), rank));
     Dims out = first.shape().dims();
@@ -165,8 +137,8 @@ class ConcatCpu : public OpKernel {
       out[axis] += s.dim_size(axis);
     }
     Tensor* y = ctx.allocate_output(0, first.dtype(), TensorShape(out));
-    int64_t outer, inner;
-    OuterInner(y->shape(), axis, &outer, &inner);
+    const int64_t outer = ElementsBefore(y->shape(), axis);
+    const int64_t inner = ElementsAfter(y->shape(), axis);
     const size_t size = DataTypeSize(first.dtype());
     char* dst = static_cast<char*>(y->raw_data());
     const int64_t row = out[axis] * inner * size;
@@ -193,7 +165,7 @@ class SplitCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(1);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     const int num = static_cast<int>(num_);
     TG_ASSIGN_OR_RETURN(int axis, AxisOf(ctx.input(0), x.shape().rank()));
     const int64_t dim = x.shape().dim_size(axis);
@@ -205,8 +177,8 @@ class SplitCpu : public OpKernel {
     Dims piece_dims = x.shape().dims();
     piece_dims[axis] = dim / num;
     const TensorShape piece(piece_dims);
-    int64_t outer, inner;
-    OuterInner(x.shape(), axis, &outer, &inner);
+    const int64_t outer = ElementsBefore(x.shape(), axis);
+    const int64_t inner = ElementsAfter(x.shape(), axis);
     const size_t size = DataTypeSize(x.dtype());
     const int64_t row = dim * inner * size,
                   chunk = piece_dims[axis] * inner * size;
@@ -231,7 +203,7 @@ class TileCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
                         TensorToInt64s(ctx.input(1)));
     const int rank = x.shape().rank();
@@ -246,7 +218,7 @@ class TileCpu : public OpKernel {
     }
     Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
     const size_t size = DataTypeSize(x.dtype());
-    const Dims in_strides = Strides(x.shape());
+    const Dims in_strides = RowMajorStrides(x.shape());
     const char* src = static_cast<const char*>(x.raw_data());
     char* dst = static_cast<char*>(y->raw_data());
     for (int64_t i = 0; i < y->NumElements(); ++i) {
@@ -266,7 +238,7 @@ class BroadcastToCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(NoStrings(x));
+    TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
                         TensorToInt64s(ctx.input(1)));
     TG_ASSIGN_OR_RETURN(TensorShape out, TensorShape::FromDims(dims));
@@ -303,7 +275,7 @@ class OneHotCpu : public OpKernel {
                         TensorToInt64s(ctx.input(1)));
     const Tensor& on = ctx.input(2);
     const Tensor& off = ctx.input(3);
-    TG_RETURN_IF_ERROR(NoStrings(on));
+    TG_RETURN_IF_ERROR(RejectStrings(on));
     if (depth_v.size() != 1 || depth_v[0] < 0) {
       return absl::InvalidArgumentError("depth must be a non-negative scalar");
     }
@@ -355,7 +327,7 @@ template <typename Fn>
 void ForEachSliced(const StridedSlicePlan& plan, const TensorShape& input,
                    Fn&& fn) {
   const int rank = input.rank();
-  const Dims strides = Strides(input);
+  const Dims strides = RowMajorStrides(input);
   int64_t total = 1, offset = 0;
   for (int d = 0; d < rank; ++d) {
     total *= plan.size[d];
@@ -394,7 +366,7 @@ class StridedSliceCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& data = ctx.input(kGrad ? 4 : 0);
-    TG_RETURN_IF_ERROR(NoStrings(data));
+    TG_RETURN_IF_ERROR(RejectStrings(data));
     TensorShape shape = data.shape();
     if (kGrad) {
       TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
