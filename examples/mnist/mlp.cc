@@ -41,14 +41,14 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   m.y =
       ops::Placeholder(root.WithOpName("y"), DT_INT32, PartialShape::Of({-1}));
   if (config.dropout < 0 || config.dropout >= 1) {
-    root.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
-        "dropout rate must be in [0, 1), got ", config.dropout)));
+    root.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat("dropout rate must be in [0, 1), got ", config.dropout)));
     return m;
   }
   if (config.dropout > 0) {
-    m.dropout_rate = ops::PlaceholderWithDefault(
-        root.WithOpName("dropout_rate"), config.dropout,
-        PartialShape::Scalar());
+    m.dropout_rate =
+        ops::PlaceholderWithDefault(root.WithOpName("dropout_rate"),
+                                    config.dropout, PartialShape::Scalar());
   }
   std::vector<int64_t> units = config.hidden;
   units.push_back(10);
@@ -67,9 +67,9 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     } else if (config.init == "he_normal") {
       options.kernel_initializer = init::HeNormal(config.seed, seed2);
     } else {
-      root.UpdateStatus(absl::InvalidArgumentError(absl::StrCat(
-          "unknown initializer '", config.init,
-          "'; expected normal, glorot_uniform or he_normal")));
+      root.UpdateStatus(absl::InvalidArgumentError(
+          absl::StrCat("unknown initializer '", config.init,
+                       "'; expected normal, glorot_uniform or he_normal")));
       return m;
     }
     layers::Dense dense = layers::DenseLayer(root, h, units[layer], options);

@@ -50,13 +50,20 @@ absl::Status Run() {
     TG_RETURN_IF_ERROR(WriteNpyFile(t, absl::StrCat(out, "/", name, ".npy")));
   }
   const std::vector<Config> configs = {
-      {"sgd", [] { return std::make_unique<train::GradientDescentOptimizer>(0.1); }},
-      {"momentum", [] { return std::make_unique<train::MomentumOptimizer>(0.05, 0.9); }},
+      {"sgd",
+       [] { return std::make_unique<train::GradientDescentOptimizer>(0.1); }},
+      {"momentum",
+       [] { return std::make_unique<train::MomentumOptimizer>(0.05, 0.9); }},
       {"nesterov",
-       [] { return std::make_unique<train::MomentumOptimizer>(0.05, 0.9, true); }},
-      {"rmsprop", [] { return std::make_unique<train::RMSPropOptimizer>(0.01); }},
+       [] {
+         return std::make_unique<train::MomentumOptimizer>(0.05, 0.9, true);
+       }},
+      {"rmsprop",
+       [] { return std::make_unique<train::RMSPropOptimizer>(0.01); }},
       {"rmsprop_momentum",
-       [] { return std::make_unique<train::RMSPropOptimizer>(0.01, 0.9, 0.5); }},
+       [] {
+         return std::make_unique<train::RMSPropOptimizer>(0.01, 0.9, 0.5);
+       }},
       {"rmsprop_centered",
        [] {
          return std::make_unique<train::RMSPropOptimizer>(0.01, 0.9, 0.5, 1e-10,
@@ -84,10 +91,10 @@ absl::Status Run() {
     }
     std::vector<Tensor> vals;
     TG_RETURN_IF_ERROR(session.Run({w, b}, &vals));
-    TG_RETURN_IF_ERROR(WriteNpyFile(
-        vals[0], absl::StrCat(out, "/w_", config.name, ".npy")));
-    TG_RETURN_IF_ERROR(WriteNpyFile(
-        vals[1], absl::StrCat(out, "/b_", config.name, ".npy")));
+    TG_RETURN_IF_ERROR(
+        WriteNpyFile(vals[0], absl::StrCat(out, "/w_", config.name, ".npy")));
+    TG_RETURN_IF_ERROR(
+        WriteNpyFile(vals[1], absl::StrCat(out, "/b_", config.name, ".npy")));
   }
   return absl::OkStatus();
 }
