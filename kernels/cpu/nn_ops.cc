@@ -60,40 +60,19 @@ class BiasAddCpu : public OpKernel {
   bool nchw_ = false;
 };
 
-// Softmax of one row, stable against overflow by subtracting the maximum.
+// log(sum(exp(row))), stable against overflow: the maximum is factored out.
 template <typename T>
-void SoftmaxRow(const T* in, int64_t n, T* out) {
-  T m = in[0];
-  for (int64_t i = 1; i < n; ++i) m = std::max(m, in[i]);
+T LogSumExp(const T* row, int64_t n) {
+  T m = row[0];
+  for (int64_t i = 1; i < n; ++i) m = std::max(m, row[i]);
   T sum = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    out[i] = std::exp(in[i] - m);
-    sum += out[i];
-  }
-  for (int64_t i = 0; i < n; ++i) out[i] /= sum;
+  for (int64_t i = 0; i < n; ++i) sum += std::exp(row[i] - m);
+  return m + std::log(sum);
 }
 
-template <typename T>
+// Softmax (kLog false) or log-softmax (kLog true) over the last axis.
+template <typename T, bool kLog>
 class SoftmaxCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    if (x.shape().rank() < 1) {
-      return absl::InvalidArgumentError("logits must have rank >= 1");
-    }
-    const int64_t n = x.shape().dim_size(x.shape().rank() - 1);
-    T* out = ctx.allocate_output(0, x.dtype(), x.shape())->template data<T>();
-    if (n == 0) return absl::OkStatus();
-    const int64_t rows = x.NumElements() / n;
-    for (int64_t r = 0; r < rows; ++r) {
-      SoftmaxRow(x.data<T>() + r * n, n, out + r * n);
-    }
-    return absl::OkStatus();
-  }
-};
-
-template <typename T>
-class LogSoftmaxCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
@@ -106,12 +85,10 @@ class LogSoftmaxCpu : public OpKernel {
     const T* in = x.data<T>();
     for (int64_t r = 0; r < x.NumElements() / n; ++r) {
       const T* row = in + r * n;
-      T m = row[0];
-      for (int64_t i = 1; i < n; ++i) m = std::max(m, row[i]);
-      T sum = 0;
-      for (int64_t i = 0; i < n; ++i) sum += std::exp(row[i] - m);
-      const T log_sum = std::log(sum) + m;
-      for (int64_t i = 0; i < n; ++i) out[r * n + i] = row[i] - log_sum;
+      const T lse = LogSumExp(row, n);
+      for (int64_t i = 0; i < n; ++i) {
+        out[r * n + i] = kLog ? row[i] - lse : std::exp(row[i] - lse);
+      }
     }
     return absl::OkStatus();
   }
@@ -153,14 +130,10 @@ class XentCpu : public OpKernel {
     const T* lab = labels.data<T>();
     for (int64_t r = 0; r < batch; ++r) {
       const T* row = in + r * classes;
-      T m = row[0];
-      for (int64_t i = 1; i < classes; ++i) m = std::max(m, row[i]);
-      T sum = 0;
-      for (int64_t i = 0; i < classes; ++i) sum += std::exp(row[i] - m);
-      const T log_sum = std::log(sum);
+      const T lse = LogSumExp(row, classes);
       T l = 0;
       for (int64_t i = 0; i < classes; ++i) {
-        const T log_p = row[i] - m - log_sum;
+        const T log_p = row[i] - lse;
         l -= lab[r * classes + i] * log_p;
         backprop[r * classes + i] = std::exp(log_p) - lab[r * classes + i];
       }
@@ -200,16 +173,10 @@ class SparseXentCpu : public OpKernel {
     for (int64_t r = 0; r < batch; ++r) {
       const T* row = in + r * classes;
       T* grad = backprop + r * classes;
-      T m = row[0];
-      for (int64_t i = 1; i < classes; ++i) m = std::max(m, row[i]);
-      T sum = 0;
-      for (int64_t i = 0; i < classes; ++i) sum += std::exp(row[i] - m);
-      const T log_sum = std::log(sum);
       // loss = logsumexp(row) - row[label]; backprop = softmax - one_hot.
-      loss[r] = log_sum - (row[lab[r]] - m);
-      for (int64_t i = 0; i < classes; ++i) {
-        grad[i] = std::exp(row[i] - m - log_sum);
-      }
+      const T lse = LogSumExp(row, classes);
+      loss[r] = lse - row[lab[r]];
+      for (int64_t i = 0; i < classes; ++i) grad[i] = std::exp(row[i] - lse);
       grad[lab[r]] -= T(1);
     }
     return absl::OkStatus();
@@ -218,7 +185,7 @@ class SparseXentCpu : public OpKernel {
 
 #define TG_CPU_NN_MORE(T)                                                \
   TG_REGISTER_KERNEL(CpuKernel("LogSoftmax").TypeConstraint<T>("T"),     \
-                     LogSoftmaxCpu<T>);                                  \
+                     SoftmaxCpu<T, true>);                               \
   TG_REGISTER_KERNEL(CpuKernel("L2Loss").TypeConstraint<T>("T"),         \
                      L2LossCpu<T>);                                      \
   TG_REGISTER_KERNEL(                                                    \
@@ -231,7 +198,7 @@ TG_CPU_NN_MORE(double);
   TG_REGISTER_KERNEL(CpuKernel("BiasAdd").TypeConstraint<T>("T"),            \
                      BiasAddCpu<T>);                                         \
   TG_REGISTER_KERNEL(CpuKernel("Softmax").TypeConstraint<T>("T"),            \
-                     SoftmaxCpu<T>);                                         \
+                     SoftmaxCpu<T, false>);                                  \
   TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
                          .Device(kDeviceCpu)                                 \
                          .TypeConstraint<T>("T")                             \
