@@ -27,7 +27,7 @@ namespace tg {
 namespace functor {
 
 TG_HOST_DEVICE inline float Pow2(int32_t e) {  // 2^e for e in [-126, 127]
-  const int32_t bits = (e + 127) << 23;
+  const uint32_t bits = static_cast<uint32_t>(e + 127) << 23;
   float f;
   std::memcpy(&f, &bits, sizeof(f));
   return f;
@@ -36,6 +36,10 @@ TG_HOST_DEVICE inline float Pow2(int32_t e) {  // 2^e for e in [-126, 127]
 TG_HOST_DEVICE inline float FastExp(float input) {
   float x = input < -104.0f ? -104.0f : input;
   x = x > 88.72f ? 88.72f : x;
+  // NaN takes a harmless path (converting NaN to int is undefined) and is
+  // restored at the end.
+  const bool nan = x != x;
+  x = nan ? 0.0f : x;
   // Adding and removing 1.5 * 2^23 rounds to the nearest integer (a
   // floorf call would keep the loop scalar).
   constexpr float kRound = 12582912.0f;
@@ -54,7 +58,8 @@ TG_HOST_DEVICE inline float FastExp(float input) {
   const int32_t ni = static_cast<int32_t>(n);
   const int32_t half = ni >> 1;
   const float result = p * Pow2(half) * Pow2(ni - half);
-  return input > 88.7228394f ? HUGE_VALF : result;  // Overflow, as exp.
+  // Overflow gives +inf, as exp does.
+  return nan ? input : (input > 88.7228394f ? HUGE_VALF : result);
 }
 
 // exp for the elementwise functors: the fast path for float, the library

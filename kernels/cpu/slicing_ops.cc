@@ -146,6 +146,7 @@ class ConcatCpu : public OpKernel {
     for (int i = 0; i < n; ++i) {
       const Tensor& t = ctx.input(i);
       const int64_t piece = t.shape().dim_size(axis) * inner * size;
+      if (piece == 0) continue;  // An empty input has no buffer.
       const char* src = static_cast<const char*>(t.raw_data());
       for (int64_t o = 0; o < outer; ++o) {
         std::memcpy(dst + o * row + col, src + o * piece, piece);
