@@ -104,35 +104,44 @@ TG_REGISTER_OP("DynamicStitch")
       return absl::OkStatus();
     });
 
-// The gradient of a gather along axis 0 sums dy rows back into the
-// gathered rows of params: UnsortedSegmentSum over the flat indices.
+// The gradient of a gather sums dy back into the gathered slices of params:
+// with axis a, dy is params[:a] + indices + params[a+1:]; flatten the
+// indices dims, move that axis to the front, UnsortedSegmentSum over the
+// flat indices (num_segments = params.shape[a]) and move the axis back.
 absl::Status GatherGrad(const Scope& s, const Operation& op,
                         const std::vector<Output>& dy,
                         std::vector<Output>* dx) {
   const Output params = op.input(0), indices = op.input(1);
   const Node* axis_node = op.input(2).node();
-  bool axis0 = false;
-  if (axis_node->op() == "Const") {
-    TG_ASSIGN_OR_RETURN(Tensor a, GetAttr<Tensor>(axis_node->attrs(), "value"));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> v, TensorToInt64s(a));
-    axis0 = v.size() == 1 && v[0] == 0;
-  }
-  if (!axis0) {
+  const int rank = params.shape().rank();
+  if (axis_node->op() != "Const" || rank < 1) {
     return absl::UnimplementedError(
-        "the gradient of GatherV2 is implemented for a constant axis 0");
+        "the gradient of GatherV2 needs a constant axis and params of known "
+        "rank");
   }
-  const DataType index = BaseType(indices.type());
-  Output params_shape = ops::Shape(s, params, index);
+  TG_ASSIGN_OR_RETURN(Tensor axis_t,
+                      GetAttr<Tensor>(axis_node->attrs(), "value"));
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v, TensorToInt64s(axis_t));
+  const int a = static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank : axis_v[0]);
+  Output shape = ops::Shape(s, params);
+  Output before = ops::Slice(s, shape, {0}, Tensor::FromVector<int32_t>({a}));
+  Output after =
+      ops::Slice(s, shape, Tensor::FromVector<int32_t>({a + 1}), {-1});
+  Output num = ops::Reshape(
+      s, ops::Slice(s, shape, Tensor::FromVector<int32_t>({a}), {1}),
+      Tensor::FromVector<int32_t>({}));
   Output flat_ids = ops::Reshape(s, indices, {-1});
-  // dy is [indices..., inner...]; rows are the flattened indices.
-  Output inner = ops::Slice(s, params_shape, ops::Cast(s, {1}, index),
-                            ops::Cast(s, {-1}, index));
-  Output rows = ops::ConcatV2(s, {ops::Cast(s, {-1}, index), inner}, 0);
-  Output num = ops::Slice(s, params_shape, ops::Cast(s, {0}, index),
-                          ops::Cast(s, {1}, index));
-  dx->push_back(ops::UnsortedSegmentSum(
-      s, ops::Reshape(s, dy[0], rows), flat_ids,
-      ops::Reshape(s, num, Tensor::FromVector<int32_t>({}))));
+  Output g = ops::Reshape(
+      s, dy[0], ops::ConcatV2(s, {before, ops::Const(s, {-1}), after}, 0));
+  std::vector<int32_t> to_front = {a}, to_back;
+  for (int d = 0; d < rank; ++d) {
+    if (d != a) to_front.push_back(d);
+    to_back.push_back(d < a ? d + 1 : (d == a ? 0 : d));
+  }
+  if (a != 0) g = ops::Transpose(s, g, Tensor::FromVector(to_front));
+  Output summed = ops::UnsortedSegmentSum(s, g, flat_ids, num);
+  if (a != 0) summed = ops::Transpose(s, summed, Tensor::FromVector(to_back));
+  dx->push_back(summed);
   dx->push_back(NoGradient());
   dx->push_back(NoGradient());
   return absl::OkStatus();

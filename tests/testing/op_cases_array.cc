@@ -482,8 +482,26 @@ void AddGatherCases(std::vector<OpCase>& c) {
         const double* p = in[0].flat<double>().data();
         return Vec{p[3], p[1], p[7], p[5]};
       }};
-  axis1.check_gradient = false;  // The gradient covers axis 0 only.
   c.push_back(axis1);
+  c.push_back(
+      {"GatherV2/axis1_matrix_indices",
+       {"GatherV2"},
+       [](const Scope& s, const Outs& x) {
+         return ops::GatherV2(
+             s, x[0],
+             Tensor::FromVector<int32_t>({2, 0, 2, 1}, TensorShape({2, 2})), 1);
+       },
+       Inputs({TensorShape{2, 3, 2}}),
+       [](const std::vector<Tensor>& in) {
+         // Output [2, 2, 2, 2]: params[i, idx[j][k], l].
+         const int idx[4] = {2, 0, 2, 1};
+         Vec r;
+         for (int i = 0; i < 2; ++i)
+           for (int jk = 0; jk < 4; ++jk)
+             for (int l = 0; l < 2; ++l)
+               r.push_back(in[0].flat<double>()[(i * 3 + idx[jk]) * 2 + l]);
+         return r;
+       }});
   c.push_back({"UnsortedSegmentSum/rows",
                {"UnsortedSegmentSum", "GatherV2"},
                [](const Scope& s, const Outs& x) {
