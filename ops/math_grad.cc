@@ -5,6 +5,7 @@
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
+#include "ops/manip_ops.h"
 #include "ops/math_ops.h"
 #include "ops/slicing_ops.h"
 
@@ -260,14 +261,27 @@ absl::Status MeanGrad(const Scope& s, const Operation& op,
 }
 TG_REGISTER_GRADIENT_OP("Mean", MeanGrad);
 
-// d/dx_i prod(x) = prod(x) / x_i, broadcast back over the reduced axes.
-// Valid where no input is zero (a zero makes this NaN; TensorFlow's
-// cumulative-product form, which handles zeros, needs Cumprod).
+// d/dx_i prod(x) = product of the other elements of x_i's group. With z
+// zeros in a group and P the product of its nonzero elements: P / x_i when
+// z = 0; P at the zero (0 elsewhere) when z = 1; 0 when z > 1. Exact where
+// TensorFlow's cumulative-product form is, without dividing by zero.
 absl::Status ProdGrad(const Scope& s, const Operation& op,
                       const std::vector<Output>& dy, std::vector<Output>* dx) {
-  TG_ASSIGN_OR_RETURN(Output spread,
-                      SumGradOutput(s, op, Mul(s, dy[0], op.output(0))));
-  dx->push_back(ops::RealDiv(s, spread, op.input(0)));
+  const Output x = op.input(0), axes = op.input(1);
+  const DataType t = BaseType(x.type());
+  TG_ASSIGN_OR_RETURN(Output kept, KeptDimsShape(s, op));
+  Output is_zero = ops::Equal(s, x, ScalarConst(s, 0, t));
+  Output zero_f = ops::Cast(s, is_zero, t);
+  Output zeros = ops::Sum(s, zero_f, axes, /*keep_dims=*/true);
+  Output safe = ops::SelectV2(s, is_zero, ScalarConst(s, 1, t), x);
+  Output nonzero_prod = ops::Prod(s, safe, axes, /*keep_dims=*/true);
+  Output no_zero = ops::Equal(s, zeros, ScalarConst(s, 0, t));
+  Output one_zero = ops::Equal(s, zeros, ScalarConst(s, 1, t));
+  Output others =
+      ops::SelectV2(s, no_zero, ops::RealDiv(s, nonzero_prod, safe),
+                    ops::SelectV2(s, one_zero, Mul(s, zero_f, nonzero_prod),
+                                  ops::ZerosLike(s, x)));
+  dx->push_back(Mul(s, others, ops::Reshape(s, dy[0], kept)));
   dx->push_back(NoGradient());
   return absl::OkStatus();
 }

@@ -14,6 +14,19 @@ namespace testing {
 namespace internal {
 
 void AddSecondCases(std::vector<OpCase>& c) {
+  {
+    // Row 0 holds one zero, row 1 two: the gradient must not divide by them.
+    OpCase prod{
+        "Prod/rows_with_zeros",
+        {"Prod"},
+        [](const Scope& s, const Outs& x) { return ops::Prod(s, x[0], 1); },
+        Inputs({TensorShape{3, 4}}),
+        [](const std::vector<Tensor>& in) {
+          return Reduce(in[0], {1}, false, true);
+        }};
+    for (int i : {1, 4, 6}) prod.inputs[0].flat<double>()[i] = 0;
+    c.push_back(prod);
+  }
   const TensorShape m{3, 4}, v{4}, r3{2, 3, 2};
   auto identity = Map1([](double x) { return x; });
   c.push_back({"AddN/two_rank3",
