@@ -5,6 +5,7 @@
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
+#include "ops/gather_ops.h"
 #include "ops/manip_ops.h"
 #include "ops/math_ops.h"
 #include "ops/slicing_ops.h"
@@ -206,15 +207,23 @@ absl::Status AddNGrad(const Scope&, const Operation& op,
 TG_REGISTER_GRADIENT_OP("AddN", AddNGrad);
 
 // The shape of x with the reduced axes set to 1, so dy can be reshaped to
-// broadcast against x. Needs constant axes and a known rank.
+// broadcast against x: from constants when the axes are constant and the
+// rank known, else from ops computing it at run time.
 absl::StatusOr<Output> KeptDimsShape(const Scope& s, const Operation& op) {
   const Output x = op.input(0);
   const int rank = x.shape().rank();
   const Node* axes_node = op.input(1).node();
   if (rank < 0 || axes_node->op() != "Const") {
-    return absl::UnimplementedError(
-        "the gradient of a reduction needs constant axes and an input of "
-        "known rank");
+    // Computed at run time, as TensorFlow does: stitch 1s into shape(x) at
+    // the (normalized) reduced axes.
+    Output r = ops::Rank(s, x);
+    Output axes = ops::Cast(s, op.input(1), DT_INT32);
+    Output negative = ops::Cast(s, ops::Less(s, axes, 0), DT_INT32);
+    axes = ops::AddV2(s, axes, Mul(s, negative, r));
+    return ops::DynamicStitch(
+        s, {ops::Range(s, 0, r, 1), ops::Reshape(s, axes, {-1})},
+        {ops::Shape(s, x),
+         ops::Fill(s, ops::Shape(s, ops::Reshape(s, axes, {-1})), 1)});
   }
   TG_ASSIGN_OR_RETURN(Tensor axes_t,
                       GetAttr<Tensor>(axes_node->attrs(), "value"));

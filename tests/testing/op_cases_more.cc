@@ -14,6 +14,28 @@ namespace testing {
 namespace internal {
 
 void AddSecondCases(std::vector<OpCase>& c) {
+  // Axes computed at run time (through an Identity) take the gradient's
+  // dynamic path.
+  c.push_back({"Sum/runtime_axes",
+               {"Sum"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Sum(
+                     s, x[0],
+                     ops::Identity(s, Tensor::FromVector<int64_t>({-1, 0})));
+               },
+               Inputs({TensorShape{2, 3, 2}}),
+               [](const std::vector<Tensor>& in) {
+                 return Reduce(in[0], {0, 2}, false, false);
+               }});
+  c.push_back({"Max/runtime_axis",
+               {"Max"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::Max(s, x[0], ops::Identity(s, 1), true);
+               },
+               Inputs({TensorShape{3, 4}}),
+               [](const std::vector<Tensor>& in) {
+                 return ReduceMaxMin(in[0], {1}, true);
+               }});
   {
     // Row 0 holds one zero, row 1 two: the gradient must not divide by them.
     OpCase prod{
