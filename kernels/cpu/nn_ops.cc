@@ -194,20 +194,18 @@ class SparseXentCpu : public OpKernel {
 TG_CPU_NN_MORE(float);
 TG_CPU_NN_MORE(double);
 
-#define TG_CPU_NN(T)                                                         \
-  TG_REGISTER_KERNEL(CpuKernel("BiasAdd").TypeConstraint<T>("T"),            \
-                     BiasAddCpu<T>);                                         \
-  TG_REGISTER_KERNEL(CpuKernel("Softmax").TypeConstraint<T>("T"),            \
-                     SoftmaxCpu<T, false>);                                  \
-  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
-                         .Device(kDeviceCpu)                                 \
-                         .TypeConstraint<T>("T")                             \
-                         .TypeConstraint<int32_t>("Tlabels"),                \
-                     SparseXentCpu<T, int32_t>);                             \
-  TG_REGISTER_KERNEL(KernelDefBuilder("SparseSoftmaxCrossEntropyWithLogits") \
-                         .Device(kDeviceCpu)                                 \
-                         .TypeConstraint<T>("T")                             \
-                         .TypeConstraint<int64_t>("Tlabels"),                \
+#define TG_CPU_NN(T)                                                  \
+  TG_REGISTER_KERNEL(CpuKernel("BiasAdd").TypeConstraint<T>("T"),     \
+                     BiasAddCpu<T>);                                  \
+  TG_REGISTER_KERNEL(CpuKernel("Softmax").TypeConstraint<T>("T"),     \
+                     SoftmaxCpu<T, false>);                           \
+  TG_REGISTER_KERNEL(CpuKernel("SparseSoftmaxCrossEntropyWithLogits") \
+                         .TypeConstraint<T>("T")                      \
+                         .TypeConstraint<int32_t>("Tlabels"),         \
+                     SparseXentCpu<T, int32_t>);                      \
+  TG_REGISTER_KERNEL(CpuKernel("SparseSoftmaxCrossEntropyWithLogits") \
+                         .TypeConstraint<T>("T")                      \
+                         .TypeConstraint<int64_t>("Tlabels"),         \
                      SparseXentCpu<T, int64_t>)
 
 TG_CPU_NN(float);

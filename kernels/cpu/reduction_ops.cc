@@ -258,31 +258,27 @@ class ArgMaxCpu : public OpKernel {
   }
 };
 
-#define TG_CPU_REDUCTIONS(T)                                      \
-  TG_REGISTER_KERNEL(CpuKernel("Sum").TypeConstraint<T>("T"),     \
-                     ReductionCpu<T, SumOp, false>);              \
-  TG_REGISTER_KERNEL(CpuKernel("Mean").TypeConstraint<T>("T"),    \
-                     ReductionCpu<T, SumOp, true>);               \
-  TG_REGISTER_KERNEL(CpuKernel("Prod").TypeConstraint<T>("T"),    \
-                     ReductionCpu<T, ProdOp, false>);             \
-  TG_REGISTER_KERNEL(CpuKernel("Max").TypeConstraint<T>("T"),     \
-                     ReductionCpu<T, MaxOp, false>);              \
-  TG_REGISTER_KERNEL(CpuKernel("Min").TypeConstraint<T>("T"),     \
-                     ReductionCpu<T, MinOp, false>);              \
-  TG_REGISTER_KERNEL(KernelDefBuilder("BiasAddGrad")              \
-                         .Device(kDeviceCpu)                      \
-                         .TypeConstraint<T>("T"),                 \
-                     BiasAddGradCpu<T>);                          \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                   \
-                         .Device(kDeviceCpu)                      \
-                         .TypeConstraint<T>("T")                  \
-                         .TypeConstraint<int64_t>("output_type"), \
-                     ArgMaxCpu<T, int64_t>);                      \
-  TG_REGISTER_KERNEL(KernelDefBuilder("ArgMax")                   \
-                         .Device(kDeviceCpu)                      \
-                         .TypeConstraint<T>("T")                  \
-                         .TypeConstraint<int32_t>("output_type"), \
-                     ArgMaxCpu<T, int32_t>)
+#define TG_CPU_REDUCTIONS(T)                                              \
+  TG_REGISTER_KERNEL(CpuKernel("Sum").TypeConstraint<T>("T"),             \
+                     ReductionCpu<T, SumOp, false>);                      \
+  TG_REGISTER_KERNEL(CpuKernel("Mean").TypeConstraint<T>("T"),            \
+                     ReductionCpu<T, SumOp, true>);                       \
+  TG_REGISTER_KERNEL(CpuKernel("Prod").TypeConstraint<T>("T"),            \
+                     ReductionCpu<T, ProdOp, false>);                     \
+  TG_REGISTER_KERNEL(CpuKernel("Max").TypeConstraint<T>("T"),             \
+                     ReductionCpu<T, MaxOp, false>);                      \
+  TG_REGISTER_KERNEL(CpuKernel("Min").TypeConstraint<T>("T"),             \
+                     ReductionCpu<T, MinOp, false>);                      \
+  TG_REGISTER_KERNEL(CpuKernel("BiasAddGrad").TypeConstraint<T>("T"),     \
+                     BiasAddGradCpu<T>);                                  \
+  TG_REGISTER_KERNEL(                                                     \
+      CpuKernel("ArgMax").TypeConstraint<T>("T").TypeConstraint<int64_t>( \
+          "output_type"),                                                 \
+      ArgMaxCpu<T, int64_t>);                                             \
+  TG_REGISTER_KERNEL(                                                     \
+      CpuKernel("ArgMax").TypeConstraint<T>("T").TypeConstraint<int32_t>( \
+          "output_type"),                                                 \
+      ArgMaxCpu<T, int32_t>)
 
 TG_CPU_REDUCTIONS(float);
 TG_CPU_REDUCTIONS(double);

@@ -3,12 +3,15 @@
 #include <atomic>
 
 #include "core/device.h"
+#include "core/file_io.h"
+#include "core/npy.h"
 #include "core/op_registry.h"
 #include "core/tensor.h"
 #include "core/threadpool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/testdata.h"
 
 namespace tg {
 namespace {
@@ -131,6 +134,30 @@ TEST(OpRegistryTest, SpecsBecomeTensorFlowOpDefs) {
 TEST(OpRegistryTest, MalformedSpecIsReported) {
   EXPECT_FALSE(OpDefBuilder("Bad").Input("x: NoSuchAttr").Finalize().ok());
   EXPECT_FALSE(OpDefBuilder("Bad").Attr("x: int = pi").Finalize().ok());
+}
+
+TEST(NpyTest, WritesNumPyFormatAndReadsItBack) {
+  const std::string path = testing::TempDir() + "/t.npy";
+  Tensor t =
+      Tensor::FromVector<float>({1.5f, -2, 3, 4, 5, 6}, TensorShape({2, 3}));
+  TG_ASSERT_OK(WriteNpyFile(t, path));
+  TG_ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFileToString(path));
+  // Format 1.0: magic, version, little-endian header length, a dict whose
+  // total length pads to 64 bytes, then the raw data.
+  ASSERT_EQ(bytes.compare(0, 8, std::string("\x93NUMPY\x01\x00", 8)), 0);
+  const size_t header = static_cast<unsigned char>(bytes[8]) |
+                        static_cast<unsigned char>(bytes[9]) << 8;
+  EXPECT_EQ((10 + header) % 64, 0u);
+  EXPECT_NE(bytes.find("'descr': '<f4'"), std::string::npos);
+  EXPECT_NE(bytes.find("'shape': (2, 3)"), std::string::npos);
+  EXPECT_EQ(bytes.size(), 10 + header + 6 * sizeof(float));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor back, ReadNpyFile(path));
+  EXPECT_EQ(back.shape(), TensorShape({2, 3}));
+  EXPECT_THAT(back.flat<float>(), ElementsAre(1.5f, -2, 3, 4, 5, 6));
+  // A file cut short is an error naming it.
+  TG_ASSERT_OK(WriteFileAtomically(path, bytes.substr(0, bytes.size() - 4)));
+  EXPECT_THAT(ReadNpyFile(path),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("t.npy")));
 }
 
 TEST(ThreadPoolTest, CoversTheRangeExactlyOnce) {

@@ -656,11 +656,5 @@ const std::vector<OpCase>& AllOpCases() {
   return *cases;
 }
 
-const std::vector<std::pair<std::string, std::string>>& OpsTestedElsewhere() {
-  static const auto* const list =
-      new std::vector<std::pair<std::string, std::string>>();
-  return *list;
-}
-
 }  // namespace testing
 }  // namespace tg

@@ -38,10 +38,6 @@ struct OpCase {
 
 const std::vector<OpCase>& AllOpCases();
 
-// Ops that cannot be exercised by a table case and where they are tested.
-// Empty by design; an entry needs a reason.
-const std::vector<std::pair<std::string, std::string>>& OpsTestedElsewhere();
-
 }  // namespace testing
 }  // namespace tg
 
