@@ -27,11 +27,12 @@ def main():
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])
     p.add_argument("--lr", type=float, default=0.5)
+    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--data_dir", default=os.environ.get(
         "TG_MNIST_DIR", os.path.expanduser("~/.cache/tensorgraph/mnist")))
     args = p.parse_args()
     torch.set_num_threads(2)
-    torch.manual_seed(1)
+    torch.manual_seed(args.seed)
     load = lambda n: read_idx(os.path.join(args.data_dir, n))
     xtr = torch.tensor(load("train-images-idx3-ubyte").reshape(-1, 784) / 255.0, dtype=torch.float32)
     ytr = torch.tensor(load("train-labels-idx1-ubyte"), dtype=torch.long)

