@@ -1,5 +1,6 @@
 #include "core/file_io.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -132,6 +133,23 @@ absl::StatusOr<std::string> ReadFileRange(const std::string& path,
                                             " bytes at offset ", offset));
   }
   return data;
+}
+
+absl::Status CreateDirectories(const std::string& dir) {
+  for (size_t pos = 1; pos <= dir.size(); ++pos) {
+    if (pos != dir.size() && dir[pos] != '/') continue;
+    const std::string prefix = dir.substr(0, pos);
+    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "cannot create directory '", prefix, "': ", std::strerror(errno)));
+    }
+  }
+  struct stat st;
+  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("'", dir, "' exists and is not a directory"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace tg

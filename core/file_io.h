@@ -68,6 +68,9 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// Creates `dir` and its missing parents; fails if it exists as a file.
+absl::Status CreateDirectories(const std::string& dir);
+
 // Reads `n` bytes at `offset`; DataLoss when the file is shorter.
 absl::StatusOr<std::string> ReadFileRange(const std::string& path,
                                           uint64_t offset, uint64_t n);

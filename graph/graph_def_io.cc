@@ -94,6 +94,35 @@ absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
 
 }  // namespace
 
+namespace {
+
+// TensorFlow's dataflow control-flow primitives (tf.cond/tf.while_loop in
+// TensorFlow 1) and functional control flow.
+bool IsControlFlowOp(const std::string& op) {
+  static const auto* const ops =
+      new absl::flat_hash_set<std::string>{"Switch",
+                                           "RefSwitch",
+                                           "Merge",
+                                           "RefMerge",
+                                           "Enter",
+                                           "RefEnter",
+                                           "Exit",
+                                           "RefExit",
+                                           "NextIteration",
+                                           "RefNextIteration",
+                                           "LoopCond",
+                                           "ControlTrigger",
+                                           "If",
+                                           "StatelessIf",
+                                           "While",
+                                           "StatelessWhile",
+                                           "Case",
+                                           "StatelessCase"};
+  return ops->contains(op);
+}
+
+}  // namespace
+
 absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
   if (graph->num_nodes() != 0) {
     return absl::FailedPreconditionError("ImportGraphDef needs an empty graph");
@@ -107,6 +136,12 @@ absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
   std::vector<Node*> nodes;
   nodes.reserve(def.node_size());
   for (const NodeDef& node_def : def.node()) {
+    if (IsControlFlowOp(node_def.op())) {
+      return absl::UnimplementedError(
+          absl::StrCat(NodeErrorPrefix(node_def.op(), node_def.name()),
+                       "uses control flow (", node_def.op(),
+                       "), which tensorgraph does not support yet"));
+    }
     if (functions.contains(node_def.op())) {
       return absl::UnimplementedError(absl::StrCat(
           NodeErrorPrefix(node_def.op(), node_def.name()), "calls function '",
@@ -134,36 +169,7 @@ bool IsTextPath(const std::string& path) {
          absl::EndsWith(path, ".txt");
 }
 
-bool ParseText(const std::string& data, GraphDef* def) {
-  return google::protobuf::TextFormat::ParseFromString(data, def);
-}
-
-bool ParseBinary(const std::string& data, GraphDef* def) {
-  return def->ParseFromString(data);
-}
-
 }  // namespace
-
-absl::StatusOr<GraphDef> ReadGraphDefFile(const std::string& path) {
-  TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
-  GraphDef def;
-  const bool text_first = IsTextPath(path);
-  // protobuf's text parser logs its own diagnostics to stderr; a failed
-  // parse in the first format is expected when the extension is misleading.
-  google::protobuf::LogSilencer silence;
-  bool ok = text_first ? ParseText(data, &def) : ParseBinary(data, &def);
-  if (!ok) {
-    def.Clear();
-    ok = text_first ? ParseBinary(data, &def) : ParseText(data, &def);
-  }
-  if (!ok) {
-    return absl::DataLossError(absl::StrCat(
-        "'", path, "' (", data.size(),
-        " bytes) is neither a binary nor a text GraphDef: truncated or "
-        "corrupt"));
-  }
-  return def;
-}
 
 absl::Status WriteGraphDefFile(const GraphDef& def, const std::string& path) {
   std::string data;
@@ -177,11 +183,39 @@ absl::Status WriteGraphDefFile(const GraphDef& def, const std::string& path) {
   return WriteFileAtomically(path, data);
 }
 
-absl::StatusOr<GraphDef> PruneGraphDef(
-    const GraphDef& def, const std::vector<std::string>& targets) {
+namespace {
+
+// The dtype of output `index` of `node` when its op is registered and its
+// attrs determine it.
+absl::StatusOr<DataType> OutputType(const NodeDef& node, int index) {
+  const OpRegistration* reg = OpRegistry::Global()->Find(node.op());
+  if (reg == nullptr) return absl::NotFoundError(node.op());
+  NodeDef copy = node;
+  TG_RETURN_IF_ERROR(AddDefaultsAndValidateAttrs(reg->def, &copy));
+  DataTypeVector inputs, outputs;
+  TG_RETURN_IF_ERROR(ComputeArgTypes(reg->def, copy.attr(), &inputs, &outputs));
+  if (index >= static_cast<int>(outputs.size())) {
+    return absl::OutOfRangeError(node.name());
+  }
+  return BaseType(outputs[index]);
+}
+
+}  // namespace
+
+absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
+                                       const std::vector<std::string>& targets,
+                                       const std::vector<std::string>& feeds) {
   absl::flat_hash_map<std::string, int> index;
   for (int i = 0; i < def.node_size(); ++i) index[def.node(i).name()] = i;
+  absl::flat_hash_set<std::string> fed;
+  for (const std::string& f : feeds) {
+    TG_ASSIGN_OR_RETURN(TensorId id, ParseTensorName(f));
+    fed.insert(absl::StrCat(id.node, ":", id.index));
+  }
   std::vector<bool> keep(def.node_size(), false);
+  // Nodes referenced only through fed tensors: index of the one fed output,
+  // or -2 when several are.
+  absl::flat_hash_map<int, int> fed_only;
   std::vector<int> stack;
   for (const std::string& t : targets) {
     TG_ASSIGN_OR_RETURN(TensorId id, ParseTensorName(t));
@@ -201,14 +235,57 @@ absl::StatusOr<GraphDef> PruneGraphDef(
       absl::StatusOr<TensorId> id = ParseTensorName(input);
       if (!id.ok()) continue;  // Reported by ImportGraphDef.
       auto it = index.find(id->node);
-      if (it != index.end()) stack.push_back(it->second);
+      if (it == index.end()) continue;
+      if (id->index >= 0 &&
+          fed.contains(absl::StrCat(id->node, ":", id->index))) {
+        auto [slot, inserted] = fed_only.emplace(it->second, id->index);
+        if (!inserted && slot->second != id->index) slot->second = -2;
+        continue;
+      }
+      stack.push_back(it->second);
+    }
+  }
+  // A node needed only for a fed output becomes a Placeholder of that
+  // output's type, so what computed it (perhaps ops unknown here) can go.
+  // Otherwise it stays whole, with its inputs.
+  absl::flat_hash_map<int, NodeDef> replaced;
+  for (const auto& [i, out] : fed_only) {
+    if (keep[i]) continue;
+    absl::StatusOr<DataType> dtype =
+        out >= 0 ? OutputType(def.node(i), out)
+                 : absl::StatusOr<DataType>(absl::UnknownError(""));
+    if (out == 0 && dtype.ok()) {
+      NodeDef p;
+      p.set_name(def.node(i).name());
+      p.set_op("Placeholder");
+      p.set_device(def.node(i).device());
+      (*p.mutable_attr())["dtype"].set_type(*dtype);
+      (*p.mutable_attr())["shape"].mutable_shape()->set_unknown_rank(true);
+      replaced.emplace(i, std::move(p));
+      keep[i] = true;
+      continue;
+    }
+    stack.push_back(i);
+    while (!stack.empty()) {
+      const int j = stack.back();
+      stack.pop_back();
+      if (keep[j]) continue;
+      keep[j] = true;
+      for (const std::string& input : def.node(j).input()) {
+        absl::StatusOr<TensorId> id = ParseTensorName(input);
+        if (!id.ok()) continue;
+        auto it = index.find(id->node);
+        if (it != index.end()) stack.push_back(it->second);
+      }
     }
   }
   GraphDef out;
   *out.mutable_versions() = def.versions();
   *out.mutable_library() = def.library();
   for (int i = 0; i < def.node_size(); ++i) {
-    if (keep[i]) *out.add_node() = def.node(i);
+    if (!keep[i]) continue;
+    auto r = replaced.find(i);
+    *out.add_node() = r == replaced.end() ? def.node(i) : r->second;
   }
   return out;
 }

@@ -26,11 +26,15 @@ absl::StatusOr<GraphDef> ReadGraphDefFile(const std::string& path);
 // Writes text for ".pbtxt" and ".pbtext", binary otherwise; atomically.
 absl::Status WriteGraphDefFile(const GraphDef& def, const std::string& path);
 
-// The nodes of `def` needed to compute `targets` (node names), in their
-// original order; everything else is dropped. Lets a graph with a broken
-// part run what does not depend on it. Unknown target names are an error.
-absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
-                                       const std::vector<std::string>& targets);
+// The nodes of `def` needed to compute `targets` (node or tensor names), in
+// their original order; everything else is dropped. Lets a graph with a
+// broken or unsupported part run what does not depend on it. A fed tensor
+// ("node:k" in `feeds`) cuts what computes it: a node needed only for fed
+// output 0 becomes a Placeholder of that output's type. Unknown target names
+// are an error.
+absl::StatusOr<GraphDef> PruneGraphDef(
+    const GraphDef& def, const std::vector<std::string>& targets,
+    const std::vector<std::string>& feeds = {});
 
 // Splits "name", "name:k" and "^name". Fails on an empty name or bad index.
 struct TensorId {

@@ -134,6 +134,20 @@ absl::Status RealDivGrad(const Scope& s, const Operation& op,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("RealDiv", RealDivGrad);
+TG_REGISTER_GRADIENT_OP("Div", RealDivGrad);
+// Piecewise constant: zero almost everywhere, as in TensorFlow.
+TG_REGISTER_NO_GRADIENT_OP("FloorDiv");
+
+// x mod y = x - floor(x / y) y: (dy, -dy floor(x / y)), unbroadcast.
+absl::Status FloorModGrad(const Scope& s, const Operation& op,
+                          const std::vector<Output>& dy,
+                          std::vector<Output>* dx) {
+  const Output x = op.input(0), y = op.input(1);
+  UnbroadcastGrads(s, x, y, dy[0],
+                   ops::Neg(s, Mul(s, dy[0], ops::FloorDiv(s, x, y))), dx);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("FloorMod", FloorModGrad);
 
 // d(-x) = -dy.
 absl::Status NegGrad(const Scope& s, const Operation&,

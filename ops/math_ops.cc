@@ -97,6 +97,13 @@ TG_BINARY_OP("AddV2", TG_NUMBER_TYPES).SetIsCommutative().SetIsAggregate();
 TG_BINARY_OP("Sub", TG_NUMBER_TYPES);
 TG_BINARY_OP("Mul", TG_NUMBER_TYPES).SetIsCommutative();
 TG_BINARY_OP("RealDiv", TG_NUMBER_TYPES);
+// TensorFlow's older division: true division for floats, truncation toward
+// zero for integers (an integer division by zero is an error).
+TG_BINARY_OP("Div", TG_NUMBER_TYPES);
+// Python's // and %: the quotient rounds toward -inf and the remainder takes
+// the divisor's sign.
+TG_BINARY_OP("FloorDiv", TG_NUMBER_TYPES);
+TG_BINARY_OP("FloorMod", TG_REAL_NUMBER_TYPES);
 TG_BINARY_OP("SigmoidGrad", TG_FLOAT_TYPES);
 TG_BINARY_OP("TanhGrad", TG_FLOAT_TYPES);
 TG_BINARY_OP("Maximum", TG_REAL_NUMBER_TYPES).SetIsCommutative();
@@ -301,6 +308,15 @@ Output Mul(const Scope& s, const Input& x, const Input& y) {
 }
 Output RealDiv(const Scope& s, const Input& x, const Input& y) {
   return BinaryOp(s, "RealDiv", x, y);
+}
+Output Div(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "Div", x, y);
+}
+Output FloorDiv(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "FloorDiv", x, y);
+}
+Output FloorMod(const Scope& s, const Input& x, const Input& y) {
+  return BinaryOp(s, "FloorMod", x, y);
 }
 Output Neg(const Scope& s, const Input& x) { return UnaryOp(s, "Neg", x); }
 Output Square(const Scope& s, const Input& x) {

@@ -32,7 +32,7 @@ absl::StatusOr<Operation> Optimizer::Minimize(const Scope& scope,
       stack.pop_back();
       if (seen[n->id()]) continue;
       seen[n->id()] = true;
-      if (n->op() == "VariableV2") reached.insert(n);
+      if (n->op() == "VariableV2" || n->op() == "Variable") reached.insert(n);
       for (const Edge* e : n->in_edges()) {
         if (!e->IsControl()) stack.push_back(e->src);
       }

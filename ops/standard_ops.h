@@ -4,6 +4,7 @@
 
 #include "ops/array_ops.h"
 #include "ops/gather_ops.h"
+#include "ops/io_ops.h"
 #include "ops/manip_ops.h"
 #include "ops/math_ops.h"
 #include "ops/nn_ops.h"

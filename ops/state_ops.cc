@@ -10,19 +10,26 @@
 namespace tg {
 namespace {
 
-TG_REGISTER_OP("VariableV2")
-    .Output("ref: Ref(dtype)")
-    .Attr("shape: shape")
-    .Attr("dtype: type")
-    .Attr("container: string = ''")
-    .Attr("shared_name: string = ''")
-    .SetIsStateful()
-    .SetShapeFn([](InferenceContext& c) -> absl::Status {
-      TG_ASSIGN_OR_RETURN(auto shape,
-                          c.GetAttr<::tensorgraph::TensorShapeProto>("shape"));
-      c.set_output(0, PartialShape::FromProto(shape));
-      return absl::OkStatus();
-    });
+absl::Status VariableShape(InferenceContext& c) {
+  TG_ASSIGN_OR_RETURN(auto shape,
+                      c.GetAttr<::tensorgraph::TensorShapeProto>("shape"));
+  c.set_output(0, PartialShape::FromProto(shape));
+  return absl::OkStatus();
+}
+
+#define TG_VARIABLE_OP(NAME)            \
+  TG_REGISTER_OP(NAME)                  \
+      .Output("ref: Ref(dtype)")        \
+      .Attr("shape: shape")             \
+      .Attr("dtype: type")              \
+      .Attr("container: string = ''")   \
+      .Attr("shared_name: string = ''") \
+      .SetIsStateful()                  \
+      .SetShapeFn(VariableShape)
+
+TG_VARIABLE_OP("VariableV2");
+// The op TensorFlow graphs used before VariableV2; the same semantics.
+TG_VARIABLE_OP("Variable");
 
 TG_REGISTER_OP("Assign")
     .Input("ref: Ref(T)")
@@ -76,6 +83,7 @@ TG_REGISTER_OP("AssignSub")
     .SetShapeFn(AssignUpdateShape);
 
 TG_REGISTER_NO_GRADIENT_OP("VariableV2");
+TG_REGISTER_NO_GRADIENT_OP("Variable");
 TG_REGISTER_NO_GRADIENT_OP("Assign");
 TG_REGISTER_NO_GRADIENT_OP("AssignAdd");
 TG_REGISTER_NO_GRADIENT_OP("AssignSub");

@@ -1,10 +1,6 @@
 #include "core/io/event_file.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -13,23 +9,6 @@
 #include "core/status.h"
 
 namespace tg {
-
-absl::Status CreateDirectories(const std::string& dir) {
-  for (size_t pos = 1; pos <= dir.size(); ++pos) {
-    if (pos != dir.size() && dir[pos] != '/') continue;
-    const std::string prefix = dir.substr(0, pos);
-    if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create directory '", prefix, "': ", std::strerror(errno)));
-    }
-  }
-  struct stat st;
-  if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("'", dir, "' exists and is not a directory"));
-  }
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::unique_ptr<EventFileWriter>> EventFileWriter::Create(
     const std::string& logdir) {

@@ -47,9 +47,6 @@ class EventFileWriter {
 // Every event of the file, each CRC checked; errors name the record offset.
 absl::StatusOr<std::vector<Event>> ReadEventFile(const std::string& path);
 
-// Creates `dir` and its missing parents.
-absl::Status CreateDirectories(const std::string& dir);
-
 }  // namespace tg
 
 #endif  // TG_CORE_IO_EVENT_FILE_H_

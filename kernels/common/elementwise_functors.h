@@ -153,6 +153,44 @@ struct RealDiv {
     return x / y;
   }
 };
+// Div on integers truncates toward zero; the kernel rejects a zero divisor
+// first. Dividing by -1 negates with wrap-around, as the hardware division of
+// the lowest value by -1 would trap.
+struct TruncDiv {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    if constexpr (std::is_integral_v<T>) {
+      if constexpr (std::is_signed_v<T>) {
+        if (y == -1)
+          return static_cast<T>(0 - static_cast<std::make_unsigned_t<T>>(x));
+      }
+    }
+    return x / y;
+  }
+};
+struct FloorDiv {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    if constexpr (std::is_integral_v<T>) {
+      const T q = TruncDiv()(x, y);
+      return (q * y != x && ((x < 0) != (y < 0))) ? q - 1 : q;
+    } else {
+      return std::floor(x / y);
+    }
+  }
+};
+struct FloorMod {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x, T y) const {
+    T r;
+    if constexpr (std::is_integral_v<T>) {
+      r = (std::is_signed_v<T> && y == static_cast<T>(-1)) ? 0 : x % y;
+    } else {
+      r = std::fmod(x, y);
+    }
+    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+  }
+};
 struct Equal {
   template <typename T>
   TG_HOST_DEVICE bool operator()(T x, T y) const {

@@ -58,7 +58,31 @@ namespace {
 #define TG_CPU_COMPARE(OP, F, T) \
   TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, bool, functor::F>)
 
+// Integer division checks for a zero divisor first (a hardware trap
+// otherwise), naming the node as TensorFlow does.
+template <typename T, typename F>
+class DivisionCpu : public BinaryCpu<T, T, F> {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    if constexpr (std::is_integral_v<T>) {
+      const Tensor& y = ctx.input(1);
+      const T* yp = y.data<T>();
+      for (int64_t i = 0; i < y.NumElements(); ++i) {
+        if (yp[i] == 0) {
+          return absl::InvalidArgumentError("Integer division by zero");
+        }
+      }
+    }
+    return BinaryCpu<T, T, F>::Compute(ctx);
+  }
+};
+#define TG_CPU_DIVISION(OP, F, T) \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), DivisionCpu<T, functor::F>)
+
 #define TG_CPU_ARITHMETIC(T)                       \
+  TG_CPU_DIVISION("Div", TruncDiv, T);             \
+  TG_CPU_DIVISION("FloorDiv", FloorDiv, T);        \
+  TG_CPU_DIVISION("FloorMod", FloorMod, T);        \
   TG_CPU_BINARY("Add", Add, T);                    \
   TG_CPU_BINARY("AddV2", Add, T);                  \
   TG_CPU_BINARY("Sub", Sub, T);                    \

@@ -22,6 +22,7 @@ class VariableCpu : public OpKernel {
   Variable* var_ = nullptr;
 };
 TG_REGISTER_KERNEL(CpuKernel("VariableV2"), VariableCpu);
+TG_REGISTER_KERNEL(CpuKernel("Variable"), VariableCpu);
 
 class AssignCpu : public OpKernel {
  public:

@@ -651,6 +651,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddSecondCases(*c);
     AddStateCases(*c);
     AddRandomCases(*c);
+    AddDivisionAndIoCases(*c);
     return c;
   }();
   return *cases;

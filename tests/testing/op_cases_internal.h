@@ -49,6 +49,7 @@ void AddGatherCases(std::vector<OpCase>& c);
 void AddStridedSliceCases(std::vector<OpCase>& c);
 void AddSecondCases(std::vector<OpCase>& c);
 void AddStateCases(std::vector<OpCase>& c);
+void AddDivisionAndIoCases(std::vector<OpCase>& c);
 void AddRandomCases(std::vector<OpCase>& c);
 
 }  // namespace internal

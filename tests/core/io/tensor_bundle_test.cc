@@ -10,7 +10,6 @@
 #include "core/file_io.h"
 #include "core/io/coding.h"
 #include "core/io/crc32c.h"
-#include "core/io/event_file.h"
 #include "core/io/table.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
