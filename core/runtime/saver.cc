@@ -1,0 +1,163 @@
+#include "core/runtime/saver.h"
+
+#include <cstdio>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "core/file_io.h"
+#include "core/io/tensor_bundle.h"
+#include "google/protobuf/text_format.h"
+#include "proto/checkpoint_state.pb.h"
+
+namespace tg {
+namespace {
+
+using ::tensorgraph::CheckpointState;
+
+struct VariableDecl {
+  std::string name;
+  const Node* node;
+};
+
+// The variables the graph declares, in graph order.
+std::vector<VariableDecl> GraphVariables(const Graph& graph) {
+  std::vector<VariableDecl> vars;
+  for (const Node* n : graph.nodes()) {
+    if (n->op() != "VariableV2" && n->op() != "Variable") continue;
+    absl::StatusOr<std::string> shared =
+        GetAttr<std::string>(n->attrs(), "shared_name");
+    vars.push_back({shared.ok() && !shared->empty() ? *shared : n->name(), n});
+  }
+  return vars;
+}
+
+std::string Dirname(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+std::string Basename(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+absl::StatusOr<CheckpointState> ReadState(const std::string& dir) {
+  const std::string path = dir + "/checkpoint";
+  TG_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
+  CheckpointState state;
+  if (!google::protobuf::TextFormat::ParseFromString(text, &state)) {
+    return absl::DataLossError(
+        absl::StrCat("'", path, "' is not a valid checkpoint state file"));
+  }
+  return state;
+}
+
+void RemoveBundle(const std::string& prefix) {
+  std::remove(BundleIndexPath(prefix).c_str());
+  std::remove(BundleDataPath(prefix, 0, 1).c_str());
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> Saver::Save(Session* session,
+                                        const std::string& prefix,
+                                        int64_t global_step) {
+  const std::string path =
+      global_step >= 0 ? absl::StrCat(prefix, "-", global_step) : prefix;
+  const std::string dir = Dirname(path);
+  TG_RETURN_IF_ERROR(CreateDirectories(dir));
+  TG_ASSIGN_OR_RETURN(auto writer, BundleWriter::Create(path));
+  for (const VariableDecl& v : GraphVariables(session->graph())) {
+    const Variable* var = session->variables()->Find(v.name);
+    if (var == nullptr || !var->initialized) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot save variable '", v.name,
+          "': it is not initialized (run the init op or restore first)"));
+    }
+    TG_RETURN_IF_ERROR(writer->Add(v.name, var->tensor));
+  }
+  TG_RETURN_IF_ERROR(writer->Finish());
+
+  // Record it, relative to the directory as TensorFlow writes it.
+  CheckpointState state;
+  absl::StatusOr<CheckpointState> old = ReadState(dir);
+  if (old.ok()) state = *std::move(old);
+  const std::string rel = Basename(path);
+  CheckpointState updated;
+  std::vector<std::string> dropped;
+  std::vector<std::string> kept;
+  for (const std::string& p : state.all_model_checkpoint_paths()) {
+    if (p != rel) kept.push_back(p);
+  }
+  kept.push_back(rel);
+  const size_t keep = options_.max_to_keep > 0
+                          ? static_cast<size_t>(options_.max_to_keep)
+                          : kept.size();
+  while (kept.size() > keep) {
+    dropped.push_back(kept.front());
+    kept.erase(kept.begin());
+  }
+  updated.set_model_checkpoint_path(rel);
+  const double now = absl::ToUnixMicros(absl::Now()) * 1e-6;
+  for (const std::string& p : kept) {
+    updated.add_all_model_checkpoint_paths(p);
+    updated.add_all_model_checkpoint_timestamps(now);
+  }
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(updated, &text);
+  TG_RETURN_IF_ERROR(WriteFileAtomically(dir + "/checkpoint", text));
+  for (const std::string& p : dropped) {
+    RemoveBundle(p.front() == '/' ? p : dir + "/" + p);
+  }
+  return path;
+}
+
+absl::Status Saver::Restore(Session* session, const std::string& prefix) {
+  TG_ASSIGN_OR_RETURN(auto reader, BundleReader::Open(prefix));
+  for (const VariableDecl& v : GraphVariables(session->graph())) {
+    if (!reader->Contains(v.name)) {
+      return absl::NotFoundError(
+          absl::StrCat("checkpoint '", prefix, "' has no tensor for variable '",
+                       v.name, "'"));
+    }
+    TG_ASSIGN_OR_RETURN(Tensor t, reader->Read(v.name));
+    const DataType dtype = BaseType(v.node->output_type(0));
+    if (t.dtype() != dtype) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "checkpoint '", prefix, "': variable '", v.name, "' is ",
+          DataTypeName(t.dtype()), ", the graph declares ", DataTypeName(dtype)));
+    }
+    const PartialShape& declared = v.node->output_shape(0);
+    if (!declared.IsCompatibleWith(t.shape())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "checkpoint '", prefix, "': variable '", v.name, "' has shape ",
+          t.shape().DebugString(), ", the graph declares ",
+          declared.DebugString()));
+    }
+    Variable* var = session->variables()->GetOrCreate(v.name);
+    if (var->initialized && var->tensor.shape() == t.shape() &&
+        var->tensor.dtype() == t.dtype()) {
+      var->tensor.CopyValuesFrom(t);  // Keeps the buffer kernels may hold.
+    } else {
+      var->tensor = std::move(t);
+    }
+    var->initialized = true;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> LatestCheckpoint(const std::string& dir) {
+  absl::StatusOr<CheckpointState> state = ReadState(dir);
+  if (absl::IsNotFound(state.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("no checkpoint in '", dir, "' (no 'checkpoint' file)"));
+  }
+  TG_RETURN_IF_ERROR(state.status());
+  const std::string& p = state->model_checkpoint_path();
+  if (p.empty()) {
+    return absl::NotFoundError(absl::StrCat("no checkpoint in '", dir, "'"));
+  }
+  return p.front() == '/' ? p : dir + "/" + p;
+}
+
+}  // namespace tg
