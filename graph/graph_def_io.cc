@@ -251,6 +251,10 @@ absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
   absl::flat_hash_map<int, NodeDef> replaced;
   for (const auto& [i, out] : fed_only) {
     if (keep[i]) continue;
+    if (def.node(i).input_size() == 0) {  // A Placeholder, say: keep it whole.
+      keep[i] = true;
+      continue;
+    }
     absl::StatusOr<DataType> dtype =
         out >= 0 ? OutputType(def.node(i), out)
                  : absl::StatusOr<DataType>(absl::UnknownError(""));

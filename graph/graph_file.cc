@@ -7,6 +7,7 @@
 #include "core/file_io.h"
 #include "core/status.h"
 #include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "graph/graph_def_io.h"
 
@@ -95,6 +96,7 @@ absl::StatusOr<GraphFile> ReadSavedModelDir(const std::string& dir) {
   }
   const std::string path = text ? pbtxt : pb;
   TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
+  google::protobuf::LogSilencer silence;  // Errors are returned, not logged.
   SavedModel model;
   std::string error;
   const bool ok =
@@ -123,6 +125,8 @@ std::string GraphFile::Description() const {
 absl::StatusOr<GraphFile> ReadGraphFile(const std::string& path) {
   if (IsDirectory(path)) return ReadSavedModelDir(path);
   TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
+  // A failed attempt at one schema is expected; protobuf would log it.
+  google::protobuf::LogSilencer silence;
   GraphFile out;
   std::string error;
   if (LooksLikeText(data)) {

@@ -16,7 +16,9 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
+#include "core/io/event_file.h"
 #include "core/runtime/client_session.h"
+#include "core/runtime/saver.h"
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
 #include "graph/graph_def_io.h"
@@ -37,6 +39,12 @@ ABSL_FLAG(double, dropout, 0.0,
 ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
 ABSL_FLAG(std::string, save_graph, "",
           "Write the training GraphDef here (.pb binary, .pbtxt text).");
+ABSL_FLAG(std::string, logdir, "",
+          "If set, write TensorBoard events there: the graph, and loss, acc, "
+          "val_loss and val_acc per epoch.");
+ABSL_FLAG(std::string, checkpoint_dir, "",
+          "If set, save the variables to DIR/model-<epoch> after each epoch "
+          "(TensorFlow V2 checkpoints; the last 5 kept).");
 
 namespace tg {
 namespace mnist {
@@ -104,6 +112,16 @@ absl::Status Train() {
       static_cast<long long>(data.test.images.shape().dim_size(0)));
   std::fflush(stdout);
 
+  std::unique_ptr<EventFileWriter> events;
+  if (const std::string logdir = absl::GetFlag(FLAGS_logdir); !logdir.empty()) {
+    TG_ASSIGN_OR_RETURN(events, EventFileWriter::Create(logdir));
+    GraphDef def;
+    TG_RETURN_IF_ERROR(root.ToGraphDef(&def));
+    TG_RETURN_IF_ERROR(events->WriteGraph(def));
+  }
+  const std::string checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
+  Saver saver;
+
   ClientSession session(root);
   TG_RETURN_IF_ERROR(session.Run({}, {}, {mlp.init}, nullptr));
   std::vector<int64_t> order(n);
@@ -144,6 +162,22 @@ absl::Status Train() {
         acc_sum / std::max(steps, 1), out[0].scalar<float>(),
         out[1].scalar<float>());
     std::fflush(stdout);
+    if (events != nullptr) {
+      for (const auto& [tag, value] :
+           {std::pair<const char*, double>{"loss",
+                                           loss_sum / std::max(steps, 1)},
+            {"acc", acc_sum / std::max(steps, 1)},
+            {"val_loss", out[0].scalar<float>()},
+            {"val_acc", out[1].scalar<float>()}}) {
+        TG_RETURN_IF_ERROR(
+            events->WriteScalar(epoch, tag, static_cast<float>(value)));
+      }
+    }
+    if (!checkpoint_dir.empty()) {
+      TG_RETURN_IF_ERROR(
+          saver.Save(session.session(), checkpoint_dir + "/model", epoch)
+              .status());
+    }
   }
   return absl::OkStatus();
 }
@@ -158,7 +192,7 @@ int main(int argc, char** argv) {
       "[--batch_size=100] [--optimizer=sgd|momentum|rmsprop|adam] "
       "[--learning_rate=0.5] [--init=normal|glorot_uniform|he_normal] "
       "[--dropout=0] [--data_dir=DIR] [--seed=1] "
-      "[--save_graph=FILE]");
+      "[--save_graph=FILE] [--logdir=DIR] [--checkpoint_dir=DIR]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train();
   if (!s.ok()) {

@@ -1,0 +1,268 @@
+// The `tg` command end to end: TensorFlow's files through `tg run`, the
+// reference training graph trained from a file, and one clear line with exit
+// status 1 for each kind of bad input.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "core/file_io.h"
+#include "core/io/tensor_bundle.h"
+#include "core/npy.h"
+#include "core/runtime/client_session.h"
+#include "core/runtime/saver.h"
+#include "examples/mnist/mlp.h"
+#include "gmock/gmock.h"
+#include "graph/graph_def_io.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/testdata.h"
+
+namespace tg {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::FloatEq;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr char kOnnx[] = "onnx-tensorflow-onnx@6537fcb2ee98/tests/models/";
+constexpr char kTf[] = "tensorflow-tensorflow@936cdcdac96d/tensorflow/";
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+Result Tg(const std::vector<std::string>& args) {
+  const std::string dir = testing::TempDir();
+  std::string cmd = "tools/tg";
+  for (const std::string& a : args) cmd += " " + Quote(a);
+  cmd += " > " + dir + "/out 2> " + dir + "/err";
+  Result r;
+  const int status = std::system(cmd.c_str());
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFileToString(dir + "/out").value_or("");
+  r.err = ReadFileToString(dir + "/err").value_or("");
+  return r;
+}
+
+std::vector<float> Floats(const Tensor& t) {
+  return std::vector<float>(t.flat<float>().begin(), t.flat<float>().end());
+}
+
+TEST(TgTest, HelpAndUsage) {
+  Result r = Tg({"--help"});
+  EXPECT_EQ(r.code, 0);
+  for (const char* cmd : {"inspect", "convert", "run", "grad", "dot"}) {
+    EXPECT_THAT(r.out, HasSubstr(absl::StrCat("tg ", cmd)));
+  }
+  EXPECT_EQ(Tg({"run", "--help"}).code, 0);
+}
+
+TEST(TgTest, HalfPlusTwoSavedModelsRestoreAndRun) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string x = testing::TempDir() + "/x.npy";
+  TG_ASSERT_OK(WriteNpyFile(
+      Tensor::FromVector<float>({0, 1, 2, 3}, TensorShape({4, 1})), x));
+  for (const char* model : {"half_plus_two", "half_plus_two_pbtxt"}) {
+    const std::string out_dir = testing::TempDir();
+    Result r =
+        Tg({"run",
+            TG_TENSORFLOW_TESTDATA(absl::StrCat(kTf, "cc/saved_model/testdata/",
+                                                model, "/00000123")),
+            "--feed", "x:0=" + x, "--fetch", "y:0", "--out_dir", out_dir});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("restored"));
+    TG_ASSERT_OK_AND_ASSIGN(Tensor y, ReadNpyFile(out_dir + "/y_0.npy"));
+    EXPECT_EQ(y.shape(), TensorShape({4, 1}));
+    EXPECT_THAT(Floats(y), ElementsAre(2.0f, 2.5f, 3.0f, 3.5f)) << model;
+  }
+}
+
+TEST(TgTest, RegressionMetaGraphRestoresWAndB) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string dir =
+      TG_TENSORFLOW_TESTDATA(std::string(kOnnx) + "regression/checkpoint");
+  const std::string out_dir = testing::TempDir();
+  Result r = Tg({"run", dir + "/model.meta", "--restore", dir + "/model",
+                 "--fetch", "W", "--fetch", "b:0", "--out_dir", out_dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor w, ReadNpyFile(out_dir + "/W_0.npy"));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor b, ReadNpyFile(out_dir + "/b_0.npy"));
+  EXPECT_THAT(Floats(w), ElementsAre(FloatEq(0.21396178f)));
+  EXPECT_THAT(Floats(b), ElementsAre(FloatEq(1.0495254f)));
+}
+
+TEST(TgTest, GradOfTheFrozenRegression) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string x = testing::TempDir() + "/x.npy";
+  TG_ASSERT_OK(WriteNpyFile(Tensor::FromVector<float>({1, 2, 5}), x));
+  const std::string out_dir = testing::TempDir();
+  Result r = Tg({"grad",
+                 TG_TENSORFLOW_TESTDATA(std::string(kOnnx) +
+                                        "regression/graphdef/frozen.pb"),
+                 "--y", "pred:0", "--x", "X:0", "--feed", "X=" + x, "--out_dir",
+                 out_dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor g, ReadNpyFile(out_dir + "/grad_X_0.npy"));
+  // pred = X * 0.21396178 + 1.04952538: the slope everywhere.
+  EXPECT_THAT(Floats(g), ElementsAre(FloatEq(0.21396178f), FloatEq(0.21396178f),
+                                     FloatEq(0.21396178f)));
+}
+
+TEST(TgTest, InspectAndDotOfTheReferenceGraph) {
+  const std::string dir = testing::TempDir();
+  Scope root = Scope::NewRootScope();
+  mnist::BuildMlp(root, {});
+  GraphDef def;
+  TG_ASSERT_OK(root.ToGraphDef(&def));
+  TG_ASSERT_OK(WriteGraphDefFile(def, dir + "/mlp.pb"));
+  Result r = Tg({"inspect", dir + "/mlp.pb"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  // 784*512 + 512 + 512*512 + 512 + 512*10 + 10, as REFERENCE.md counts.
+  EXPECT_THAT(r.out, HasSubstr("parameters: 669706\n"));
+  EXPECT_THAT(r.out, HasSubstr("  x  float [?,784]\n"));
+  EXPECT_THAT(r.out, HasSubstr("unknown ops: none"));
+  Result dot = Tg({"dot", dir + "/mlp.pb"});
+  ASSERT_EQ(dot.code, 0) << dot.err;
+  EXPECT_THAT(dot.out, StartsWith("digraph"));
+  EXPECT_THAT(dot.out, HasSubstr("subgraph \"cluster_dense_1\""));
+  EXPECT_THAT(dot.out, HasSubstr("\"dense_1/MatMul\" -> "));
+}
+
+// The reference graph written to a file (binary, and converted to text) and
+// trained by `tg run` ends with the same weights as training in-process.
+TEST(TgTest, TrainingFromTheFileMatchesInProcess) {
+  const std::string dir = testing::TempDir();
+  mnist::MlpConfig config;
+  config.hidden = {32, 16};
+  Scope root = Scope::NewRootScope();
+  mnist::Mlp mlp = mnist::BuildMlp(root, config);
+  TG_ASSERT_OK(root.status());
+  GraphDef def;
+  TG_ASSERT_OK(root.ToGraphDef(&def));
+  TG_ASSERT_OK(WriteGraphDefFile(def, dir + "/mlp.pb"));
+
+  Tensor x(DT_FLOAT, TensorShape({20, 784}));
+  Tensor y(DT_INT32, TensorShape({20}));
+  for (int64_t i = 0; i < x.NumElements(); ++i) {
+    x.flat<float>()[i] = static_cast<float>((i * 7919) % 256) / 255.0f;
+  }
+  for (int i = 0; i < 20; ++i) y.flat<int32_t>()[i] = (i * 3) % 10;
+  TG_ASSERT_OK(WriteNpyFile(x, dir + "/x.npy"));
+  TG_ASSERT_OK(WriteNpyFile(y, dir + "/y.npy"));
+
+  constexpr int kSteps = 5;
+  ClientSession session(root);
+  TG_ASSERT_OK(session.Run({}, {}, {mlp.init}, nullptr));
+  std::vector<Tensor> out;
+  for (int s = 0; s < kSteps; ++s) {
+    TG_ASSERT_OK(session.Run({{mlp.x, x}, {mlp.y, y}}, {}, {mlp.train}, &out));
+  }
+  TG_ASSERT_OK(Saver().Save(session.session(), dir + "/in_process").status());
+
+  Result conv = Tg({"convert", dir + "/mlp.pb", dir + "/mlp.pbtxt"});
+  ASSERT_EQ(conv.code, 0) << conv.err;
+  for (const char* file : {"mlp.pb", "mlp.pbtxt"}) {
+    const std::string prefix = absl::StrCat(dir, "/from_", file);
+    Result r =
+        Tg({"run", absl::StrCat(dir, "/", file), "--init", "init", "--target",
+            "train", "--steps", absl::StrCat(kSteps), "--feed",
+            "x=" + dir + "/x.npy", "--feed", "y=" + dir + "/y.npy", "--fetch",
+            "loss", "--log_every", "1", "--save", prefix});
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("step 5: loss:0="));
+    TG_ASSERT_OK_AND_ASSIGN(auto a, BundleReader::Open(dir + "/in_process"));
+    TG_ASSERT_OK_AND_ASSIGN(auto b, BundleReader::Open(prefix));
+    ASSERT_EQ(a->Names(), b->Names());
+    ASSERT_EQ(a->Names().size(), 6u);
+    for (const std::string& name : a->Names()) {
+      TG_ASSERT_OK_AND_ASSIGN(Tensor ta, a->Read(name));
+      TG_ASSERT_OK_AND_ASSIGN(Tensor tb, b->Read(name));
+      ASSERT_EQ(ta.shape(), tb.shape()) << name;
+      EXPECT_EQ(std::memcmp(ta.raw_data(), tb.raw_data(), ta.TotalBytes()), 0)
+          << file << ": " << name;
+    }
+  }
+}
+
+// Each bad input of DESIGN.md: one line on stderr, exit status 1.
+TEST(TgTest, BadInputsGiveOneClearLine) {
+  const std::string dir = testing::TempDir();
+  Scope root = Scope::NewRootScope();
+  mnist::BuildMlp(root, {});
+  GraphDef def;
+  TG_ASSERT_OK(root.ToGraphDef(&def));
+  const std::string mlp = dir + "/mlp.pb";
+  TG_ASSERT_OK(WriteGraphDefFile(def, mlp));
+  std::string bytes = ReadFileToString(mlp).value();
+  TG_ASSERT_OK(WriteFileAtomically(dir + "/cut.pb", bytes.substr(0, 333)));
+  TG_ASSERT_OK(
+      WriteNpyFile(Tensor(DT_INT32, TensorShape({2, 784})), dir + "/int.npy"));
+  TG_ASSERT_OK(
+      WriteNpyFile(Tensor(DT_FLOAT, TensorShape({2, 5})), dir + "/narrow.npy"));
+  TG_ASSERT_OK(WriteFileAtomically(dir + "/junk.npy", "not an npy file"));
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"run", dir + "/absent.pb", "--fetch", "x"}, "absent.pb"},
+      {{"inspect", dir + "/cut.pb"}, "truncated"},
+      {{"run", mlp, "--fetch", "nope:0"}, "'nope'"},
+      {{"run", mlp, "--feed", "x=" + dir + "/int.npy", "--fetch",
+        "dense/MatMul"},
+       "int32"},
+      {{"run", mlp, "--feed", "x=" + dir + "/narrow.npy", "--fetch",
+        "dense/MatMul"},
+       "[2,5]"},
+      {{"run", mlp, "--feed", "x=" + dir + "/junk.npy", "--fetch",
+        "dense/MatMul"},
+       "junk.npy"},
+      {{"run", mlp, "--feed", "x", "--fetch", "dense/MatMul"}, "NAME=FILE.npy"},
+      {{"run", mlp, "--fetch", "dense/MatMul"}, "'x'"},
+      {{"run", mlp, "--fetch", "dense/MatMul", "--device", "tpu"}, "tpu"},
+      {{"run", mlp, "--steps", "zero", "--target", "train"}, "--steps"},
+      {{"run", mlp, "--frobnicate"}, "--frobnicate"},
+      {{"run", mlp}, "nothing to run"},
+      {{"launch", mlp}, "unknown command"},
+      {{"convert", mlp}, "usage"},
+      {{"grad", mlp, "--y", "loss", "--x", "nope"}, "'nope'"},
+  };
+  for (const auto& [args, needle] : cases) {
+    Result r = Tg(args);
+    const std::string what = absl::StrJoin(args, " ");
+    EXPECT_EQ(r.code, 1) << what;
+    EXPECT_THAT(r.err, StartsWith("tg ")) << what;
+    EXPECT_THAT(r.err, HasSubstr(needle)) << what << "\n" << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << what << "\n"
+                                                               << r.err;
+  }
+}
+
+TEST(TgTest, TensorFlowFilesWithUnsupportedPartsAreNamed) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  Result unknown =
+      Tg({"inspect",
+          TG_TENSORFLOW_TESTDATA(std::string(kTf) +
+                                 "compiler/aot/test_graph_tfunknownop.pbtxt")});
+  ASSERT_EQ(unknown.code, 0) << unknown.err;
+  EXPECT_THAT(unknown.out, HasSubstr("unknown ops: SomeUnknownOp"));
+  Result fn = Tg(
+      {"run",
+       TG_TENSORFLOW_TESTDATA(std::string(kTf) +
+                              "core/grappler/costs/graph_properties_testdata/"
+                              "simple_function.pbtxt"),
+       "--fetch", "MyAdd_55e046a8"});
+  EXPECT_EQ(fn.code, 1);
+  EXPECT_THAT(fn.err, HasSubstr("function calls are not supported"));
+}
+
+}  // namespace
+}  // namespace tg

@@ -1,0 +1,235 @@
+// tg inspect, tg convert, tg dot: commands that read a graph file without
+// running it (so they work on graphs with ops unknown here).
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "core/attr_value.h"
+#include "core/io/tensor_bundle.h"
+#include "core/op_registry.h"
+#include "core/shape_inference.h"
+#include "graph/graph_file.h"
+#include "tools/commands.h"
+
+namespace tg {
+namespace tool {
+namespace {
+
+absl::StatusOr<GraphFile> OneGraph(const Args& args, const char* usage) {
+  if (args.positional.size() != 1) {
+    return absl::InvalidArgumentError(absl::StrCat("usage: ", usage));
+  }
+  return ReadGraphFile(args.positional[0]);
+}
+
+std::string ShapeString(const NodeDef& n) {
+  auto it = n.attr().find("shape");
+  if (it == n.attr().end() || !it->second.has_shape()) return "?";
+  return PartialShape::FromProto(it->second.shape()).DebugString();
+}
+std::string DtypeString(const NodeDef& n) {
+  for (const char* key : {"dtype", "T"}) {
+    auto it = n.attr().find(key);
+    if (it != n.attr().end() && it->second.value_case() == AttrValue::kType) {
+      return DataTypeName(it->second.type());
+    }
+  }
+  return "?";
+}
+
+std::string TensorInfoString(const ::tensorgraph::TensorInfo& t) {
+  return absl::StrCat(t.name(), " ", DataTypeName(t.dtype()),
+                      PartialShape::FromProto(t.tensor_shape()).DebugString());
+}
+
+}  // namespace
+
+absl::Status Inspect(const Args& args, std::ostream& out) {
+  TG_ASSIGN_OR_RETURN(GraphFile file, OneGraph(args, "tg inspect GRAPH"));
+  const GraphDef& g = file.graph_def;
+  out << args.positional[0] << ": " << file.Description() << ", "
+      << g.node_size() << " nodes, producer "
+      << (g.has_versions() ? absl::StrCat(g.versions().producer())
+                           : std::string("unknown (no versions)"))
+      << "\n";
+  std::map<std::string, int> ops;
+  std::set<std::string> unknown, functions;
+  for (const auto& f : g.library().function()) {
+    functions.insert(f.signature().name());
+  }
+  for (const NodeDef& n : g.node()) {
+    ++ops[n.op()];
+    if (OpRegistry::Global()->Find(n.op()) == nullptr &&
+        functions.count(n.op()) == 0) {
+      unknown.insert(n.op());
+    }
+  }
+  std::vector<std::string> op_list;
+  for (const auto& [op, count] : ops) {
+    op_list.push_back(count > 1 ? absl::StrCat(op, " x", count) : op);
+  }
+  out << "ops (" << ops.size() << "): " << absl::StrJoin(op_list, ", ") << "\n";
+  out << "placeholders:\n";
+  for (const NodeDef& n : g.node()) {
+    if (n.op() == "Placeholder" || n.op() == "PlaceholderWithDefault") {
+      out << "  " << n.name() << "  " << DtypeString(n) << " " << ShapeString(n)
+          << (n.op() == "Placeholder" ? "" : " (has default)") << "\n";
+    }
+  }
+  out << "variables:\n";
+  int64_t params = 0;
+  bool params_known = true;
+  for (const NodeDef& n : g.node()) {
+    if (n.op() != "VariableV2" && n.op() != "Variable" &&
+        n.op() != "VarHandleOp") {
+      continue;
+    }
+    int64_t count = 1;
+    auto it = n.attr().find("shape");
+    const PartialShape shape =
+        it == n.attr().end() ? PartialShape::Unknown()
+                             : PartialShape::FromProto(it->second.shape());
+    if (shape.IsFullyDefined()) {
+      for (int64_t d : shape.dims) count *= d;
+      params += count;
+    } else {
+      params_known = false;
+    }
+    out << "  " << n.name() << "  " << DtypeString(n) << " "
+        << shape.DebugString() << "\n";
+  }
+  out << "parameters: " << params << (params_known ? "" : " (some unknown)")
+      << "\n";
+  out << "unknown ops: "
+      << (unknown.empty() ? "none" : absl::StrJoin(unknown, ", ")) << "\n";
+  if (!functions.empty()) {
+    out << "library functions (not runnable yet): "
+        << absl::StrJoin(functions, ", ") << "\n";
+  }
+  if (file.kind != GraphFile::Kind::kGraphDef) {
+    const MetaGraphDef& meta = file.meta_graph;
+    out << "tags: " << absl::StrJoin(meta.meta_info_def().tags(), ", ") << "\n";
+    std::map<std::string, ::tensorgraph::SignatureDef> sigs(
+        meta.signature_def().begin(), meta.signature_def().end());
+    for (const auto& [key, sig] : sigs) {
+      std::vector<std::string> in, outs;
+      for (const auto& [k, t] : sig.inputs()) {
+        in.push_back(absl::StrCat(k, "=", TensorInfoString(t)));
+      }
+      for (const auto& [k, t] : sig.outputs()) {
+        outs.push_back(absl::StrCat(k, "=", TensorInfoString(t)));
+      }
+      std::sort(in.begin(), in.end());
+      std::sort(outs.begin(), outs.end());
+      out << "signature " << key << ": " << absl::StrJoin(in, ", ") << " -> "
+          << absl::StrJoin(outs, ", ") << "\n";
+    }
+    if (meta.has_saver_def()) {
+      out << "saver: restore op " << meta.saver_def().restore_op_name()
+          << ", filename tensor " << meta.saver_def().filename_tensor_name()
+          << "\n";
+    }
+  }
+  if (!file.variables_prefix.empty()) {
+    TG_ASSIGN_OR_RETURN(auto reader, BundleReader::Open(file.variables_prefix));
+    out << "checkpoint " << file.variables_prefix << ": "
+        << absl::StrJoin(reader->Names(), ", ") << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Convert(const Args& args, std::ostream& out) {
+  if (args.positional.size() != 2) {
+    return absl::InvalidArgumentError("usage: tg convert IN OUT");
+  }
+  TG_ASSIGN_OR_RETURN(GraphFile file, ReadGraphFile(args.positional[0]));
+  TG_RETURN_IF_ERROR(WriteGraphFile(file, args.positional[1]));
+  out << "wrote " << args.positional[1] << "\n";
+  return absl::OkStatus();
+}
+
+namespace {
+
+std::string Quote(const std::string& s) {
+  return absl::StrCat(
+      "\"", absl::StrReplaceAll(s, {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+}
+
+// Clusters by name scope: "a/b/c" lives in scope "a/b".
+struct ScopeTree {
+  std::map<std::string, ScopeTree> children;
+  std::vector<const NodeDef*> nodes;
+};
+
+void EmitScope(const std::string& path, const ScopeTree& tree, int depth,
+               std::ostream& out) {
+  const std::string indent(2 * depth, ' ');
+  for (const auto& [name, child] : tree.children) {
+    const std::string full = path.empty() ? name : path + "/" + name;
+    out << indent << "subgraph " << Quote("cluster_" + full) << " {\n"
+        << indent << "  label=" << Quote(name) << ";\n";
+    EmitScope(full, child, depth + 1, out);
+    out << indent << "}\n";
+  }
+  for (const NodeDef* n : tree.nodes) {
+    const size_t slash = n->name().rfind('/');
+    const std::string leaf =
+        slash == std::string::npos ? n->name() : n->name().substr(slash + 1);
+    out << indent << Quote(n->name())
+        << " [label=" << Quote(leaf + "\n" + n->op())
+        << (n->op() == "Placeholder" ? ", shape=ellipse" : "")
+        << (n->op() == "VariableV2" || n->op() == "Variable"
+                ? ", style=\"rounded,filled\", fillcolor=lightyellow"
+                : "")
+        << "];\n";
+  }
+}
+
+}  // namespace
+
+absl::Status Dot(const Args& args, std::ostream& out) {
+  TG_ASSIGN_OR_RETURN(GraphFile file, OneGraph(args, "tg dot GRAPH"));
+  ScopeTree root;
+  std::set<std::string> names;
+  for (const NodeDef& n : file.graph_def.node()) names.insert(n.name());
+  for (const NodeDef& n : file.graph_def.node()) {
+    ScopeTree* t = &root;
+    size_t start = 0, slash;
+    while ((slash = n.name().find('/', start)) != std::string::npos) {
+      t = &t->children[n.name().substr(start, slash - start)];
+      start = slash + 1;
+    }
+    t->nodes.push_back(&n);
+  }
+  out << "digraph tensorgraph {\n"
+      << "  compound=true; rankdir=TB;\n"
+      << "  node [shape=box, style=rounded, fontsize=10];\n";
+  EmitScope("", root, 1, out);
+  for (const NodeDef& n : file.graph_def.node()) {
+    for (const std::string& in : n.input()) {
+      const bool control = !in.empty() && in[0] == '^';
+      std::string src = control ? in.substr(1) : in;
+      const size_t colon = src.rfind(':');
+      std::string port;
+      if (colon != std::string::npos) {
+        port = src.substr(colon + 1);
+        src = src.substr(0, colon);
+      }
+      if (names.count(src) == 0) continue;  // Dangling: nothing to draw.
+      out << "  " << Quote(src) << " -> " << Quote(n.name());
+      if (control) {
+        out << " [style=dashed]";
+      } else if (!port.empty() && port != "0") {
+        out << " [label=" << Quote(":" + port) << "]";
+      }
+      out << ";\n";
+    }
+  }
+  out << "}\n";
+  return absl::OkStatus();
+}
+
+}  // namespace tool
+}  // namespace tg

@@ -1,0 +1,85 @@
+// tg: inspect, convert, run, differentiate and draw graph files.
+// Errors are one line on stderr and exit status 1; --help exits 0.
+#include <cstring>
+#include <iostream>
+
+#include "tools/commands.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(tg: graph files as a workflow
+
+usage:
+  tg inspect GRAPH     ops, placeholders, variables, parameter count, unknown
+                       ops; signatures and saver of meta graphs
+  tg convert IN OUT    rewrite a graph file; text when OUT ends in .pbtxt,
+                       binary otherwise
+  tg run GRAPH [--feed NAME=FILE.npy]... [--fetch NAME[:K]]...
+               [--target NAME]... [--init NAME] [--steps N] [--log_every K]
+               [--device cpu|gpu] [--restore PREFIX] [--save PREFIX]
+               [--out_dir DIR]
+                       run --init once, restore, then run the fetches and
+                       targets N times (default 1) with the same feeds;
+                       print each fetch of the last step (and write
+                       OUT_DIR/<fetch with / and : as _>.npy); log scalar
+                       fetches every K steps; save the variables at the end
+  tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
+                [--out_dir DIR]
+                       add the gradients of y with respect to each x, run
+                       them, print them (and write OUT_DIR/grad_<x>.npy)
+  tg dot GRAPH         Graphviz DOT on stdout, name scopes as clusters
+
+GRAPH is a GraphDef (.pb or .pbtxt; the format is detected from the
+contents), a MetaGraphDef (.meta) or a SavedModel directory (its first
+MetaGraph; the checkpoint in its variables/ is restored automatically, through
+the graph's own restore op when it has one).
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using tg::tool::Args;
+  if (argc < 2 || !std::strcmp(argv[1], "--help") ||
+      !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 1 : 0;
+  }
+  const std::string command = argv[1];
+  for (int i = 2; i < argc; ++i) {
+    if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
+      std::cout << kUsage;
+      return 0;
+    }
+  }
+  absl::StatusOr<Args> args = absl::InvalidArgumentError(
+      "unknown command '" + command +
+      "' (inspect, convert, run, grad, dot; see tg --help)");
+  absl::Status (*fn)(const Args&, std::ostream&) = nullptr;
+  if (command == "inspect" || command == "convert" || command == "dot") {
+    args = tg::tool::ParseArgs(argc, argv, 2, {});
+    fn = command == "inspect"   ? tg::tool::Inspect
+         : command == "convert" ? tg::tool::Convert
+                                : tg::tool::Dot;
+  } else if (command == "run") {
+    args = tg::tool::ParseArgs(
+        argc, argv, 2,
+        {"feed", "fetch", "target", "init", "steps", "log_every", "device",
+         "restore", "save", "out_dir"});
+    fn = tg::tool::Run;
+  } else if (command == "grad") {
+    args = tg::tool::ParseArgs(argc, argv, 2, {"y", "x", "feed", "out_dir"});
+    fn = tg::tool::Grad;
+  }
+  absl::Status status = args.status();
+  if (status.ok()) status = fn(*args, std::cout);
+  if (!status.ok()) {
+    std::cout.flush();
+    std::string message(status.message());
+    for (char& c : message) {
+      if (c == '\n') c = ' ';
+    }
+    std::cerr << "tg " << command << ": " << message << "\n";
+    return 1;
+  }
+  return 0;
+}
