@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "core/attr_value.h"
+#include "core/io/event_file.h"
 #include "core/io/tensor_bundle.h"
 #include "core/op_registry.h"
 #include "core/shape_inference.h"
@@ -44,9 +45,52 @@ std::string TensorInfoString(const ::tensorgraph::TensorInfo& t) {
                       PartialShape::FromProto(t.tensor_shape()).DebugString());
 }
 
+// TensorBoard event files (any name containing "tfevents", as TensorBoard
+// decides): records, and per scalar tag its count, last and best value.
+absl::Status InspectEvents(const std::string& path, std::ostream& out) {
+  TG_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventFile(path));
+  struct Tag {
+    int count = 0;
+    int64_t last_step = 0, max_step = 0, min_step = 0;
+    float last = 0, max = 0, min = 0;
+  };
+  std::map<std::string, Tag> tags;
+  std::string version;
+  bool has_graph = false;
+  for (const Event& e : events) {
+    if (e.what_case() == Event::kFileVersion) version = e.file_version();
+    has_graph |= e.what_case() == Event::kGraphDef;
+    if (!e.has_summary()) continue;
+    for (const auto& v : e.summary().value()) {
+      if (v.value_case() != ::tensorgraph::Summary::Value::kSimpleValue)
+        continue;
+      Tag& t = tags[v.tag()];
+      const float x = v.simple_value();
+      if (t.count == 0 || x > t.max) t.max = x, t.max_step = e.step();
+      if (t.count == 0 || x < t.min) t.min = x, t.min_step = e.step();
+      t.last = x;
+      t.last_step = e.step();
+      ++t.count;
+    }
+  }
+  out << path << ": event file, " << events.size() << " records (every CRC "
+      << "checked), file_version " << (version.empty() ? "none" : version)
+      << (has_graph ? ", with a graph" : "") << "\n";
+  for (const auto& [name, t] : tags) {
+    out << "  " << name << ": " << t.count << " values, last " << t.last
+        << " at step " << t.last_step << ", max " << t.max << " at step "
+        << t.max_step << ", min " << t.min << " at step " << t.min_step << "\n";
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status Inspect(const Args& args, std::ostream& out) {
+  if (args.positional.size() == 1 &&
+      args.positional[0].find("tfevents") != std::string::npos) {
+    return InspectEvents(args.positional[0], out);
+  }
   TG_ASSIGN_OR_RETURN(GraphFile file, OneGraph(args, "tg inspect GRAPH"));
   const GraphDef& g = file.graph_def;
   out << args.positional[0] << ": " << file.Description() << ", "

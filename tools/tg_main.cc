@@ -11,7 +11,9 @@ constexpr char kUsage[] = R"(tg: graph files as a workflow
 
 usage:
   tg inspect GRAPH     ops, placeholders, variables, parameter count, unknown
-                       ops; signatures and saver of meta graphs
+                       ops; signatures and saver of meta graphs. An event
+                       file (name containing "tfevents"): records and each
+                       scalar tag's last, max and min
   tg convert IN OUT    rewrite a graph file; text when OUT ends in .pbtxt,
                        binary otherwise
   tg run GRAPH [--feed NAME=FILE.npy]... [--fetch NAME[:K]]...

@@ -246,6 +246,18 @@ TEST(TgTest, BadInputsGiveOneClearLine) {
   }
 }
 
+TEST(TgTest, InspectsTheLingvoEventFile) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  Result r = Tg({"inspect", TG_TENSORFLOW_TESTDATA(
+                                "tensorflow-lingvo@e0be5dc4ce9b/lingvo/core/"
+                                "ops/testdata/events.out.tfevents.test")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("361 records"));
+  EXPECT_THAT(r.out, HasSubstr("file_version brain.Event:2"));
+  EXPECT_THAT(r.out, HasSubstr("bleu/dev: 360 values"));
+  EXPECT_THAT(r.out, HasSubstr("max 0.288233 at step 102600"));
+}
+
 TEST(TgTest, TensorFlowFilesWithUnsupportedPartsAreNamed) {
   TG_SKIP_WITHOUT_TESTDATA();
   Result unknown =
