@@ -68,6 +68,10 @@ class AtomicFileWriter {
   bool committed_ = false;
 };
 
+// The directory part of `path` ("a/b" for "a/b/c", "/" for "/c"), or ""
+// when it has none.
+std::string Dirname(const std::string& path);
+
 // Creates `dir` and its missing parents; fails if it exists as a file.
 absl::Status CreateDirectories(const std::string& dir);
 

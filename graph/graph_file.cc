@@ -71,16 +71,21 @@ bool PlausibleGraphDef(const GraphDef& def) {
   return true;
 }
 
+void FromMetaGraph(MetaGraphDef meta, GraphFile* out) {
+  out->kind = GraphFile::Kind::kMetaGraphDef;
+  out->graph_def = std::move(*meta.mutable_graph_def());
+  meta.clear_graph_def();
+  out->meta_graph = std::move(meta);
+}
+
 absl::Status FromSavedModel(const SavedModel& model, const std::string& what,
                             GraphFile* out) {
   if (model.meta_graphs_size() == 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " holds no MetaGraph"));
   }
+  FromMetaGraph(model.meta_graphs(0), out);
   out->kind = GraphFile::Kind::kSavedModel;
-  out->meta_graph = model.meta_graphs(0);
-  out->graph_def = std::move(*out->meta_graph.mutable_graph_def());
-  out->meta_graph.clear_graph_def();
   return absl::OkStatus();
 }
 
@@ -136,10 +141,7 @@ absl::StatusOr<GraphFile> ReadGraphFile(const std::string& path) {
     if (ParseText(data, &out.graph_def, &error)) return out;
     MetaGraphDef meta;
     if (ParseText(data, &meta, &error)) {
-      out.kind = GraphFile::Kind::kMetaGraphDef;
-      out.graph_def = std::move(*meta.mutable_graph_def());
-      meta.clear_graph_def();
-      out.meta_graph = std::move(meta);
+      FromMetaGraph(std::move(meta), &out);
       return out;
     }
     SavedModel model;
@@ -166,10 +168,7 @@ absl::StatusOr<GraphFile> ReadGraphFile(const std::string& path) {
     MetaGraphDef meta;
     if (meta.ParseFromString(data) && meta.has_graph_def() &&
         PlausibleGraphDef(meta.graph_def())) {
-      out.kind = GraphFile::Kind::kMetaGraphDef;
-      out.graph_def = std::move(*meta.mutable_graph_def());
-      meta.clear_graph_def();
-      out.meta_graph = std::move(meta);
+      FromMetaGraph(std::move(meta), &out);
       return out;
     }
   }

@@ -32,9 +32,9 @@ std::vector<VariableDecl> GraphVariables(const Graph& graph) {
   return vars;
 }
 
-std::string Dirname(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? "." : path.substr(0, slash);
+std::string DirOf(const std::string& path) {
+  const std::string dir = DirOf(path);
+  return dir.empty() ? "." : dir;
 }
 std::string Basename(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -116,23 +116,24 @@ absl::Status Saver::Restore(Session* session, const std::string& prefix) {
   TG_ASSIGN_OR_RETURN(auto reader, BundleReader::Open(prefix));
   for (const VariableDecl& v : GraphVariables(session->graph())) {
     if (!reader->Contains(v.name)) {
-      return absl::NotFoundError(
-          absl::StrCat("checkpoint '", prefix, "' has no tensor for variable '",
-                       v.name, "'"));
+      return absl::NotFoundError(absl::StrCat("checkpoint '", prefix,
+                                              "' has no tensor for variable '",
+                                              v.name, "'"));
     }
     TG_ASSIGN_OR_RETURN(Tensor t, reader->Read(v.name));
     const DataType dtype = BaseType(v.node->output_type(0));
     if (t.dtype() != dtype) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "checkpoint '", prefix, "': variable '", v.name, "' is ",
-          DataTypeName(t.dtype()), ", the graph declares ", DataTypeName(dtype)));
+      return absl::InvalidArgumentError(
+          absl::StrCat("checkpoint '", prefix, "': variable '", v.name, "' is ",
+                       DataTypeName(t.dtype()), ", the graph declares ",
+                       DataTypeName(dtype)));
     }
     const PartialShape& declared = v.node->output_shape(0);
     if (!declared.IsCompatibleWith(t.shape())) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "checkpoint '", prefix, "': variable '", v.name, "' has shape ",
-          t.shape().DebugString(), ", the graph declares ",
-          declared.DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("checkpoint '", prefix, "': variable '", v.name,
+                       "' has shape ", t.shape().DebugString(),
+                       ", the graph declares ", declared.DebugString()));
     }
     Variable* var = session->variables()->GetOrCreate(v.name);
     if (var->initialized && var->tensor.shape() == t.shape() &&

@@ -47,12 +47,6 @@ absl::Status CheckNames(const Tensor& names, const Tensor& slices, int64_t n) {
   return absl::OkStatus();
 }
 
-std::string Dirname(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return "";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 class SaveV2Cpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {

@@ -34,7 +34,8 @@ struct Model {
                       DT_FLOAT);
     step = ops::Variable(root.WithOpName("global_step"), PartialShape::Scalar(),
                          DT_INT64);
-    init_w = ops::Assign(root, w, ops::RandomStandardNormal(root, {3, 4}, DT_FLOAT));
+    init_w =
+        ops::Assign(root, w, ops::RandomStandardNormal(root, {3, 4}, DT_FLOAT));
     init_step = ops::Assign(root, step, int64_t{41});
     session = std::make_unique<ClientSession>(root);
   }
