@@ -246,6 +246,124 @@ TEST(TgTest, BadInputsGiveOneClearLine) {
   }
 }
 
+// The other files of the test data, each through `tg run` with the values
+// their README gives.
+TEST(TgTest, TensorFlowGraphFilesRunAsTheirReadmeSays) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string dir = testing::TempDir();
+  const auto npy = [&](const std::string& name, const Tensor& t) {
+    const std::string path = dir + "/" + name + ".npy";
+    EXPECT_THAT(WriteNpyFile(t, path), testing::IsOk());
+    return path;
+  };
+  std::vector<float> ramp(784), matrix(9);
+  for (int i = 0; i < 784; ++i) ramp[i] = (i + 1) / 784.0f;
+  for (int i = 0; i < 9; ++i) matrix[i] = static_cast<float>(i);
+  struct Case {
+    std::string file;
+    std::vector<std::string> args;
+    std::string fetch_file;
+    std::vector<float> want;
+    float tolerance;
+  };
+  const std::vector<Case> cases = {
+      {"tensorflow-rust@1ddf5a348037/tensorflow-sys/examples/assets/"
+       "multiplication.pb",
+       {"--feed", "a=" + npy("a", Tensor::FromVector<float>({1, 2, 3})),
+        "--feed", "b=" + npy("b", Tensor::FromVector<float>({4, 5, 6})),
+        "--fetch", "c"},
+       "c_0",
+       {4, 10, 18},
+       0},
+      {std::string(kOnnx) + "regression/graphdef/frozen.pb",
+       {"--feed", "X:0=" + npy("X", Tensor::FromVector<float>({1, 2})),
+        "--fetch", "pred:0"},
+       "pred_0",
+       {1.2634872f, 1.4774490f},
+       1e-6f},
+      {std::string(kOnnx) + "fc-layers/frozen.pb",
+       {"--feed",
+        "X:0=" +
+            npy("ramp", Tensor::FromVector<float>(ramp, TensorShape({1, 784}))),
+        "--fetch", "output:0"},
+       "output_0",
+       {-11.3573f, -4.61952f, 8.97691f, 1.54868f, -15.4279f, -4.3227f,
+        -17.9453f, -6.04979f, -2.82079f, -16.789f},
+       2e-3f},
+      {std::string(kTf) + "lite/python/testdata/permute.pbtxt",
+       {"--feed",
+        "input=" + npy("in", Tensor::FromVector<float>({1, 2, 3, 4},
+                                                       TensorShape({1, 4}))),
+        "--fetch", "output"},
+       "output_0",
+       {4, 3, 2, 1},
+       0},
+      {"tensorflow-serving@9d981c5c2708/tensorflow_serving/batching/testdata/"
+       "matrix_half_plus_two/1",
+       {"--feed",
+        "x:0=" +
+            npy("m", Tensor::FromVector<float>(matrix, TensorShape({1, 3, 3}))),
+        "--fetch", "y:0"},
+       "y_0",
+       {2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6},
+       0},
+      {std::string(kTf) + "compiler/aot/test_graph_tfadd.pbtxt",
+       {"--fetch", "x_const"},  // Does not need the dangling input.
+       "x_const_0",
+       {1},
+       0},
+  };
+  for (const Case& c : cases) {
+    const std::string out_dir = testing::TempDir();
+    std::vector<std::string> args = {"run", TG_TENSORFLOW_TESTDATA(c.file)};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    args.insert(args.end(), {"--out_dir", out_dir});
+    Result r = Tg(args);
+    ASSERT_EQ(r.code, 0) << c.file << ": " << r.err;
+    TG_ASSERT_OK_AND_ASSIGN(Tensor t,
+                            ReadNpyFile(out_dir + "/" + c.fetch_file + ".npy"));
+    std::vector<float> got;
+    if (t.dtype() == DT_INT32) {
+      for (int32_t v : t.flat<int32_t>()) got.push_back(static_cast<float>(v));
+    } else {
+      got = Floats(t);
+    }
+    ASSERT_EQ(got.size(), c.want.size()) << c.file;
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_NEAR(got[i], c.want[i],
+                  c.tolerance * std::max(1.0f, std::abs(c.want[i])))
+          << c.file << " element " << i;
+    }
+  }
+  // int32 addition, producer 1882: 2 + 40.
+  const std::string out_dir = testing::TempDir();
+  Result add =
+      Tg({"run",
+          TG_TENSORFLOW_TESTDATA(
+              "tensorflow-rust@1ddf5a348037/examples/addition/model.pb"),
+          "--feed", "x=" + npy("two", Tensor::Scalar<int32_t>(2)), "--feed",
+          "y=" + npy("forty", Tensor::Scalar<int32_t>(40)), "--fetch", "z",
+          "--out_dir", out_dir});
+  ASSERT_EQ(add.code, 0) << add.err;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor z, ReadNpyFile(out_dir + "/z_0.npy"));
+  EXPECT_EQ(z.flat<int32_t>()[0], 42);
+  // What the fetch needs but is broken or unknown is named.
+  Result dangling =
+      Tg({"run",
+          TG_TENSORFLOW_TESTDATA(std::string(kTf) +
+                                 "compiler/aot/test_graph_tfadd.pbtxt"),
+          "--fetch", "x_y_sum"});
+  EXPECT_EQ(dangling.code, 1);
+  EXPECT_THAT(dangling.err, HasSubstr("y_shape"));
+  Result unknown =
+      Tg({"run",
+          TG_TENSORFLOW_TESTDATA(std::string(kTf) +
+                                 "compiler/aot/test_graph_tfunknownop.pbtxt"),
+          "--fetch", "x_z_sum"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_THAT(unknown.err, HasSubstr("SomeUnknownOp"));
+}
+
 TEST(TgTest, InspectsTheLingvoEventFile) {
   TG_SKIP_WITHOUT_TESTDATA();
   Result r = Tg({"inspect", TG_TENSORFLOW_TESTDATA(
