@@ -226,25 +226,30 @@ absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
     }
     stack.push_back(it->second);
   }
-  while (!stack.empty()) {
-    const int i = stack.back();
-    stack.pop_back();
-    if (keep[i]) continue;
-    keep[i] = true;
-    for (const std::string& input : def.node(i).input()) {
-      absl::StatusOr<TensorId> id = ParseTensorName(input);
-      if (!id.ok()) continue;  // Reported by ImportGraphDef.
-      auto it = index.find(id->node);
-      if (it == index.end()) continue;
-      if (id->index >= 0 &&
-          fed.contains(absl::StrCat(id->node, ":", id->index))) {
-        auto [slot, inserted] = fed_only.emplace(it->second, id->index);
-        if (!inserted && slot->second != id->index) slot->second = -2;
-        continue;
+  // Marks what the nodes on `stack` need. With `cut`, a fed input is not
+  // followed but recorded in fed_only.
+  const auto walk = [&](bool cut) {
+    while (!stack.empty()) {
+      const int i = stack.back();
+      stack.pop_back();
+      if (keep[i]) continue;
+      keep[i] = true;
+      for (const std::string& input : def.node(i).input()) {
+        absl::StatusOr<TensorId> id = ParseTensorName(input);
+        if (!id.ok()) continue;  // Reported by ImportGraphDef.
+        auto it = index.find(id->node);
+        if (it == index.end()) continue;
+        if (cut && id->index >= 0 &&
+            fed.contains(absl::StrCat(id->node, ":", id->index))) {
+          auto [slot, inserted] = fed_only.emplace(it->second, id->index);
+          if (!inserted && slot->second != id->index) slot->second = -2;
+          continue;
+        }
+        stack.push_back(it->second);
       }
-      stack.push_back(it->second);
     }
-  }
+  };
+  walk(/*cut=*/true);
   // A node needed only for a fed output becomes a Placeholder of that
   // output's type, so what computed it (perhaps ops unknown here) can go.
   // Otherwise it stays whole, with its inputs.
@@ -256,9 +261,9 @@ absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
       continue;
     }
     absl::StatusOr<DataType> dtype =
-        out >= 0 ? OutputType(def.node(i), out)
-                 : absl::StatusOr<DataType>(absl::UnknownError(""));
-    if (out == 0 && dtype.ok()) {
+        out == 0 ? OutputType(def.node(i), 0)
+                 : absl::StatusOr<DataType>(absl::UnimplementedError(""));
+    if (dtype.ok()) {
       NodeDef p;
       p.set_name(def.node(i).name());
       p.set_op("Placeholder");
@@ -270,18 +275,7 @@ absl::StatusOr<GraphDef> PruneGraphDef(const GraphDef& def,
       continue;
     }
     stack.push_back(i);
-    while (!stack.empty()) {
-      const int j = stack.back();
-      stack.pop_back();
-      if (keep[j]) continue;
-      keep[j] = true;
-      for (const std::string& input : def.node(j).input()) {
-        absl::StatusOr<TensorId> id = ParseTensorName(input);
-        if (!id.ok()) continue;
-        auto it = index.find(id->node);
-        if (it != index.end()) stack.push_back(it->second);
-      }
-    }
+    walk(/*cut=*/false);
   }
   GraphDef out;
   *out.mutable_versions() = def.versions();

@@ -13,19 +13,24 @@ namespace tg {
 namespace {
 
 // Strings: [varint64 length]... [masked CRC of the lengths] [bytes]...
-// The lengths' CRC covers each length as a fixed-width little-endian int.
+// The lengths' CRC covers each length as a fixed-width little-endian int
+// (32 bits, or 64 for a string of 4 GiB or more).
+uint32_t ExtendWithLength(uint32_t crc, uint64_t len) {
+  std::string fixed;
+  if (len <= UINT32_MAX) {
+    coding::PutFixed32(&fixed, static_cast<uint32_t>(len));
+  } else {
+    coding::PutFixed64(&fixed, len);
+  }
+  return crc32c::Extend(crc, fixed.data(), fixed.size());
+}
+
 std::string EncodeStrings(absl::Span<const std::string> values) {
   std::string out;
   uint32_t crc = 0;
   for (const std::string& s : values) {
     coding::PutVarint64(&out, s.size());
-    std::string fixed;
-    if (s.size() <= UINT32_MAX) {
-      coding::PutFixed32(&fixed, static_cast<uint32_t>(s.size()));
-    } else {
-      coding::PutFixed64(&fixed, s.size());
-    }
-    crc = crc32c::Extend(crc, fixed.data(), fixed.size());
+    crc = ExtendWithLength(crc, s.size());
   }
   coding::PutFixed32(&out, crc32c::Mask(crc));
   for (const std::string& s : values) out += s;
@@ -42,13 +47,7 @@ absl::Status DecodeStrings(absl::string_view in, absl::Span<std::string> out,
   uint64_t total = 0;
   for (uint64_t& len : lengths) {
     if (!coding::GetVarint64(&in, &len)) return corrupt("bad string length");
-    std::string fixed;
-    if (len <= UINT32_MAX) {
-      coding::PutFixed32(&fixed, static_cast<uint32_t>(len));
-    } else {
-      coding::PutFixed64(&fixed, len);
-    }
-    crc = crc32c::Extend(crc, fixed.data(), fixed.size());
+    crc = ExtendWithLength(crc, len);
     total += len;
   }
   if (in.size() < 4 ||
