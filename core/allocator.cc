@@ -1,14 +1,44 @@
 #include "core/allocator.h"
 
-#include <cstdio>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cstdlib>
+#include <limits>
 #include <unordered_map>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 
 namespace tg {
 namespace {
+
+// The memory the process can use: physical memory, lowered by RLIMIT_AS and
+// RLIMIT_DATA when they are set.
+int64_t UsableMemoryBytes() {
+  int64_t bytes = std::numeric_limits<int64_t>::max();
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGESIZE);
+  if (pages > 0 && page > 0) bytes = static_cast<int64_t>(pages) * page;
+  for (int resource : {RLIMIT_AS, RLIMIT_DATA}) {
+    struct rlimit lim;
+    if (getrlimit(resource, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY &&
+        lim.rlim_cur < static_cast<rlim_t>(bytes)) {
+      bytes = static_cast<int64_t>(lim.rlim_cur);
+    }
+  }
+  return bytes;
+}
+
+// Larger single requests than this cannot succeed; refusing them up front
+// keeps the C library (and AddressSanitizer) from being asked at all.
+size_t MaxRequestBytes() {
+  static const size_t max = static_cast<size_t>(UsableMemoryBytes());
+  return max;
+}
 
 // Keeps freed blocks of at least kMinCachedBytes for reuse by a later
 // allocation of the same rounded size. An executor allocates the same sizes
@@ -20,6 +50,10 @@ namespace {
 class CachingCpuAllocator final : public Allocator {
  public:
   std::string Name() const override { return "cpu"; }
+  std::string DescribeUsage() const override {
+    return absl::StrCat("the machine allows at most ",
+                        HumanBytes(MaxRequestBytes()), " in one buffer");
+  }
 
   void* Allocate(size_t bytes) override {
     if (bytes == 0) return nullptr;
@@ -34,13 +68,8 @@ class CachingCpuAllocator final : public Allocator {
         return p;
       }
     }
-    void* p = std::aligned_alloc(kTensorAlignment, rounded);
-    if (p == nullptr) {
-      std::fprintf(stderr, "tensorgraph: out of memory allocating %zu bytes\n",
-                   rounded);
-      std::abort();
-    }
-    return p;
+    if (rounded < bytes || rounded > MaxRequestBytes()) return nullptr;
+    return std::aligned_alloc(kTensorAlignment, rounded);
   }
 
   void Deallocate(void* ptr, size_t bytes) override {
@@ -76,6 +105,44 @@ class CachingCpuAllocator final : public Allocator {
 Allocator* CpuAllocator() {
   static Allocator* const allocator = new CachingCpuAllocator();
   return allocator;
+}
+
+void* LimitedAllocator::Allocate(size_t bytes) {
+  if (bytes > static_cast<size_t>(limit_)) return nullptr;
+  const int64_t n = static_cast<int64_t>(bytes);
+  int64_t used = in_use_.load();
+  do {
+    if (used > limit_ - n) return nullptr;
+  } while (!in_use_.compare_exchange_weak(used, used + n));
+  void* p = base_->Allocate(bytes);
+  if (p == nullptr) in_use_.fetch_sub(n);
+  return p;
+}
+
+void LimitedAllocator::Deallocate(void* ptr, size_t bytes) {
+  if (ptr == nullptr) return;
+  base_->Deallocate(ptr, bytes);
+  in_use_.fetch_sub(static_cast<int64_t>(bytes));
+}
+
+std::string LimitedAllocator::DescribeUsage() const {
+  return absl::StrCat("memory limit ", HumanBytes(limit_), ", ",
+                      HumanBytes(in_use_.load()), " in use");
+}
+
+int64_t DefaultMemoryLimitBytes() {
+  static const int64_t limit = UsableMemoryBytes() / 4 * 3;
+  return limit;
+}
+
+std::string HumanBytes(int64_t bytes) {
+  constexpr int64_t kKiB = 1024, kMiB = kKiB * 1024, kGiB = kMiB * 1024;
+  if (bytes >= kGiB) {
+    return absl::StrFormat("%.1f GiB", static_cast<double>(bytes) / kGiB);
+  }
+  if (bytes >= kMiB) return absl::StrCat(bytes / kMiB, " MiB");
+  if (bytes >= kKiB) return absl::StrCat(bytes / kKiB, " KiB");
+  return absl::StrCat(bytes, " bytes");
 }
 
 }  // namespace tg

@@ -2,7 +2,9 @@
 #ifndef TG_CORE_ALLOCATOR_H_
 #define TG_CORE_ALLOCATOR_H_
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace tg {
@@ -10,21 +12,55 @@ namespace tg {
 // Alignment of every CPU buffer: one cache line, enough for AVX-512 loads.
 inline constexpr size_t kTensorAlignment = 64;
 
-// Thread-safe. Allocate never returns null for bytes > 0 (it aborts when the
-// system is out of memory, as operator new would); Allocate(0) may return
-// null.
+// Thread-safe. Allocate returns null when it cannot or may not hand out the
+// bytes (out of memory, over a limit); it never aborts. Allocate(0) may
+// return null too. Callers go through Tensor::Allocate, which turns null
+// into a ResourceExhausted status naming the size.
 class Allocator {
  public:
   virtual ~Allocator() = default;
   virtual std::string Name() const = 0;
   virtual void* Allocate(size_t bytes) = 0;
   virtual void Deallocate(void* ptr, size_t bytes) = 0;
+  // For error messages: "limit 6 GiB, 12 MiB in use".
+  virtual std::string DescribeUsage() const { return Name(); }
 };
 
 // The process-wide host allocator: 64-byte aligned, and caching freed blocks
 // of 4 KiB and more (up to 1 GiB in all) for reuse by allocations of the
-// same size, so a graph run step after step stops allocating.
+// same size, so a graph run step after step stops allocating. It refuses
+// any single request larger than the machine could ever hold (physical
+// memory, or the process's address-space limit).
 Allocator* CpuAllocator();
+
+// Bounds the bytes held at once through it: a request that would take the
+// total over `limit_bytes` is refused before anything is allocated. Wraps
+// `base`, which must outlive it. Thread-safe.
+class LimitedAllocator final : public Allocator {
+ public:
+  LimitedAllocator(Allocator* base, int64_t limit_bytes)
+      : base_(base), limit_(limit_bytes) {}
+  std::string Name() const override { return base_->Name(); }
+  void* Allocate(size_t bytes) override;
+  void Deallocate(void* ptr, size_t bytes) override;
+  std::string DescribeUsage() const override;
+
+  int64_t limit() const { return limit_; }
+  int64_t bytes_in_use() const { return in_use_.load(); }
+
+ private:
+  Allocator* base_;
+  const int64_t limit_;
+  std::atomic<int64_t> in_use_{0};
+};
+
+// The default memory limit of a session: three quarters of the memory this
+// process can really use (the smaller of physical memory and the
+// address-space and data-segment limits, as `ulimit -v` sets them).
+int64_t DefaultMemoryLimitBytes();
+
+// "1.5 GiB", "12 MiB", "300 bytes".
+std::string HumanBytes(int64_t bytes);
 
 }  // namespace tg
 

@@ -15,11 +15,14 @@ Device::Device(std::string type, int id)
       id_(id),
       name_(absl::StrCat("/device:", type_, ":", id)) {}
 
-CpuDevice::CpuDevice(int num_threads)
+CpuDevice::CpuDevice(int num_threads, int64_t memory_limit_bytes)
     : Device(kDeviceCpu, 0),
       pool_(num_threads > 0 ? num_threads
                             : static_cast<int>(std::max(
-                                  1u, std::thread::hardware_concurrency()))) {}
+                                  1u, std::thread::hardware_concurrency()))),
+      allocator_(CpuAllocator(), memory_limit_bytes > 0
+                                     ? memory_limit_bytes
+                                     : DefaultMemoryLimitBytes()) {}
 
 absl::StatusOr<DeviceSpec> ParseDeviceSpec(absl::string_view name) {
   DeviceSpec spec;

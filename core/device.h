@@ -48,9 +48,11 @@ class Device {
 
 class CpuDevice final : public Device {
  public:
-  // `num_threads` <= 0 means one per hardware thread.
-  explicit CpuDevice(int num_threads = 0);
-  Allocator* allocator() override { return CpuAllocator(); }
+  // `num_threads` <= 0 means one per hardware thread. The device's tensors
+  // together may hold at most `memory_limit_bytes` (<= 0: the default,
+  // DefaultMemoryLimitBytes()); a request over it fails before allocating.
+  explicit CpuDevice(int num_threads = 0, int64_t memory_limit_bytes = 0);
+  Allocator* allocator() override { return &allocator_; }
   absl::Status Sync() override { return absl::OkStatus(); }
   absl::StatusOr<Tensor> CopyFromHost(const Tensor& host) override {
     return host;
@@ -60,6 +62,7 @@ class CpuDevice final : public Device {
 
  private:
   ThreadPool pool_;
+  LimitedAllocator allocator_;
 };
 
 // A parsed device request: type "" means any type, id -1 any id.

@@ -75,6 +75,7 @@ class OpKernelContext {
       : device_(device), inputs_(inputs), outputs_(outputs) {}
 
   int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_outputs() const { return static_cast<int>(outputs_.size()); }
   // The value of input i (a reference input reads its variable's tensor).
   const Tensor& input(int i) const {
     const TensorValue* v = inputs_[i];
@@ -86,10 +87,23 @@ class OpKernelContext {
   Device* device() const { return device_; }
   ThreadPool* thread_pool() const { return device_->thread_pool(); }
 
-  // Allocates output i on this kernel's device.
-  Tensor* allocate_output(int i, DataType dtype, const TensorShape& shape) {
-    outputs_[i].tensor = Tensor(dtype, shape, device_->allocator());
+  // Allocates output i on this kernel's device; ResourceExhausted (naming
+  // the bytes and the device's limit) when it does not fit.
+  absl::StatusOr<Tensor*> allocate_output(int i, DataType dtype,
+                                          const TensorShape& shape) {
+    TG_ASSIGN_OR_RETURN(outputs_[i].tensor,
+                        Tensor::Allocate(dtype, shape, device_->allocator()));
     return &outputs_[i].tensor;
+  }
+  // A scratch tensor on this kernel's device, failing the same way.
+  absl::StatusOr<Tensor> allocate_temp(DataType dtype,
+                                       const TensorShape& shape) {
+    return Tensor::Allocate(dtype, shape, device_->allocator());
+  }
+  // The buffer of output i, allocated earlier in this Compute.
+  template <typename T>
+  T* output_data(int i) {
+    return outputs_[i].tensor.data<T>();
   }
   void set_output(int i, Tensor t) { outputs_[i].tensor = std::move(t); }
   void set_output_ref(int i, Variable* v) { outputs_[i].ref = v; }

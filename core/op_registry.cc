@@ -46,7 +46,7 @@ std::vector<std::string> OpRegistry::ListOps() const {
 }
 
 std::string NodeErrorPrefix(absl::string_view op, absl::string_view node) {
-  return absl::StrCat("[", op, "] node '", node, "': ");
+  return absl::StrCat("[", SafeText(op, 60), "] node '", SafeText(node), "': ");
 }
 
 // ---------------------------------------------------------------------------

@@ -8,9 +8,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
+#include "absl/base/optimization.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 
 #define TG_CONCAT_INNER(a, b) a##b
 #define TG_CONCAT(a, b) TG_CONCAT_INNER(a, b)
@@ -29,6 +32,24 @@
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
 
+// The one way for a kernel, a shape function or a reader to refuse input:
+// when `cond` is false, returns an absl::Status with code k<code> and the
+// StrCat of the remaining arguments as its message.
+//
+//   TG_REQUIRE(a.shape().rank() == 2, InvalidArgument,
+//              "a must be a matrix, got shape ", a.shape().DebugString());
+//
+// Everything a graph file or a feed can set (shapes, indices, axes, sizes,
+// attrs) goes through a TG_REQUIRE or a checked helper
+// (core/kernel_checks.h) before it indexes memory or sizes an allocation.
+#define TG_REQUIRE(cond, code, ...)                               \
+  do {                                                            \
+    if (ABSL_PREDICT_FALSE(!(cond))) {                            \
+      return ::absl::Status(::absl::StatusCode::k##code,          \
+                            ::absl::StrCat(__VA_ARGS__));         \
+    }                                                             \
+  } while (0)
+
 #define TG_CHECK(cond)                                                     \
   do {                                                                     \
     if (!(cond)) {                                                         \
@@ -44,6 +65,18 @@ namespace tg {
 // Used to add the "[Op] node 'name': " context as errors travel up.
 absl::Status AnnotateStatus(const absl::Status& status,
                             absl::string_view prefix);
+
+// An untrusted string (a node or op name, a tag, a path from a file) made
+// safe to put in a one-line message: bytes outside printable ASCII and the
+// backslash are written as \xNN escapes, and text past `max_chars` is cut,
+// ending in "...(N bytes)". Printable names come back unchanged.
+std::string SafeText(absl::string_view text, size_t max_chars = 120);
+
+// A whole message made one clean line: control characters (newlines
+// included) and bytes that are not printable ASCII are escaped as in
+// SafeText, without shortening. The last line of defence before a message
+// reaches a terminal.
+std::string OneLine(absl::string_view message);
 
 }  // namespace tg
 

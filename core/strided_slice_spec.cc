@@ -1,6 +1,7 @@
 #include "core/strided_slice_spec.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/status.h"
 
 namespace tg {
 
@@ -8,14 +9,17 @@ absl::StatusOr<StridedSlicePlan> PlanStridedSlice(
     const TensorShape& input, const std::vector<int64_t>& begin,
     const std::vector<int64_t>& end, const std::vector<int64_t>& strides,
     const StridedSliceMasks& masks) {
+  TG_REQUIRE(end.size() == begin.size() && strides.size() == begin.size(),
+             InvalidArgument,
+             "begin, end and strides must have one length, got ", begin.size(),
+             ", ", end.size(), " and ", strides.size());
+  // The masks are 64-bit integers: a longer spec could not be described.
+  TG_REQUIRE(begin.size() <= 64, InvalidArgument, "a slice spec of ",
+             begin.size(), " entries is longer than the 64 the masks can cover");
   const int n = static_cast<int>(begin.size());
-  if (static_cast<int>(end.size()) != n ||
-      static_cast<int>(strides.size()) != n) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("begin, end and strides must have one length, got ",
-                     begin.size(), ", ", end.size(), " and ", strides.size()));
-  }
-  auto bit = [](int64_t mask, int i) { return (mask >> i) & 1; };
+  auto bit = [](int64_t mask, int i) {
+    return static_cast<int>((static_cast<uint64_t>(mask) >> i) & 1);
+  };
   int ellipses = 0, new_axes = 0;
   for (int i = 0; i < n; ++i) {
     ellipses += bit(masks.ellipsis, i);
@@ -77,11 +81,15 @@ absl::StatusOr<StridedSlicePlan> PlanStridedSlice(
     };
     const int64_t b = resolve(begin[i], bit(masks.begin, i), true);
     const int64_t e = resolve(end[i], bit(masks.end, i), false);
-    const int64_t size = s > 0
-                             ? std::max<int64_t>(0, (e - b + s - 1) / s)
-                             : std::max<int64_t>(0, (b - e + (-s) - 1) / (-s));
+    // ceil(distance / |stride|), in 128 bits: |stride| may be 2^63.
+    const __int128 distance = s > 0 ? __int128{e} - b : __int128{b} - e;
+    const __int128 step = s > 0 ? __int128{s} : -__int128{s};
+    const int64_t size =
+        distance > 0 ? static_cast<int64_t>((distance - 1) / step + 1) : 0;
     plan.begin.push_back(b);
-    plan.stride.push_back(s);
+    // A dim visited once never steps: stride 1 keeps the offset arithmetic
+    // of a huge stride from overflowing.
+    plan.stride.push_back(size > 1 ? s : 1);
     plan.size.push_back(size);
     out.push_back(size);
     ++d;

@@ -1,6 +1,8 @@
 #include "core/tensor.h"
 
+#include <cstdio>
 #include <cstring>
+#include <limits>
 #include <new>
 
 #include "absl/strings/str_cat.h"
@@ -8,11 +10,12 @@
 namespace tg {
 
 TensorBuffer::TensorBuffer(Allocator* allocator, DataType dtype,
-                           int64_t num_elements)
-    : allocator_(allocator), dtype_(dtype), num_elements_(num_elements) {
-  bytes_ = dtype == DT_STRING ? num_elements * sizeof(std::string)
-                              : num_elements * DataTypeSize(dtype);
-  data_ = allocator_->Allocate(bytes_);
+                           int64_t num_elements, void* data, size_t bytes)
+    : allocator_(allocator),
+      dtype_(dtype),
+      num_elements_(num_elements),
+      bytes_(bytes),
+      data_(data) {
   if (dtype_ == DT_STRING) {
     auto* s = static_cast<std::string*>(data_);
     for (int64_t i = 0; i < num_elements_; ++i) new (s + i) std::string();
@@ -27,11 +30,49 @@ TensorBuffer::~TensorBuffer() {
   allocator_->Deallocate(data_, bytes_);
 }
 
-Tensor::Tensor(DataType dtype, const TensorShape& shape, Allocator* allocator)
-    : dtype_(dtype), shape_(shape) {
-  TG_CHECK(DataTypeSupported(dtype));
-  buffer_ =
-      std::make_shared<TensorBuffer>(allocator, dtype, shape.num_elements());
+absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
+                                        const TensorShape& shape,
+                                        Allocator* allocator) {
+  TG_REQUIRE(DataTypeSupported(dtype), InvalidArgument, "tensors of dtype ",
+             DataTypeName(dtype), " are not supported");
+  for (int64_t d : shape.dims()) {
+    TG_REQUIRE(d >= 0, InvalidArgument, "cannot allocate a tensor of shape ",
+               shape.DebugString(), ": negative dimension");
+  }
+  const int64_t n = shape.num_elements();
+  const size_t element = dtype == DT_STRING ? sizeof(std::string)
+                                            : DataTypeSize(dtype);
+  size_t bytes = 0;
+  const bool fits =
+      n < std::numeric_limits<int64_t>::max() &&
+      !__builtin_mul_overflow(static_cast<size_t>(n), element, &bytes) &&
+      bytes <= kMaxAllocationBytes;
+  TG_REQUIRE(fits, ResourceExhausted, "cannot allocate a ",
+             DataTypeName(dtype), " tensor of shape ", shape.DebugString(),
+             ": its size overflows");
+  void* data = allocator->Allocate(bytes);
+  if (data == nullptr && bytes > 0) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "out of memory allocating ", bytes, " bytes for a ",
+        DataTypeName(dtype), " tensor of shape ", shape.DebugString(), " (",
+        allocator->DescribeUsage(), ")"));
+  }
+  Tensor t;
+  t.dtype_ = dtype;
+  t.shape_ = shape;
+  t.buffer_ = std::make_shared<TensorBuffer>(allocator, dtype, n, data, bytes);
+  return t;
+}
+
+Tensor::Tensor(DataType dtype, const TensorShape& shape,
+               Allocator* allocator) {
+  absl::StatusOr<Tensor> t = Allocate(dtype, shape, allocator);
+  if (!t.ok()) {
+    std::fprintf(stderr, "tensorgraph: internal tensor allocation failed: %s\n",
+                 std::string(t.status().message()).c_str());
+    std::abort();
+  }
+  *this = *std::move(t);
 }
 
 absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
@@ -55,6 +96,13 @@ void Tensor::CopyValuesFrom(const Tensor& other) {
   } else if (TotalBytes() > 0) {
     std::memcpy(raw_data(), other.raw_data(), TotalBytes());
   }
+}
+
+absl::StatusOr<Tensor> Tensor::CheckedDeepCopy(Allocator* allocator) const {
+  if (!IsInitialized()) return Tensor();
+  TG_ASSIGN_OR_RETURN(Tensor t, Allocate(dtype_, shape_, allocator));
+  t.CopyValuesFrom(*this);
+  return t;
 }
 
 Tensor Tensor::DeepCopy() const {
@@ -97,6 +145,12 @@ std::string Tensor::DebugString(int max_entries) const {
   if (!IsInitialized()) return "<empty tensor>";
   return absl::StrCat(DataTypeName(dtype_), " ", shape_.DebugString(), " {",
                       ValuesString(max_entries), "}");
+}
+
+void NormalizeBools(Tensor* t) {
+  if (t->dtype() != DT_BOOL) return;
+  auto* bytes = static_cast<unsigned char*>(t->raw_data());
+  for (int64_t i = 0; i < t->NumElements(); ++i) bytes[i] = bytes[i] != 0;
 }
 
 absl::StatusOr<std::vector<int64_t>> TensorToInt64s(const Tensor& t) {

@@ -25,11 +25,17 @@
 
 namespace tg {
 
+// No tensor buffer may be larger than this (256 TiB), whatever the
+// allocator: far above any machine, far below where size arithmetic wraps.
+inline constexpr size_t kMaxAllocationBytes = size_t{1} << 48;
+
 // Owns one allocation. For DT_STRING it also constructs and destroys the
 // std::string elements.
 class TensorBuffer {
  public:
-  TensorBuffer(Allocator* allocator, DataType dtype, int64_t num_elements);
+  // Takes ownership of `data` (`bytes` long, from `allocator`).
+  TensorBuffer(Allocator* allocator, DataType dtype, int64_t num_elements,
+               void* data, size_t bytes);
   ~TensorBuffer();
   TensorBuffer(const TensorBuffer&) = delete;
   TensorBuffer& operator=(const TensorBuffer&) = delete;
@@ -49,8 +55,18 @@ class TensorBuffer {
 class Tensor {
  public:
   Tensor() = default;
-  // Allocates an uninitialized buffer (strings start empty). Aborts on an
-  // unsupported dtype: callers validate dtypes from user input first.
+
+  // The checked way to make a tensor whose size comes from input: an
+  // uninitialized buffer (strings start empty) of `shape`, or
+  // ResourceExhausted when its bytes overflow or the allocator refuses them
+  // (out of memory, or over a memory limit), InvalidArgument for an
+  // unsupported dtype or a negative dim. Nothing is allocated on failure.
+  static absl::StatusOr<Tensor> Allocate(
+      DataType dtype, const TensorShape& shape,
+      Allocator* allocator = CpuAllocator());
+
+  // Like Allocate, for sizes the caller knows to be small and sane (tests,
+  // scalars, tensors sized by the program itself): aborts on failure.
   Tensor(DataType dtype, const TensorShape& shape,
          Allocator* allocator = CpuAllocator());
 
@@ -77,7 +93,8 @@ class Tensor {
   DataType dtype() const { return dtype_; }
   const TensorShape& shape() const { return shape_; }
   int64_t NumElements() const { return shape_.num_elements(); }
-  // Size of the flat buffer (0 for strings).
+  // Size of the flat buffer (0 for strings). Never overflows: an allocated
+  // tensor's byte size was checked when it was allocated.
   size_t TotalBytes() const { return NumElements() * DataTypeSize(dtype_); }
   bool IsInitialized() const { return dtype_ != DT_INVALID; }
 
@@ -114,6 +131,8 @@ class Tensor {
   // Same buffer viewed with another shape of the same element count.
   absl::StatusOr<Tensor> Reshaped(const TensorShape& shape) const;
   Tensor DeepCopy() const;
+  // DeepCopy into `allocator`, failing as Allocate does.
+  absl::StatusOr<Tensor> CheckedDeepCopy(Allocator* allocator) const;
   // Copies the values of `other` (same dtype and element count) into this
   // tensor's existing buffer.
   void CopyValuesFrom(const Tensor& other);
@@ -130,6 +149,11 @@ class Tensor {
   TensorShape shape_;
   std::shared_ptr<TensorBuffer> buffer_;
 };
+
+// Rewrites every byte of a bool tensor filled from raw bytes (a file, a
+// proto's tensor_content) to 0 or 1: a bool holding any other byte is
+// undefined behaviour to read.
+void NormalizeBools(Tensor* t);
 
 // The values of an int32 or int64 tensor (shapes, axes, dims) as int64.
 absl::StatusOr<std::vector<int64_t>> TensorToInt64s(const Tensor& t);

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
 
 namespace tg {
 namespace {
@@ -18,30 +19,40 @@ void FillFromField(const Field& field, absl::Span<T> out) {
     if (m == 0) {
       out[i] = T();
     } else {
-      out[i] = static_cast<T>(field.Get(i < m ? i : m - 1));
+      out[i] = static_cast<T>(field.Get(static_cast<int>(i < m ? i : m - 1)));
     }
+  }
+}
+
+// Calls fn(field) with the typed repeated field that holds T's values.
+template <typename T, typename Fn>
+auto WithTypedField(const TensorProto& p, Fn&& fn) {
+  if constexpr (std::is_same_v<T, float>) {
+    return fn(p.float_val());
+  } else if constexpr (std::is_same_v<T, double>) {
+    return fn(p.double_val());
+  } else if constexpr (std::is_same_v<T, int64_t>) {
+    return fn(p.int64_val());
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return fn(p.bool_val());
+  } else if constexpr (std::is_same_v<T, uint32_t>) {
+    return fn(p.uint32_val());
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    return fn(p.uint64_val());
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    return fn(p.string_val());
+  } else {
+    // int32, int16, int8, uint8, uint16 all travel in int_val.
+    return fn(p.int_val());
   }
 }
 
 template <typename T>
 void FillTyped(const TensorProto& p, Tensor* t) {
-  auto out = t->flat<T>();
-  if constexpr (std::is_same_v<T, float>) {
-    FillFromField(p.float_val(), out);
-  } else if constexpr (std::is_same_v<T, double>) {
-    FillFromField(p.double_val(), out);
-  } else if constexpr (std::is_same_v<T, int64_t>) {
-    FillFromField(p.int64_val(), out);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    FillFromField(p.bool_val(), out);
-  } else if constexpr (std::is_same_v<T, uint32_t>) {
-    FillFromField(p.uint32_val(), out);
-  } else if constexpr (std::is_same_v<T, uint64_t>) {
-    FillFromField(p.uint64_val(), out);
-  } else {
-    // int32, int16, int8, uint8, uint16 all travel in int_val.
-    FillFromField(p.int_val(), out);
-  }
+  WithTypedField<T>(p, [&](const auto& field) {
+    FillFromField(field, t->flat<T>());
+    return 0;
+  });
 }
 
 template <typename T>
@@ -67,41 +78,58 @@ void WriteTyped(const Tensor& t, TensorProto* p) {
 
 }  // namespace
 
-absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto) {
+int64_t TensorProtoValueCount(const TensorProto& proto) {
   const DataType dtype = proto.dtype();
-  if (!DataTypeSupported(dtype)) {
-    return absl::UnimplementedError(absl::StrCat(
-        "tensors of dtype ", DataTypeName(dtype), " are not supported"));
+  if (!proto.tensor_content().empty() && dtype != DT_STRING) {
+    const size_t size = DataTypeSize(dtype);
+    return size == 0 ? 0
+                     : static_cast<int64_t>(proto.tensor_content().size() / size);
   }
+  if (dtype == DT_STRING) return proto.string_val_size();
+  int64_t count = 0;
+  DispatchDataType(dtype, [&](auto zero) {
+    count = WithTypedField<decltype(zero)>(
+        proto, [](const auto& field) { return int64_t{field.size()}; });
+  });
+  return count;
+}
+
+absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto,
+                                       Allocator* allocator) {
+  const DataType dtype = proto.dtype();
+  TG_REQUIRE(DataTypeSupported(dtype), Unimplemented, "tensors of dtype ",
+             DataTypeName(dtype), " are not supported");
   TG_ASSIGN_OR_RETURN(TensorShape shape,
                       TensorShape::FromProto(proto.tensor_shape()));
-  Tensor t(dtype, shape);
   const int64_t n = shape.num_elements();
+  const bool packed = !proto.tensor_content().empty();
+  TG_REQUIRE(!packed || dtype != DT_STRING, Unimplemented,
+             "string tensors packed in tensor_content are not supported");
+  if (packed) {
+    // Compare in elements first: a byte count of a huge shape overflows.
+    const size_t size = DataTypeSize(dtype);
+    const size_t have = proto.tensor_content().size();
+    TG_REQUIRE(have % size == 0 && static_cast<int64_t>(have / size) == n,
+               InvalidArgument, "tensor_content holds ", have, " bytes but a ",
+               DataTypeName(dtype), " tensor of shape ", shape.DebugString(),
+               " needs ", SaturatingMul(n, static_cast<int64_t>(size)),
+               " bytes");
+  } else {
+    const int64_t values = TensorProtoValueCount(proto);
+    TG_REQUIRE(values <= n, InvalidArgument, "the proto holds ", values,
+               " values but a tensor of shape ", shape.DebugString(),
+               " has only ", n, " elements");
+  }
+  TG_ASSIGN_OR_RETURN(Tensor t, Tensor::Allocate(dtype, shape, allocator));
   if (dtype == DT_STRING) {
-    if (!proto.tensor_content().empty()) {
-      return absl::UnimplementedError(
-          "string tensors packed in tensor_content are not supported");
-    }
-    auto out = t.flat<std::string>();
-    const int64_t m = proto.string_val_size();
-    for (int64_t i = 0; i < n; ++i) {
-      out[i] = m == 0 ? "" : proto.string_val(i < m ? i : m - 1);
-    }
-    return t;
+    FillFromField(proto.string_val(), t.flat<std::string>());
+  } else if (packed) {
+    std::memcpy(t.raw_data(), proto.tensor_content().data(), t.TotalBytes());
+    if (dtype == DT_BOOL) NormalizeBools(&t);
+  } else {
+    DispatchDataType(dtype,
+                     [&](auto zero) { FillTyped<decltype(zero)>(proto, &t); });
   }
-  if (!proto.tensor_content().empty()) {
-    const size_t want = t.TotalBytes();
-    if (proto.tensor_content().size() != want) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tensor_content holds ", proto.tensor_content().size(),
-          " bytes but a ", DataTypeName(dtype), " tensor of shape ",
-          shape.DebugString(), " needs ", want));
-    }
-    std::memcpy(t.raw_data(), proto.tensor_content().data(), want);
-    return t;
-  }
-  DispatchDataType(dtype,
-                   [&](auto zero) { FillTyped<decltype(zero)>(proto, &t); });
   return t;
 }
 

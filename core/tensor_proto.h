@@ -13,9 +13,17 @@
 
 namespace tg {
 
-// Fails with InvalidArgument on an unsupported dtype, a bad shape, or a
-// content length that does not match.
-absl::StatusOr<Tensor> TensorFromProto(const ::tensorgraph::TensorProto& proto);
+// Fails with InvalidArgument on an unsupported dtype, a bad shape, a content
+// length that does not match, or more typed values than elements (as
+// TensorFlow does); with ResourceExhausted when the declared shape does not
+// fit in `allocator` (a one-value proto may declare any size). Bool bytes
+// other than 0 and 1 read as true.
+absl::StatusOr<Tensor> TensorFromProto(const ::tensorgraph::TensorProto& proto,
+                                       Allocator* allocator = CpuAllocator());
+
+// The number of values the proto's typed field for its dtype holds (the
+// length of tensor_content in elements when that is set).
+int64_t TensorProtoValueCount(const ::tensorgraph::TensorProto& proto);
 
 // Writes `tensor_content` for more than one element of a fixed-width type and
 // the typed field otherwise (as TensorFlow's C++ writer does).

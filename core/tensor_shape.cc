@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "core/checked_math.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -9,17 +11,22 @@ namespace tg {
 
 absl::StatusOr<TensorShape> TensorShape::FromDims(
     absl::Span<const int64_t> dims) {
+  if (dims.size() > static_cast<size_t>(kMaxRank)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "shape has rank ", dims.size(), "; at most ", kMaxRank,
+        " dimensions are supported"));
+  }
   int64_t n = 1;
   for (int64_t d : dims) {
     if (d < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "shape [", absl::StrJoin(dims, ","), "] has a negative dimension"));
+      return absl::InvalidArgumentError(absl::StrCat("shape ", DimsString(dims),
+                                                     " has a negative dimension"));
     }
-    if (d != 0 && n > std::numeric_limits<int64_t>::max() / d) {
+    if (!CheckedMul(n, d, &n)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "shape [", absl::StrJoin(dims, ","), "] has too many elements"));
+          "shape ", DimsString(dims),
+          " has too many elements to count in an int64"));
     }
-    n *= d;
   }
   return TensorShape(dims);
 }
@@ -41,12 +48,19 @@ void TensorShape::ToProto(::tensorgraph::TensorShapeProto* proto) const {
 
 int64_t TensorShape::num_elements() const {
   int64_t n = 1;
-  for (int64_t d : dims_) n *= d;
+  for (int64_t d : dims_) n = SaturatingMul(n, d);
   return n;
 }
 
-std::string TensorShape::DebugString() const {
-  return absl::StrCat("[", absl::StrJoin(dims_, ","), "]");
+std::string TensorShape::DebugString() const { return DimsString(dims_); }
+
+std::string DimsString(absl::Span<const int64_t> dims) {
+  constexpr size_t kShown = 16;
+  if (dims.size() <= kShown) {
+    return absl::StrCat("[", absl::StrJoin(dims, ","), "]");
+  }
+  return absl::StrCat("[", absl::StrJoin(dims.subspan(0, kShown), ","),
+                      ",... (", dims.size(), " dims)]");
 }
 
 }  // namespace tg

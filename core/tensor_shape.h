@@ -17,6 +17,9 @@ namespace tg {
 
 using Dims = absl::InlinedVector<int64_t, 4>;
 
+// The most dimensions a checked shape may have (TensorFlow's limit too).
+inline constexpr int kMaxRank = 254;
+
 class TensorShape {
  public:
   TensorShape() = default;  // A scalar.
@@ -24,8 +27,10 @@ class TensorShape {
   explicit TensorShape(absl::Span<const int64_t> dims)
       : dims_(dims.begin(), dims.end()) {}
 
-  // Fails if any dim is negative, the rank is unknown, or the element count
-  // overflows int64.
+  // The checked way to make a shape from untrusted dims: fails
+  // (InvalidArgument) if any dim is negative or the element count overflows
+  // int64. The constructors above do not check; use them only for dims that
+  // are already known to be sane (taken from an existing tensor's shape).
   static absl::StatusOr<TensorShape> FromDims(absl::Span<const int64_t> dims);
   static absl::StatusOr<TensorShape> FromProto(
       const ::tensorgraph::TensorShapeProto& proto);
@@ -34,6 +39,9 @@ class TensorShape {
   int rank() const { return static_cast<int>(dims_.size()); }
   int64_t dim_size(int i) const { return dims_[i]; }
   const Dims& dims() const { return dims_; }
+  // The product of the dims, saturated at INT64_MAX so that a shape built
+  // unchecked can never wrap to a small count (an allocation of it then
+  // fails instead of returning a short buffer).
   int64_t num_elements() const;
   void AddDim(int64_t size) { dims_.push_back(size); }
   void set_dim(int i, int64_t size) { dims_[i] = size; }
@@ -49,6 +57,10 @@ class TensorShape {
  private:
   Dims dims_;
 };
+
+// "[2,3]" for dims of any source, shortened after 16 dims so that an error
+// about a hostile shape stays one short line.
+std::string DimsString(absl::Span<const int64_t> dims);
 
 }  // namespace tg
 

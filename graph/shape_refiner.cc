@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
 #include "core/tensor_proto.h"
 
 namespace tg {
@@ -19,7 +20,7 @@ std::optional<Tensor> SmallConstValue(const Node* n) {
   PartialShape s = PartialShape::FromProto(it->second.tensor().tensor_shape());
   if (!s.IsFullyDefined()) return std::nullopt;
   int64_t count = 1;
-  for (int64_t d : s.dims) count *= d;
+  for (int64_t d : s.dims) count = SaturatingMul(count, std::max<int64_t>(d, 0));
   if (count > kMaxConstElementsForInference) return std::nullopt;
   absl::StatusOr<Tensor> t = TensorFromProto(it->second.tensor());
   if (!t.ok()) return std::nullopt;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "core/attr_value.h"
+#include "core/checked_math.h"
 #include "core/io/event_file.h"
 #include "core/io/tensor_bundle.h"
 #include "core/op_registry.h"
@@ -136,8 +137,8 @@ absl::Status Inspect(const Args& args, std::ostream& out) {
         it == n.attr().end() ? PartialShape::Unknown()
                              : PartialShape::FromProto(it->second.shape());
     if (shape.IsFullyDefined()) {
-      for (int64_t d : shape.dims) count *= d;
-      params += count;
+      for (int64_t d : shape.dims) count = SaturatingMul(count, d);
+      params = SaturatingAdd(params, count);
     } else {
       params_known = false;
     }

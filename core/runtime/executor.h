@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "core/op_kernel.h"
 #include "core/runtime/placer.h"
@@ -22,6 +23,19 @@
 
 namespace tg {
 
+struct ExecutorOptions {
+  PlacementOptions placement;
+  // After each node, scan its floating-point outputs and fail the run at
+  // the first NaN or Inf, naming the node (TensorFlow's CheckNumerics
+  // applied everywhere). Costs one pass over every float output.
+  bool check_numerics = false;
+};
+
+// What Run guarantees every kernel, so kernels need not re-check it: each
+// input has the dtype the node declares (reference inputs: an initialized
+// variable holding that dtype, unless the op allows uninitialized input),
+// and each output a kernel leaves is set and of the declared dtype. A
+// kernel that throws std::bad_alloc fails the run with ResourceExhausted.
 class Executor {
  public:
   static absl::StatusOr<std::unique_ptr<Executor>> Create(
@@ -29,7 +43,7 @@ class Executor {
       const std::vector<std::string>& fetches,
       const std::vector<std::string>& targets,
       const std::vector<Device*>& devices, VariableStore* variables,
-      const PlacementOptions& placement);
+      const ExecutorOptions& options);
 
   // `feeds` in the order given to Create; `fetched` gets one tensor per
   // fetch. Errors name the node that failed.
@@ -61,9 +75,25 @@ class Executor {
   };
 
   Executor() = default;
+  absl::Status Prune(const Graph& graph,
+                     const std::vector<std::string>& feeds,
+                     const std::vector<std::string>& fetches,
+                     const std::vector<std::string>& targets,
+                     std::vector<int>* run);
+  absl::Status InstantiateNodes(const Graph& graph,
+                                const std::vector<int>& run,
+                                const std::vector<Device*>& placed,
+                                VariableStore* variables);
   absl::Status CheckFeed(const Feed& feed, const Tensor& t) const;
+  absl::Status CheckInputs(const Item& item) const;
+  absl::Status CheckOutputs(const Item& item) const;
+  absl::Status RunItem(Item& item);
 
+  bool check_numerics_ = false;
   std::vector<TensorValue> slots_;
+  // Feed slot of each fed tensor (node id, output index).
+  absl::flat_hash_map<std::pair<int, int>, int> fed_;
+  std::vector<std::pair<int, int>> fetch_keys_;
   std::vector<Item> items_;
   std::vector<Feed> feeds_;
   std::vector<Fetch> fetches_;

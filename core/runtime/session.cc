@@ -9,7 +9,8 @@ namespace tg {
 Session::Session(std::shared_ptr<const Graph> graph,
                  const SessionOptions& options)
     : graph_(std::move(graph)), options_(options) {
-  devices_.push_back(std::make_unique<CpuDevice>(options.intra_op_threads));
+  devices_.push_back(std::make_unique<CpuDevice>(options.intra_op_threads,
+                                                 options.memory_limit_bytes));
   for (const auto& d : devices_) device_ptrs_.push_back(d.get());
 }
 
@@ -50,10 +51,13 @@ absl::Status Session::Run(
   absl::MutexLock lock(&mu_);
   auto it = executors_.find(key);
   if (it == executors_.end()) {
+    ExecutorOptions ex_options;
+    ex_options.placement = options_.placement;
+    ex_options.check_numerics = options_.check_numerics;
     TG_ASSIGN_OR_RETURN(
         std::unique_ptr<Executor> ex,
         Executor::Create(*graph_, feed_names, fetches, targets, device_ptrs_,
-                         &variables_, options_.placement));
+                         &variables_, ex_options));
     it = executors_.emplace(key, std::move(ex)).first;
   }
   feed_values_.clear();

@@ -27,6 +27,13 @@ struct SessionOptions {
   PlacementOptions placement;
   // Threads of the CPU device's intra-op pool; <= 0 means one per core.
   int intra_op_threads = 0;
+  // The most bytes the session's tensors (variables and a run's
+  // intermediate values) may hold at once on each device; a request over it
+  // fails with ResourceExhausted naming the node, before allocating.
+  // <= 0: DefaultMemoryLimitBytes(), three quarters of usable memory.
+  int64_t memory_limit_bytes = 0;
+  // Fail a run at the first NaN or Inf any node produces, naming the node.
+  bool check_numerics = false;
 };
 
 class Session {

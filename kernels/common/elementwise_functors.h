@@ -1,12 +1,19 @@
 // Elementwise math shared by every device: one functor per op, usable from
 // host code and, under nvcc, from device code. A device registers an op as
 // one line over its functor (see kernels/cpu/cwise_ops.cc).
+//
+// Integer semantics (TensorFlow's): Add, Sub, Mul, Neg, Square, Abs and Pow
+// wrap around in two's complement (Abs and Neg of the lowest value give the
+// lowest value); no integer functor has undefined behaviour. Division and
+// modulo by zero and negative integer exponents are refused by the kernels
+// before the functors run (see DivisionCpu and PowCpu).
 #ifndef TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_
 #define TG_KERNELS_COMMON_ELEMENTWISE_FUNCTORS_H_
 
 #include <cmath>
 #include <type_traits>
 
+#include "core/checked_math.h"
 #include "kernels/common/fast_math.h"
 
 #ifdef __CUDACC__
@@ -21,13 +28,13 @@ namespace functor {
 struct Neg {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x) const {
-    return -x;
+    return WrappingNeg(x);
   }
 };
 struct Square {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x) const {
-    return x * x;
+    return WrappingMul(x, x);
   }
 };
 struct Sigmoid {
@@ -88,7 +95,11 @@ struct Reciprocal {
 struct Abs {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x) const {
-    return x < T(0) ? -x : x;
+    if constexpr (std::is_integral_v<T>) {
+      return x < T(0) ? WrappingNeg(x) : x;
+    } else {
+      return std::fabs(x);
+    }
   }
 };
 struct Sign {
@@ -117,13 +128,26 @@ struct Minimum {
     return x < y ? x : y;
   }
 };
+// Integer powers by squaring: at most 2 * 64 wrapping multiplications
+// whatever the exponent. A negative exponent (refused by the kernel) gives
+// 1 / x rounded toward zero, so the functor is total.
 struct Pow {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x, T y) const {
     if constexpr (std::is_integral_v<T>) {
-      T r = 1;
-      for (T i = 0; i < y; ++i) r *= x;
-      return r;
+      if (y < T(0)) {
+        if (x == T(1)) return T(1);
+        if constexpr (std::is_signed_v<T>) {
+          if (x == T(-1)) return (y & T(1)) ? T(-1) : T(1);
+        }
+        return T(0);
+      }
+      T result = 1, base = x;
+      for (T e = y; e != T(0); e >>= 1) {
+        if (e & T(1)) result = WrappingMul(result, base);
+        base = WrappingMul(base, base);
+      }
+      return result;
     } else {
       return std::pow(x, y);
     }
@@ -132,19 +156,19 @@ struct Pow {
 struct Add {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x, T y) const {
-    return x + y;
+    return WrappingAdd(x, y);
   }
 };
 struct Sub {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x, T y) const {
-    return x - y;
+    return WrappingSub(x, y);
   }
 };
 struct Mul {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x, T y) const {
-    return x * y;
+    return WrappingMul(x, y);
   }
 };
 struct RealDiv {
@@ -173,7 +197,7 @@ struct FloorDiv {
   TG_HOST_DEVICE T operator()(T x, T y) const {
     if constexpr (std::is_integral_v<T>) {
       const T q = TruncDiv()(x, y);
-      return (q * y != x && ((x < 0) != (y < 0))) ? q - 1 : q;
+      return (WrappingMul(q, y) != x && ((x < 0) != (y < 0))) ? q - 1 : q;
     } else {
       return std::floor(x / y);
     }
@@ -188,7 +212,7 @@ struct FloorMod {
     } else {
       r = std::fmod(x, y);
     }
-    return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+    return (r != 0 && ((r < 0) != (y < 0))) ? WrappingAdd(r, y) : r;
   }
 };
 struct Equal {

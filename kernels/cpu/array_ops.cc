@@ -1,17 +1,56 @@
 // Array CPU kernels: constants, placeholders, identities, shapes, fills,
 // casts and AddN.
+#include <cmath>
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/checked_math.h"
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 #include "core/shape_inference.h"
+#include "core/tensor_proto.h"
 
 namespace tg {
 namespace {
 
+// Cast of one value with every case defined: to bool is "!= 0"; floating
+// to integer truncates toward zero and saturates at the target's range,
+// NaN giving 0 (C++ leaves out-of-range conversions undefined); other
+// conversions are C++'s (integers wrap).
+template <typename D, typename S>
+D CastValue(S v) {
+  if constexpr (std::is_same_v<D, bool>) {
+    return v != S(0);
+  } else if constexpr (std::is_floating_point_v<S> && std::is_integral_v<D>) {
+    if (std::isnan(v)) return D(0);
+    // Both bounds are exact powers of two (or zero) in floating point.
+    constexpr double lo = static_cast<double>(std::numeric_limits<D>::min());
+    constexpr double hi_excl =
+        (static_cast<double>(std::numeric_limits<D>::max() / 2 + 1)) * 2.0;
+    const double d = static_cast<double>(v);
+    if (d <= lo) return std::numeric_limits<D>::min();
+    if (d >= hi_excl) return std::numeric_limits<D>::max();
+    return static_cast<D>(d);
+  } else {
+    return static_cast<D>(v);
+  }
+}
+
 class ConstCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(value_, c.GetAttr<Tensor>("value"));
+    TG_ASSIGN_OR_RETURN(const AttrValue* v, FindAttr(c.def().attr(), "value"));
+    TG_REQUIRE(v->value_case() == AttrValue::kTensor, InvalidArgument,
+               "attr 'value' is not a tensor");
+    TG_ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
+    // Decoded into the device's memory, so a constant declaring more
+    // elements than fit fails here with ResourceExhausted.
+    TG_ASSIGN_OR_RETURN(value_,
+                        TensorFromProto(v->tensor(), c.device()->allocator()));
+    TG_REQUIRE(value_.dtype() == dtype, InvalidArgument, "value is a ",
+               DataTypeName(value_.dtype()), " tensor but dtype is ",
+               DataTypeName(dtype));
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
@@ -68,29 +107,28 @@ class ReshapeCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                        TensorToInt64s(ctx.input(1)));
+                        VectorToInt64s(ctx.input(1), "shape"));
     int unknown = -1;
     int64_t product = 1;
     for (size_t i = 0; i < dims.size(); ++i) {
       if (dims[i] == -1 && unknown < 0) {
         unknown = static_cast<int>(i);
-      } else if (dims[i] < 0) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("shape [", absl::StrJoin(dims, ","),
-                         "] has a negative dimension or more than one -1"));
-      } else {
-        product *= dims[i];
+        continue;
       }
+      TG_REQUIRE(dims[i] >= 0, InvalidArgument, "shape ", DimsString(dims),
+                 " has a negative dimension or more than one -1");
+      TG_REQUIRE(CheckedMul(product, dims[i], &product), InvalidArgument,
+                 "shape ", DimsString(dims), " has too many elements");
     }
     if (unknown >= 0) {
-      if (product == 0 || x.NumElements() % product != 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cannot reshape a tensor of ", x.NumElements(), " elements ",
-            x.shape().DebugString(), " to [", absl::StrJoin(dims, ","), "]"));
-      }
+      TG_REQUIRE(product != 0 && x.NumElements() % product == 0,
+                 InvalidArgument, "cannot reshape a tensor of ",
+                 x.NumElements(), " elements ", x.shape().DebugString(),
+                 " to ", DimsString(dims));
       dims[unknown] = x.NumElements() / product;
     }
-    TG_ASSIGN_OR_RETURN(Tensor out, x.Reshaped(TensorShape(dims)));
+    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
+    TG_ASSIGN_OR_RETURN(Tensor out, x.Reshaped(shape));
     ctx.set_output(0, std::move(out));
     return absl::OkStatus();
   }
@@ -102,11 +140,16 @@ class ShapeCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const TensorShape& s = ctx.input(0).shape();
-    Index* out = ctx.allocate_output(0, DataTypeToEnum<Index>::value,
-                                     TensorShape({s.rank()}))
-                     ->template data<Index>();
-    for (int d = 0; d < s.rank(); ++d)
+    TG_ASSIGN_OR_RETURN(Tensor * t,
+                        ctx.allocate_output(0, DataTypeToEnum<Index>::value,
+                                            TensorShape({s.rank()})));
+    Index* out = t->template data<Index>();
+    for (int d = 0; d < s.rank(); ++d) {
+      TG_REQUIRE(s.dim_size(d) <= std::numeric_limits<Index>::max(),
+                 InvalidArgument, "dimension ", d, " of ", s.DebugString(),
+                 " does not fit in out_type");
       out[d] = static_cast<Index>(s.dim_size(d));
+    }
     return absl::OkStatus();
   }
 };
@@ -118,7 +161,7 @@ TG_REGISTER_KERNEL(CpuKernel("Shape").TypeConstraint<int64_t>("out_type"),
 // Writes `value` into every element of a new tensor of `shape`.
 absl::Status FillWith(OpKernelContext& ctx, DataType dtype,
                       const TensorShape& shape, double value) {
-  Tensor* out = ctx.allocate_output(0, dtype, shape);
+  TG_ASSIGN_OR_RETURN(Tensor * out, ctx.allocate_output(0, dtype, shape));
   const bool ok = DispatchDataType(dtype, [&](auto zero) {
     using T = decltype(zero);
     std::fill_n(out->data<T>(), out->NumElements(), static_cast<T>(value));
@@ -133,15 +176,12 @@ absl::Status FillWith(OpKernelContext& ctx, DataType dtype,
 class FillCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                        TensorToInt64s(ctx.input(0)));
+    TG_ASSIGN_OR_RETURN(TensorShape shape,
+                        ShapeFromTensor(ctx.input(0), "dims"));
     const Tensor& value = ctx.input(1);
-    if (value.NumElements() != 1 || value.shape().rank() != 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "value must be a scalar, got shape ", value.shape().DebugString()));
-    }
-    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
-    Tensor* out = ctx.allocate_output(0, value.dtype(), shape);
+    TG_RETURN_IF_ERROR(RequireScalar(value, "value"));
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, value.dtype(), shape));
     if (value.dtype() == DT_STRING) {
       for (std::string& s : out->flat<std::string>()) {
         s = value.flat<std::string>()[0];
@@ -172,8 +212,10 @@ template <typename Index>
 class BroadcastGradientArgsCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s0, TensorToInt64s(ctx.input(0)));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s1, TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s0,
+                        VectorToInt64s(ctx.input(0), "s0"));
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> s1,
+                        VectorToInt64s(ctx.input(1), "s1"));
     const size_t rank = std::max(s0.size(), s1.size());
     s0.insert(s0.begin(), rank - s0.size(), 1);
     s1.insert(s1.begin(), rank - s1.size(), 1);
@@ -220,7 +262,7 @@ class CastCpu : public OpKernel {
       return absl::UnimplementedError(absl::StrCat(
           "cannot cast ", DataTypeName(x.dtype()), " to ", DataTypeName(dst_)));
     }
-    Tensor* y = ctx.allocate_output(0, dst_, x.shape());
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, dst_, x.shape()));
     DispatchDataType(x.dtype(), [&](auto src_zero) {
       using S = decltype(src_zero);
       DispatchDataType(dst_, [&](auto dst_zero) {
@@ -228,11 +270,7 @@ class CastCpu : public OpKernel {
         const S* in = x.data<S>();
         D* out = y->data<D>();
         for (int64_t i = 0; i < x.NumElements(); ++i) {
-          if constexpr (std::is_same_v<D, bool>) {
-            out[i] = in[i] != S(0);
-          } else {
-            out[i] = static_cast<D>(in[i]);
-          }
+          out[i] = CastValue<D>(in[i]);
         }
       });
     });
@@ -256,13 +294,14 @@ class AddNCpu : public OpKernel {
             " vs ", ctx.input(i).shape().DebugString(), " at input ", i));
       }
     }
-    T* out = ctx.allocate_output(0, first.dtype(), first.shape())
-                 ->template data<T>();
+    TG_ASSIGN_OR_RETURN(Tensor * sum, ctx.allocate_output(0, first.dtype(),
+                                                          first.shape()));
+    T* out = sum->template data<T>();
     const int64_t n = first.NumElements();
     std::copy_n(first.data<T>(), n, out);
     for (int i = 1; i < ctx.num_inputs(); ++i) {
       const T* in = ctx.input(i).data<T>();
-      for (int64_t j = 0; j < n; ++j) out[j] += in[j];
+      for (int64_t j = 0; j < n; ++j) out[j] = WrappingAdd(out[j], in[j]);
     }
     return absl::OkStatus();
   }

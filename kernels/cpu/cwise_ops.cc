@@ -58,18 +58,24 @@ namespace {
 #define TG_CPU_COMPARE(OP, F, T) \
   TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), BinaryCpu<T, bool, functor::F>)
 
-// Integer division checks for a zero divisor first (a hardware trap
-// otherwise), naming the node as TensorFlow does.
-template <typename T, typename F>
-class DivisionCpu : public BinaryCpu<T, T, F> {
+// Integer division and modulo check for a zero divisor first (a hardware
+// trap otherwise), and integer Pow for a negative exponent, failing as
+// TensorFlow does.
+template <typename T, typename F, bool kPow>
+class CheckedIntegerCpu : public BinaryCpu<T, T, F> {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     if constexpr (std::is_integral_v<T>) {
       const Tensor& y = ctx.input(1);
       const T* yp = y.data<T>();
       for (int64_t i = 0; i < y.NumElements(); ++i) {
-        if (yp[i] == 0) {
-          return absl::InvalidArgumentError("Integer division by zero");
+        if constexpr (kPow) {
+          TG_REQUIRE(yp[i] >= 0, InvalidArgument,
+                     "Integers to negative integer powers are not allowed "
+                     "(exponent ", yp[i], " at element ", i, ")");
+        } else {
+          TG_REQUIRE(yp[i] != 0, InvalidArgument,
+                     "Integer division by zero (divisor element ", i, ")");
         }
       }
     }
@@ -77,7 +83,8 @@ class DivisionCpu : public BinaryCpu<T, T, F> {
   }
 };
 #define TG_CPU_DIVISION(OP, F, T) \
-  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), DivisionCpu<T, functor::F>)
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T),  \
+                     CheckedIntegerCpu<T, functor::F, false>)
 
 #define TG_CPU_ARITHMETIC(T)                       \
   TG_CPU_DIVISION("Div", TruncDiv, T);             \
@@ -92,7 +99,8 @@ class DivisionCpu : public BinaryCpu<T, T, F> {
   TG_CPU_UNARY("Sign", Sign, T);                   \
   TG_CPU_BINARY("Maximum", Maximum, T);            \
   TG_CPU_BINARY("Minimum", Minimum, T);            \
-  TG_CPU_BINARY("Pow", Pow, T);                    \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL("Pow", T),      \
+                     CheckedIntegerCpu<T, functor::Pow, true>); \
   TG_CPU_UNARY("Square", Square, T);               \
   TG_CPU_COMPARE("Equal", Equal, T);               \
   TG_CPU_COMPARE("Greater", Greater, T);           \

@@ -13,7 +13,7 @@ class UnaryCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    Tensor* y = ctx.allocate_output(0, x.dtype(), x.shape());
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), x.shape()));
     const T* in = x.data<T>();
     T* out = y->data<T>();
     ctx.thread_pool()->ParallelFor(x.NumElements(), 10,
@@ -78,8 +78,7 @@ class BinaryCpu : public OpKernel {
     const T* yp = y.data<T>();
     F f;
     if (x.shape() == y.shape()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, x.shape())
-                      ->template data<Tout>();
+      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, x.shape()));
       ctx.thread_pool()->ParallelFor(x.NumElements(), 4,
                                      [&](int64_t b, int64_t e) {
                                        for (int64_t i = b; i < e; ++i)
@@ -88,25 +87,31 @@ class BinaryCpu : public OpKernel {
       return absl::OkStatus();
     }
     if (y.NumElements() == 1 && y.shape().rank() <= x.shape().rank()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, x.shape())
-                      ->template data<Tout>();
+      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, x.shape()));
       const T s = yp[0];
       for (int64_t i = 0; i < x.NumElements(); ++i) out[i] = f(xp[i], s);
       return absl::OkStatus();
     }
     if (x.NumElements() == 1 && x.shape().rank() <= y.shape().rank()) {
-      Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, y.shape())
-                      ->template data<Tout>();
+      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, y.shape()));
       const T s = xp[0];
       for (int64_t i = 0; i < y.NumElements(); ++i) out[i] = f(s, yp[i]);
       return absl::OkStatus();
     }
     TG_ASSIGN_OR_RETURN(BroadcastPlan plan,
                         PlanBroadcast(x.shape(), y.shape()));
-    Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, plan.out)
-                    ->template data<Tout>();
+    TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, plan.out));
     BroadcastMap<T, Tout, F>(plan, xp, yp, out);
     return absl::OkStatus();
+  }
+
+ private:
+  static absl::StatusOr<Tout*> AllocateOut(OpKernelContext& ctx,
+                                           const TensorShape& shape) {
+    TG_ASSIGN_OR_RETURN(
+        Tensor * out,
+        ctx.allocate_output(0, DataTypeToEnum<Tout>::value, shape));
+    return out->template data<Tout>();
   }
 };
 

@@ -2,6 +2,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 #include "kernels/cpu/layout.h"
 
@@ -18,6 +20,7 @@ void CopyElements(const Tensor& src, int64_t from, Tensor* dst, int64_t to,
     return;
   }
   const size_t size = DataTypeSize(src.dtype());
+  if (count == 0) return;  // Buffers of empty tensors may be null.
   std::memcpy(static_cast<char*>(dst->raw_data()) + to * size,
               static_cast<const char*>(src.raw_data()) + from * size,
               count * size);
@@ -25,20 +28,19 @@ void CopyElements(const Tensor& src, int64_t from, Tensor* dst, int64_t to,
 
 class GatherCpu : public OpKernel {
  public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
+    TG_REQUIRE(batch_dims == 0, Unimplemented,
+               "GatherV2 with batch_dims != 0");
+    return absl::OkStatus();
+  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> indices,
                         TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v,
-                        TensorToInt64s(ctx.input(2)));
+    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(2), "axis"));
     const int rank = params.shape().rank();
-    if (axis_v.size() != 1 || axis_v[0] < -rank || axis_v[0] >= rank) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("axis must be one value in [", -rank, ", ", rank,
-                       ") for params ", params.shape().DebugString()));
-    }
-    const int axis =
-        static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank : axis_v[0]);
+    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank));
     const int64_t n = params.shape().dim_size(axis);
     int64_t outer = 1, inner = 1;
     Dims out;
@@ -57,7 +59,9 @@ class GatherCpu : public OpKernel {
             "indices[", i, "] = ", indices[i], " is not in [0, ", n, ")"));
       }
     }
-    Tensor* y = ctx.allocate_output(0, params.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, params.dtype(), out_shape));
     const int64_t k = static_cast<int64_t>(indices.size());
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < k; ++i) {
@@ -76,13 +80,11 @@ class UnsortedSegmentSumCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& data = ctx.input(0);
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> ids, TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> num_v,
-                        TensorToInt64s(ctx.input(2)));
+    TG_ASSIGN_OR_RETURN(int64_t num,
+                        ScalarToInt64(ctx.input(2), "num_segments"));
     const TensorShape& ids_shape = ctx.input(1).shape();
-    if (num_v.size() != 1 || num_v[0] < 0) {
-      return absl::InvalidArgumentError(
-          "num_segments must be a non-negative scalar");
-    }
+    TG_REQUIRE(num >= 0, InvalidArgument, "num_segments ", num,
+               " is negative");
     bool prefix = ids_shape.rank() <= data.shape().rank();
     for (int d = 0; prefix && d < ids_shape.rank(); ++d) {
       prefix = ids_shape.dim_size(d) == data.shape().dim_size(d);
@@ -92,20 +94,25 @@ class UnsortedSegmentSumCpu : public OpKernel {
           "segment_ids of shape ", ids_shape.DebugString(),
           " must be a prefix of data's shape ", data.shape().DebugString()));
     }
-    Dims out = {num_v[0]};
+    Dims out = {num};
     int64_t inner = 1;
     for (int d = ids_shape.rank(); d < data.shape().rank(); ++d) {
       out.push_back(data.shape().dim_size(d));
       inner *= data.shape().dim_size(d);
     }
-    T* y = ctx.allocate_output(0, data.dtype(), TensorShape(out))
-               ->template data<T>();
-    std::fill_n(y, num_v[0] * inner, T(0));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * result,
+                        ctx.allocate_output(0, data.dtype(), out_shape));
+    T* y = result->template data<T>();
+    std::fill_n(y, result->NumElements(), T(0));
     const T* x = data.data<T>();
+    // Ids outside [0, num_segments) are dropped, as TensorFlow does.
     for (size_t i = 0; i < ids.size(); ++i) {
-      if (ids[i] < 0 || ids[i] >= num_v[0]) continue;
-      for (int64_t j = 0; j < inner; ++j)
-        y[ids[i] * inner + j] += x[i * inner + j];
+      if (ids[i] < 0 || ids[i] >= num) continue;
+      for (int64_t j = 0; j < inner; ++j) {
+        T& acc = y[ids[i] * inner + j];
+        acc = WrappingAdd(acc, x[i * inner + j]);
+      }
     }
     return absl::OkStatus();
   }
@@ -127,7 +134,8 @@ class DynamicStitchCpu : public OpKernel {
     for (int m = 0; m < n; ++m) {
       TG_ASSIGN_OR_RETURN(indices[m], TensorToInt64s(ctx.input(m)));
       for (int64_t v : indices[m]) {
-        if (v < 0) return absl::InvalidArgumentError("indices must be >= 0");
+        TG_REQUIRE(v >= 0, InvalidArgument, "indices[", m, "] holds ", v,
+                   "; indices must be >= 0");
         max_index = std::max(max_index, v);
       }
     }
@@ -139,8 +147,12 @@ class DynamicStitchCpu : public OpKernel {
       out.push_back(d0.shape().dim_size(d));
       inner *= d0.shape().dim_size(d);
     }
-    Tensor* y = ctx.allocate_output(0, d0.dtype(), TensorShape(out));
-    if (d0.dtype() != DT_STRING) std::memset(y->raw_data(), 0, y->TotalBytes());
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, d0.dtype(), out_shape));
+    if (d0.dtype() != DT_STRING && y->TotalBytes() > 0) {
+      std::memset(y->raw_data(), 0, y->TotalBytes());
+    }
     for (int m = 0; m < n; ++m) {
       const Tensor& data = ctx.input(n + m);
       if (data.NumElements() !=

@@ -176,7 +176,7 @@ class StringJoinCpu : public OpKernel {
       }
       shape = in.shape();
     }
-    Tensor out(DT_STRING, shape);
+    TG_ASSIGN_OR_RETURN(Tensor out, ctx.allocate_temp(DT_STRING, shape));
     auto o = out.flat<std::string>();
     for (int64_t k = 0; k < out.NumElements(); ++k) {
       for (int i = 0; i < ctx.num_inputs(); ++i) {

@@ -1,8 +1,11 @@
 // Array manipulation CPU kernels. Data movement is by element size, so one
 // instantiation serves every fixed-width dtype.
+#include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/layout.h"
@@ -14,16 +17,12 @@ class ExpandDimsCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis,
-                        TensorToInt64s(ctx.input(1)));
-    const int64_t rank = x.shape().rank();
-    if (axis.size() != 1 || axis[0] < -rank - 1 || axis[0] > rank) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "axis must be one value in [", -rank - 1, ", ", rank, "]"));
-    }
+    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "axis"));
+    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, x.shape().rank() + 1));
     Dims dims = x.shape().dims();
-    dims.insert(dims.begin() + (axis[0] < 0 ? axis[0] + rank + 1 : axis[0]), 1);
-    TG_ASSIGN_OR_RETURN(Tensor out, x.Reshaped(TensorShape(dims)));
+    dims.insert(dims.begin() + axis, 1);
+    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
+    TG_ASSIGN_OR_RETURN(Tensor out, x.Reshaped(shape));
     ctx.set_output(0, std::move(out));
     return absl::OkStatus();
   }
@@ -94,33 +93,61 @@ TG_REGISTER_KERNEL(CpuKernel("Size").TypeConstraint<int32_t>("out_type"),
 TG_REGISTER_KERNEL(CpuKernel("Size").TypeConstraint<int64_t>("out_type"),
                    SizeCpu<int64_t>);
 
+// The number of elements of Range(start, limit, delta), computed without
+// overflow: ResourceExhausted when it exceeds int64 (an infinite limit, a
+// tiny delta), InvalidArgument for NaN or a delta pointing away from limit.
+template <typename T>
+absl::StatusOr<int64_t> RangeCount(T start, T limit, T delta) {
+  if constexpr (std::is_floating_point_v<T>) {
+    TG_REQUIRE(!std::isnan(start) && !std::isnan(limit) && !std::isnan(delta),
+               InvalidArgument, "start, limit and delta must not be NaN");
+  }
+  TG_REQUIRE(delta != T(0) && (delta > T(0) ? start <= limit : start >= limit),
+             InvalidArgument, "cannot count from ", start, " to ", limit,
+             " by ", delta);
+  if constexpr (std::is_integral_v<T>) {
+    const __int128 span = static_cast<__int128>(limit) - start;
+    const __int128 step = delta;
+    const __int128 n = (span + step + (step > 0 ? -1 : 1)) / step;
+    TG_REQUIRE(n <= std::numeric_limits<int64_t>::max(), ResourceExhausted,
+               "Range from ", start, " to ", limit, " by ", delta,
+               " has more elements than an int64 can count");
+    return static_cast<int64_t>(n);
+  } else {
+    const double n = std::ceil(std::abs((static_cast<double>(limit) - start) /
+                                        static_cast<double>(delta)));
+    TG_REQUIRE(n < 9.2e18, ResourceExhausted, "Range from ", start, " to ",
+               limit, " by ", delta, " would have ", n, " elements");
+    return static_cast<int64_t>(n);
+  }
+}
+
 template <typename T>
 class RangeCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
+    const char* names[] = {"start", "limit", "delta"};
     for (int i = 0; i < 3; ++i) {
-      if (ctx.input(i).NumElements() != 1) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("start, limit and delta must be scalars; input ", i,
-                         " has shape ", ctx.input(i).shape().DebugString()));
-      }
+      TG_RETURN_IF_ERROR(RequireScalar(ctx.input(i), names[i], true));
     }
     const T start = ctx.input(0).data<T>()[0];
     const T limit = ctx.input(1).data<T>()[0];
     const T delta = ctx.input(2).data<T>()[0];
-    if (delta == T(0) || (delta > T(0) ? start > limit : start < limit)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot count from ", start, " to ", limit, " by ", delta));
+    TG_ASSIGN_OR_RETURN(int64_t n, RangeCount(start, limit, delta));
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(
+                                        0, DataTypeToEnum<T>::value,
+                                        TensorShape({n})));
+    T* out = y->template data<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      if constexpr (std::is_integral_v<T>) {
+        // Every element lies between start and limit, so it fits in T; the
+        // product alone may not.
+        out[i] = static_cast<T>(static_cast<__int128>(start) +
+                                static_cast<__int128>(i) * delta);
+      } else {
+        out[i] = start + static_cast<T>(i) * delta;
+      }
     }
-    int64_t n;
-    if constexpr (std::is_integral_v<T>) {
-      n = (std::abs(limit - start) + std::abs(delta) - 1) / std::abs(delta);
-    } else {
-      n = static_cast<int64_t>(std::ceil(std::abs((limit - start) / delta)));
-    }
-    T* out = ctx.allocate_output(0, DataTypeToEnum<T>::value, TensorShape({n}))
-                 ->template data<T>();
-    for (int64_t i = 0; i < n; ++i) out[i] = start + static_cast<T>(i) * delta;
     return absl::OkStatus();
   }
 };
@@ -137,7 +164,7 @@ class TransposeCpu : public OpKernel {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
-                        TensorToInt64s(ctx.input(1)));
+                        VectorToInt64s(ctx.input(1), "perm"));
     const int rank = x.shape().rank();
     if (static_cast<int>(perm.size()) != rank) {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -160,7 +187,8 @@ class TransposeCpu : public OpKernel {
       out_dims[d] = x.shape().dim_size(perm[d]);
       src_stride[d] = in_strides[perm[d]];
     }
-    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out_dims));
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(
+                                        0, x.dtype(), TensorShape(out_dims)));
     const size_t size = DataTypeSize(x.dtype());
     const char* in = static_cast<const char*>(x.raw_data());
     char* out = static_cast<char*>(y->raw_data());
@@ -185,13 +213,15 @@ class InvertPermutationCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& p = ctx.input(0);
+    TG_RETURN_IF_ERROR(RequireRank(p, 1, "x"));
     const int64_t n = p.NumElements();
-    Tensor* y = ctx.allocate_output(0, p.dtype(), p.shape());
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, p.dtype(), p.shape()));
     std::vector<bool> seen(n, false);
     for (int64_t i = 0; i < n; ++i) {
       const T v = p.data<T>()[i];
       if (v < 0 || v >= n || seen[v]) {
-        return absl::InvalidArgumentError("input is not a permutation");
+        return absl::InvalidArgumentError(absl::StrCat(
+            "input is not a permutation: element ", i, " is ", v));
       }
       seen[v] = true;
       y->template data<T>()[v] = static_cast<T>(i);
@@ -227,7 +257,8 @@ class SelectCpu : public OpKernel {
             "or be a vector over their first dimension"));
       }
     }
-    Tensor* y = ctx.allocate_output(0, t.dtype(), out_shape);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, t.dtype(), out_shape));
     const size_t size = DataTypeSize(t.dtype());
     const bool* cond = c.data<bool>();
     const char* tp = static_cast<const char*>(t.raw_data());
@@ -285,12 +316,8 @@ class PackCpu : public OpKernel {
     const Tensor& first = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(first));
     const int n = ctx.num_inputs();
-    const int64_t rank = first.shape().rank() + 1;
-    if (axis_ < -rank || axis_ >= rank) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("axis ", axis_, " is out of range for rank ", rank));
-    }
-    const int axis = static_cast<int>(axis_ < 0 ? axis_ + rank : axis_);
+    TG_ASSIGN_OR_RETURN(int axis,
+                        NormalizeAxis(axis_, first.shape().rank() + 1));
     for (int i = 1; i < n; ++i) {
       if (ctx.input(i).shape() != first.shape()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -300,12 +327,14 @@ class PackCpu : public OpKernel {
     }
     Dims dims = first.shape().dims();
     dims.insert(dims.begin() + axis, n);
-    Tensor* y = ctx.allocate_output(0, first.dtype(), TensorShape(dims));
+    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, first.dtype(), shape));
     const int64_t outer = ElementsBefore(first.shape(), axis);
     const int64_t inner = first.NumElements() / std::max<int64_t>(outer, 1);
     const size_t bytes = inner * DataTypeSize(first.dtype());
     char* out = static_cast<char*>(y->raw_data());
-    for (int64_t o = 0; o < outer; ++o) {
+    for (int64_t o = 0; o < outer && bytes > 0; ++o) {
       for (int i = 0; i < n; ++i) {
         std::memcpy(
             out + (o * n + i) * bytes,
@@ -331,12 +360,7 @@ class UnpackCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
-    const int64_t rank = x.shape().rank();
-    if (axis_ < -rank || axis_ >= rank) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "axis ", axis_, " is out of range for ", x.shape().DebugString()));
-    }
-    const int axis = static_cast<int>(axis_ < 0 ? axis_ + rank : axis_);
+    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(axis_, x.shape().rank()));
     if (x.shape().dim_size(axis) != num_) {
       return absl::InvalidArgumentError(absl::StrCat(
           "axis ", axis, " of ", x.shape().DebugString(), " has size ",
@@ -350,9 +374,10 @@ class UnpackCpu : public OpKernel {
     const size_t bytes = inner * DataTypeSize(x.dtype());
     const char* in = static_cast<const char*>(x.raw_data());
     for (int64_t i = 0; i < num_; ++i) {
-      char* out = static_cast<char*>(
-          ctx.allocate_output(i, x.dtype(), piece)->raw_data());
-      for (int64_t o = 0; o < outer; ++o) {
+      TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(static_cast<int>(i),
+                                                          x.dtype(), piece));
+      char* out = static_cast<char*>(y->raw_data());
+      for (int64_t o = 0; o < outer && bytes > 0; ++o) {
         std::memcpy(out + o * bytes, in + (o * num_ + i) * bytes, bytes);
       }
     }

@@ -2,12 +2,23 @@
 // benchmarks/README.md for the library comparison).
 #include <cblas.h>
 
+#include <limits>
+
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
 #include "kernels/cpu/elementwise.h"
 
 namespace tg {
 namespace {
+
+// CBLAS takes 32-bit sizes: a product whose dims do not fit is refused.
+absl::Status CheckBlasDims(std::initializer_list<int64_t> dims) {
+  for (int64_t d : dims) {
+    TG_REQUIRE(d <= std::numeric_limits<int>::max(), Unimplemented,
+               "matrix dimension ", d, " exceeds the BLAS limit of 2^31 - 1");
+  }
+  return absl::OkStatus();
+}
 
 template <typename T>
 void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a,
@@ -49,8 +60,11 @@ class MatMulCpu : public OpKernel {
                        transpose_a_ ? "^T" : "", " x ", b.shape().DebugString(),
                        transpose_b_ ? "^T" : ""));
     }
-    Tensor* out = ctx.allocate_output(0, a.dtype(), TensorShape({m, n}));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims({m, n}));
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, a.dtype(), out_shape));
     if (m == 0 || n == 0) return absl::OkStatus();
+    TG_RETURN_IF_ERROR(CheckBlasDims({m, n, k}));
     if (k == 0) {
       std::fill_n(out->data<T>(), m * n, T(0));
       return absl::OkStatus();
@@ -102,7 +116,10 @@ class BatchMatMulCpu : public OpKernel {
     Dims out = plan.out.dims();
     out.push_back(m);
     out.push_back(n);
-    Tensor* z = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * z,
+                        ctx.allocate_output(0, x.dtype(), out_shape));
+    TG_RETURN_IF_ERROR(CheckBlasDims({m, n, k, xc, yc}));
     const int64_t batches = plan.out.num_elements();
     for (int64_t b = 0; b < batches; ++b) {
       const T* xp = x.data<T>() + BroadcastOffset(b, plan.out, bx) * xr * xc;

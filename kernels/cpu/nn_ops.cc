@@ -37,8 +37,10 @@ class BiasAddCpu : public OpKernel {
     for (int d = axis + 1; d < rank; ++d) inner *= v.shape().dim_size(d);
     const T* in = v.data<T>();
     const T* bias = b.data<T>();
-    T* out = ctx.allocate_output(0, v.dtype(), v.shape())->template data<T>();
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, v.dtype(), v.shape()));
+    T* out = y->template data<T>();
     const int64_t n = v.NumElements();
+    if (n == 0) return absl::OkStatus();
     // Element i has channel (i / inner) % c.
     ctx.thread_pool()->ParallelFor(n / (c * inner), c * inner,
                                    [&](int64_t b0, int64_t e0) {
@@ -80,7 +82,8 @@ class SoftmaxCpu : public OpKernel {
       return absl::InvalidArgumentError("logits must have rank >= 1");
     }
     const int64_t n = x.shape().dim_size(x.shape().rank() - 1);
-    T* out = ctx.allocate_output(0, x.dtype(), x.shape())->template data<T>();
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), x.shape()));
+    T* out = y->template data<T>();
     if (n == 0) return absl::OkStatus();
     const T* in = x.data<T>();
     for (int64_t r = 0; r < x.NumElements() / n; ++r) {
@@ -101,11 +104,26 @@ class L2LossCpu : public OpKernel {
     const Tensor& t = ctx.input(0);
     double sum = 0;
     for (T v : t.flat<T>()) sum += static_cast<double>(v) * v;
-    ctx.allocate_output(0, t.dtype(), TensorShape())->template data<T>()[0] =
-        static_cast<T>(sum / 2);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, t.dtype(), TensorShape()));
+    y->template data<T>()[0] = static_cast<T>(sum / 2);
     return absl::OkStatus();
   }
 };
+
+// Both cross-entropies: loss [batch] as output 0, backprop shaped like the
+// logits as output 1.
+template <typename T>
+absl::StatusOr<T*> AllocateLossAndBackprop(OpKernelContext& ctx,
+                                           const Tensor& logits) {
+  TG_ASSIGN_OR_RETURN(
+      Tensor * loss,
+      ctx.allocate_output(0, logits.dtype(),
+                          TensorShape({logits.shape().dim_size(0)})));
+  TG_RETURN_IF_ERROR(
+      ctx.allocate_output(1, logits.dtype(), logits.shape()).status());
+  return loss->template data<T>();
+}
 
 // Dense labels: loss = -sum(labels * log_softmax), backprop = softmax -
 // labels.
@@ -122,10 +140,11 @@ class XentCpu : public OpKernel {
     }
     const int64_t batch = logits.shape().dim_size(0);
     const int64_t classes = logits.shape().dim_size(1);
-    T* loss = ctx.allocate_output(0, logits.dtype(), TensorShape({batch}))
-                  ->template data<T>();
-    T* backprop = ctx.allocate_output(1, logits.dtype(), logits.shape())
-                      ->template data<T>();
+    TG_REQUIRE(batch == 0 || classes > 0, InvalidArgument,
+               "must have at least one class, got logits of shape ",
+               logits.shape().DebugString());
+    TG_ASSIGN_OR_RETURN(T * loss, AllocateLossAndBackprop<T>(ctx, logits));
+    T* backprop = ctx.output_data<T>(1);
     const T* in = logits.data<T>();
     const T* lab = labels.data<T>();
     for (int64_t r = 0; r < batch; ++r) {
@@ -158,6 +177,9 @@ class SparseXentCpu : public OpKernel {
     const int64_t batch = logits.shape().dim_size(0);
     const int64_t classes = logits.shape().dim_size(1);
     const L* lab = labels.data<L>();
+    TG_REQUIRE(batch == 0 || classes > 0, InvalidArgument,
+               "must have at least one class, got logits of shape ",
+               logits.shape().DebugString());
     for (int64_t r = 0; r < batch; ++r) {
       if (lab[r] < 0 || lab[r] >= classes) {
         return absl::InvalidArgumentError(
@@ -165,10 +187,8 @@ class SparseXentCpu : public OpKernel {
                          " is outside the valid range [0, ", classes, ")"));
       }
     }
-    T* loss = ctx.allocate_output(0, logits.dtype(), TensorShape({batch}))
-                  ->template data<T>();
-    T* backprop = ctx.allocate_output(1, logits.dtype(), logits.shape())
-                      ->template data<T>();
+    TG_ASSIGN_OR_RETURN(T * loss, AllocateLossAndBackprop<T>(ctx, logits));
+    T* backprop = ctx.output_data<T>(1);
     const T* in = logits.data<T>();
     for (int64_t r = 0; r < batch; ++r) {
       const T* row = in + r * classes;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 
 namespace tg {
@@ -80,10 +81,10 @@ class RandomCpu : public OpKernel {
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                        TensorToInt64s(ctx.input(0)));
-    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
-    Tensor* out = ctx.allocate_output(0, DataTypeToEnum<T>::value, shape);
+    TG_ASSIGN_OR_RETURN(TensorShape shape,
+                        ShapeFromTensor(ctx.input(0), "shape"));
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, DataTypeToEnum<T>::value, shape));
     Dist::Fill(gen_, out->template data<T>(), shape.num_elements());
     return absl::OkStatus();
   }

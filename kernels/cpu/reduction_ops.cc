@@ -3,6 +3,8 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 
 namespace tg {
@@ -13,6 +15,8 @@ namespace {
 template <typename T>
 using AccType = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
+// Integer sums and products wrap around (two's complement), as
+// elementwise integer math does.
 struct SumOp {
   template <typename A>
   static A Init() {
@@ -20,7 +24,7 @@ struct SumOp {
   }
   template <typename A>
   static A Apply(A acc, A x) {
-    return acc + x;
+    return WrappingAdd(acc, x);
   }
 };
 struct ProdOp {
@@ -30,7 +34,7 @@ struct ProdOp {
   }
   template <typename A>
   static A Apply(A acc, A x) {
-    return acc * x;
+    return WrappingMul(acc, x);
   }
 };
 
@@ -158,28 +162,39 @@ class ReductionCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
-                        TensorToInt64s(ctx.input(1)));
+                        VectorToInt64s(ctx.input(1), "reduction_indices"));
     std::vector<bool> reduced;
     TensorShape out_shape;
     TG_RETURN_IF_ERROR(
         PlanReduction(x.shape(), axes, keep_dims_, &reduced, &out_shape));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), out_shape));
     const int64_t out_size = out_shape.num_elements();
-    acc_.resize(out_size);
-    Reduce<T, Op>(x.data<T>(), x.shape().dims(), reduced, acc_.data(),
-                  out_size);
-    T* out = ctx.allocate_output(0, x.dtype(), out_shape)->template data<T>();
-    const int64_t count =
-        out_size == 0 ? 0 : x.NumElements() / std::max<int64_t>(out_size, 1);
+    // Elements per group: the product of the reduced dims.
+    int64_t count = 1;
+    for (int d = 0; d < x.shape().rank(); ++d) {
+      if (reduced[d]) count *= x.shape().dim_size(d);
+    }
+    if constexpr (kMean && std::is_integral_v<T>) {
+      TG_REQUIRE(count > 0 || out_size == 0, InvalidArgument,
+                 "integer Mean over an empty axis of ",
+                 x.shape().DebugString(), " has no value");
+    }
+    TG_ASSIGN_OR_RETURN(
+        Tensor acc, ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value,
+                                      TensorShape({out_size})));
+    AccType<T>* a = acc.data<AccType<T>>();
+    Reduce<T, Op>(x.data<T>(), x.shape().dims(), reduced, a, out_size);
+    T* out = y->template data<T>();
     for (int64_t i = 0; i < out_size; ++i) {
-      out[i] = kMean ? static_cast<T>(acc_[i] / AccType<T>(count))
-                     : static_cast<T>(acc_[i]);
+      out[i] = kMean ? static_cast<T>(a[i] / AccType<T>(count))
+                     : static_cast<T>(a[i]);
     }
     return absl::OkStatus();
   }
 
  private:
   bool keep_dims_ = false;
-  std::vector<AccType<T>> acc_;  // Reused across runs.
 };
 
 template <typename T>
@@ -202,17 +217,20 @@ class BiasAddGradCpu : public OpKernel {
     std::vector<bool> reduced(rank, true);
     reduced[axis] = false;
     const int64_t c = dy.shape().dim_size(axis);
-    acc_.resize(c);
-    Reduce<T, SumOp>(dy.data<T>(), dy.shape().dims(), reduced, acc_.data(), c);
-    T* out = ctx.allocate_output(0, dy.dtype(), TensorShape({c}))
-                 ->template data<T>();
-    for (int64_t i = 0; i < c; ++i) out[i] = static_cast<T>(acc_[i]);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, dy.dtype(), TensorShape({c})));
+    TG_ASSIGN_OR_RETURN(Tensor acc,
+                        ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value,
+                                          TensorShape({c})));
+    AccType<T>* a = acc.data<AccType<T>>();
+    Reduce<T, SumOp>(dy.data<T>(), dy.shape().dims(), reduced, a, c);
+    T* out = y->template data<T>();
+    for (int64_t i = 0; i < c; ++i) out[i] = static_cast<T>(a[i]);
     return absl::OkStatus();
   }
 
  private:
   bool nchw_ = false;
-  std::vector<AccType<T>> acc_;
 };
 
 template <typename T, typename Tout>
@@ -220,16 +238,9 @@ class ArgMaxCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axis_v,
-                        TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "dimension"));
     const int rank = x.shape().rank();
-    if (axis_v.size() != 1 || axis_v[0] < -rank || axis_v[0] >= rank) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("dimension must be one axis of a rank-", rank,
-                       " input of shape ", x.shape().DebugString()));
-    }
-    const int axis =
-        static_cast<int>(axis_v[0] < 0 ? axis_v[0] + rank : axis_v[0]);
+    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank, "dimension"));
     const int64_t n = x.shape().dim_size(axis);
     if (n == 0) {
       return absl::InvalidArgumentError("cannot take ArgMax of an empty axis");
@@ -242,8 +253,10 @@ class ArgMaxCpu : public OpKernel {
       if (d != axis) out_shape.AddDim(x.shape().dim_size(d));
     }
     const T* in = x.data<T>();
-    Tout* out = ctx.allocate_output(0, DataTypeToEnum<Tout>::value, out_shape)
-                    ->template data<Tout>();
+    TG_ASSIGN_OR_RETURN(
+        Tensor * y,
+        ctx.allocate_output(0, DataTypeToEnum<Tout>::value, out_shape));
+    Tout* out = y->template data<Tout>();
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < inner; ++i) {
         const T* base = in + o * n * inner + i;

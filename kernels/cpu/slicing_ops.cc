@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
+#include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 #include "core/strided_slice_spec.h"
 #include "kernels/cpu/elementwise.h"
@@ -47,27 +49,28 @@ class SliceCpu : public OpKernel {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
-                        TensorToInt64s(ctx.input(1)));
+                        VectorToInt64s(ctx.input(1), "begin"));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
-                        TensorToInt64s(ctx.input(2)));
+                        VectorToInt64s(ctx.input(2), "size"));
     const int rank = x.shape().rank();
-    if (static_cast<int>(begin.size()) != rank ||
-        static_cast<int>(size.size()) != rank) {
-      return absl::InvalidArgumentError(absl::StrCat("begin and size need ",
-                                                     rank, " entries for ",
-                                                     x.shape().DebugString()));
-    }
+    TG_REQUIRE(static_cast<int>(begin.size()) == rank &&
+                   static_cast<int>(size.size()) == rank,
+               InvalidArgument, "begin and size need ", rank, " entries for ",
+               x.shape().DebugString());
     Dims out(rank);
     for (int d = 0; d < rank; ++d) {
       const int64_t dim = x.shape().dim_size(d);
+      // Compared without sums, which could overflow.
+      const bool ok = begin[d] >= 0 && begin[d] <= dim &&
+                      (size[d] == -1 ||
+                       (size[d] >= 0 && size[d] <= dim - begin[d]));
+      TG_REQUIRE(ok, InvalidArgument, "slice of ", size[d],
+                 " elements from ", begin[d], " on axis ", d,
+                 " is outside ", x.shape().DebugString());
       out[d] = size[d] == -1 ? dim - begin[d] : size[d];
-      if (begin[d] < 0 || out[d] < 0 || begin[d] + out[d] > dim) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "slice [", begin[d], ", ", begin[d] + out[d], ") of axis ", d,
-            " is outside ", x.shape().DebugString()));
-      }
     }
-    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(),
+                                                        TensorShape(out)));
     if (y->NumElements() > 0) CopyBox(x, y, begin, /*into=*/false);
     return absl::OkStatus();
   }
@@ -79,23 +82,31 @@ class PadCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(ctx.input(1)));
+    const Tensor& paddings = ctx.input(1);
     const int rank = x.shape().rank();
-    if (static_cast<int>(p.size()) != 2 * rank) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "paddings must be [", rank, ", 2] for ", x.shape().DebugString()));
-    }
+    TG_REQUIRE(paddings.shape() == TensorShape({rank, 2}), InvalidArgument,
+               "paddings must be [", rank, ", 2] for ",
+               x.shape().DebugString(), ", got ",
+               paddings.shape().DebugString());
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(paddings));
     Dims out(rank);
     std::vector<int64_t> begin(rank);
     for (int d = 0; d < rank; ++d) {
-      if (p[2 * d] < 0 || p[2 * d + 1] < 0) {
-        return absl::InvalidArgumentError("paddings must be non-negative");
-      }
+      TG_REQUIRE(p[2 * d] >= 0 && p[2 * d + 1] >= 0, InvalidArgument,
+                 "paddings must be non-negative, got ", p[2 * d], " and ",
+                 p[2 * d + 1], " for axis ", d);
       begin[d] = p[2 * d];
-      out[d] = x.shape().dim_size(d) + p[2 * d] + p[2 * d + 1];
+      const bool fits =
+          CheckedAdd(x.shape().dim_size(d), p[2 * d], &out[d]) &&
+          CheckedAdd(out[d], p[2 * d + 1], &out[d]);
+      TG_REQUIRE(fits, InvalidArgument, "padding axis ", d, " of ",
+                 x.shape().DebugString(), " by ", p[2 * d], " and ",
+                 p[2 * d + 1], " overflows");
     }
-    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
-    std::memset(y->raw_data(), 0, y->TotalBytes());
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), out_shape));
+    if (y->TotalBytes() > 0) std::memset(y->raw_data(), 0, y->TotalBytes());
     if (x.NumElements() > 0) CopyBox(x, y, begin, /*into=*/true);
     return absl::OkStatus();
   }
@@ -104,12 +115,8 @@ TG_REGISTER_KERNEL(CpuKernel("Pad"), PadCpu);
 
 // Normalizes an axis input against `rank`.
 absl::StatusOr<int> AxisOf(const Tensor& t, int rank) {
-  TG_ASSIGN_OR_RETURN(std::vector<int64_t> v, TensorToInt64s(t));
-  if (v.size() != 1 || v[0] < -rank || v[0] >= rank) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("axis must be one value in [", -rank, ", ", rank, ")"));
-  }
-  return static_cast<int>(v[0] < 0 ? v[0] + rank : v[0]);
+  TG_ASSIGN_OR_RETURN(int64_t axis, ScalarToInt64(t, "axis"));
+  return NormalizeAxis(axis, rank);
 }
 
 class ConcatCpu : public OpKernel {
@@ -134,9 +141,12 @@ class ConcatCpu : public OpKernel {
                          " does not match input 0 of shape ",
                          first.shape().DebugString(), " outside axis ", axis));
       }
-      out[axis] += s.dim_size(axis);
+      TG_REQUIRE(CheckedAdd(out[axis], s.dim_size(axis), &out[axis]),
+                 InvalidArgument, "the concatenated axis overflows");
     }
-    Tensor* y = ctx.allocate_output(0, first.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, first.dtype(), out_shape));
     const int64_t outer = ElementsBefore(y->shape(), axis);
     const int64_t inner = ElementsAfter(y->shape(), axis);
     const size_t size = DataTypeSize(first.dtype());
@@ -167,6 +177,9 @@ class SplitCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(1);
     TG_RETURN_IF_ERROR(RejectStrings(x));
+    TG_REQUIRE(num_ >= 1 && num_ <= ctx.num_outputs(), InvalidArgument,
+               "num_split ", num_, " does not match the node's ",
+               ctx.num_outputs(), " outputs");
     const int num = static_cast<int>(num_);
     TG_ASSIGN_OR_RETURN(int axis, AxisOf(ctx.input(0), x.shape().rank()));
     const int64_t dim = x.shape().dim_size(axis);
@@ -185,9 +198,9 @@ class SplitCpu : public OpKernel {
                   chunk = piece_dims[axis] * inner * size;
     const char* src = static_cast<const char*>(x.raw_data());
     for (int i = 0; i < num; ++i) {
-      char* dst = static_cast<char*>(
-          ctx.allocate_output(i, x.dtype(), piece)->raw_data());
-      for (int64_t o = 0; o < outer; ++o) {
+      TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(i, x.dtype(), piece));
+      char* dst = static_cast<char*>(y->raw_data());
+      for (int64_t o = 0; o < outer && chunk > 0; ++o) {
         std::memcpy(dst + o * chunk, src + o * row + i * chunk, chunk);
       }
     }
@@ -206,18 +219,22 @@ class TileCpu : public OpKernel {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
-                        TensorToInt64s(ctx.input(1)));
+                        VectorToInt64s(ctx.input(1), "multiples"));
     const int rank = x.shape().rank();
-    if (static_cast<int>(mult.size()) != rank) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "multiples needs ", rank, " entries for ", x.shape().DebugString()));
-    }
+    TG_REQUIRE(static_cast<int>(mult.size()) == rank, InvalidArgument,
+               "multiples needs ", rank, " entries for ",
+               x.shape().DebugString());
     Dims out(rank);
     for (int d = 0; d < rank; ++d) {
-      if (mult[d] < 0) return absl::InvalidArgumentError("negative multiple");
-      out[d] = x.shape().dim_size(d) * mult[d];
+      TG_REQUIRE(mult[d] >= 0, InvalidArgument, "multiple ", mult[d],
+                 " of axis ", d, " is negative");
+      TG_REQUIRE(CheckedMul(x.shape().dim_size(d), mult[d], &out[d]),
+                 InvalidArgument, "tiling axis ", d, " of ",
+                 x.shape().DebugString(), " by ", mult[d], " overflows");
     }
-    Tensor* y = ctx.allocate_output(0, x.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), out_shape));
     const size_t size = DataTypeSize(x.dtype());
     const Dims in_strides = RowMajorStrides(x.shape());
     const char* src = static_cast<const char*>(x.raw_data());
@@ -240,16 +257,14 @@ class BroadcastToCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                        TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(TensorShape out, TensorShape::FromDims(dims));
+    TG_ASSIGN_OR_RETURN(TensorShape out, ShapeFromTensor(ctx.input(1), "shape"));
     TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(x.shape(), out));
     if (plan.out != out) {
       return absl::InvalidArgumentError(
           absl::StrCat("cannot broadcast ", x.shape().DebugString(), " to ",
                        out.DebugString()));
     }
-    Tensor* y = ctx.allocate_output(0, x.dtype(), out);
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), out));
     const size_t size = DataTypeSize(x.dtype());
     const char* src = static_cast<const char*>(x.raw_data());
     char* dst = static_cast<char*>(y->raw_data());
@@ -272,26 +287,18 @@ class OneHotCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& idx = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> depth_v,
-                        TensorToInt64s(ctx.input(1)));
+    TG_ASSIGN_OR_RETURN(const int64_t depth,
+                        ScalarToInt64(ctx.input(1), "depth"));
     const Tensor& on = ctx.input(2);
     const Tensor& off = ctx.input(3);
     TG_RETURN_IF_ERROR(RejectStrings(on));
-    if (depth_v.size() != 1 || depth_v[0] < 0) {
-      return absl::InvalidArgumentError("depth must be a non-negative scalar");
-    }
-    if (on.NumElements() != 1 || off.NumElements() != 1) {
-      return absl::InvalidArgumentError(
-          "on_value and off_value must be scalars");
-    }
+    TG_REQUIRE(depth >= 0, InvalidArgument, "depth ", depth, " is negative");
+    TG_RETURN_IF_ERROR(RequireScalar(on, "on_value", true));
+    TG_RETURN_IF_ERROR(RequireScalar(off, "off_value", true));
     const int rank = idx.shape().rank();
-    if (axis_ < -1 || axis_ > rank) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("axis ", axis_, " is out of range for indices ",
-                       idx.shape().DebugString()));
-    }
+    TG_REQUIRE(axis_ >= -1 && axis_ <= rank, InvalidArgument, "axis ", axis_,
+               " is out of range for indices ", idx.shape().DebugString());
     const int axis = static_cast<int>(axis_ < 0 ? rank : axis_);
-    const int64_t depth = depth_v[0];
     std::vector<int64_t> indices;
     DispatchDataType(idx.dtype(), [&](auto zero) {
       for (auto v : idx.flat<decltype(zero)>())
@@ -299,7 +306,9 @@ class OneHotCpu : public OpKernel {
     });
     Dims out = idx.shape().dims();
     out.insert(out.begin() + axis, depth);
-    Tensor* y = ctx.allocate_output(0, on.dtype(), TensorShape(out));
+    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, on.dtype(), out_shape));
     int64_t outer = 1, inner = 1;
     for (int d = 0; d < rank; ++d)
       (d < axis ? outer : inner) *= idx.shape().dim_size(d);
@@ -370,13 +379,12 @@ class StridedSliceCpu : public OpKernel {
     TG_RETURN_IF_ERROR(RejectStrings(data));
     TensorShape shape = data.shape();
     if (kGrad) {
-      TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                          TensorToInt64s(ctx.input(0)));
-      TG_ASSIGN_OR_RETURN(shape, TensorShape::FromDims(dims));
+      TG_ASSIGN_OR_RETURN(shape, ShapeFromTensor(ctx.input(0), "shape"));
     }
     std::vector<int64_t> spec[3];
+    const char* names[] = {"begin", "end", "strides"};
     for (int k = 0; k < 3; ++k) {
-      TG_ASSIGN_OR_RETURN(spec[k], TensorToInt64s(ctx.input(1 + k)));
+      TG_ASSIGN_OR_RETURN(spec[k], VectorToInt64s(ctx.input(1 + k), names[k]));
     }
     TG_ASSIGN_OR_RETURN(
         StridedSlicePlan plan,
@@ -388,15 +396,17 @@ class StridedSliceCpu : public OpKernel {
             "dy of shape ", data.shape().DebugString(),
             " does not match the slice ", plan.output.DebugString()));
       }
-      Tensor* y = ctx.allocate_output(0, data.dtype(), shape);
-      std::memset(y->raw_data(), 0, y->TotalBytes());
+      TG_ASSIGN_OR_RETURN(Tensor * y,
+                          ctx.allocate_output(0, data.dtype(), shape));
+      if (y->TotalBytes() > 0) std::memset(y->raw_data(), 0, y->TotalBytes());
       char* dst = static_cast<char*>(y->raw_data());
       const char* src = static_cast<const char*>(data.raw_data());
       ForEachSliced(plan, shape, [&](int64_t i, int64_t offset) {
         std::memcpy(dst + offset * size, src + i * size, size);
       });
     } else {
-      Tensor* y = ctx.allocate_output(0, data.dtype(), plan.output);
+      TG_ASSIGN_OR_RETURN(Tensor * y,
+                          ctx.allocate_output(0, data.dtype(), plan.output));
       char* dst = static_cast<char*>(y->raw_data());
       const char* src = static_cast<const char*>(data.raw_data());
       ForEachSliced(plan, shape, [&](int64_t i, int64_t offset) {

@@ -1,5 +1,6 @@
 // Variable CPU kernels: VariableV2, Assign, AssignAdd and AssignSub.
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
 #include "core/op_kernel.h"
 
 namespace tg {
@@ -48,7 +49,8 @@ class AssignCpu : public OpKernel {
       }
       // The variable owns its buffer: updates write it in place, and the
       // value may be a constant's shared buffer.
-      var->tensor = value.DeepCopy();
+      TG_ASSIGN_OR_RETURN(var->tensor,
+                          value.CheckedDeepCopy(ctx.device()->allocator()));
       var->initialized = true;
     }
     ctx.set_output_ref(0, var);
@@ -76,7 +78,9 @@ class AssignUpdateCpu : public OpKernel {
     }
     T* w = var->tensor.data<T>();
     const T* d = value.data<T>();
-    for (int64_t i = 0; i < value.NumElements(); ++i) w[i] += kSign * d[i];
+    for (int64_t i = 0; i < value.NumElements(); ++i) {
+      w[i] = kSign > 0 ? WrappingAdd(w[i], d[i]) : WrappingSub(w[i], d[i]);
+    }
     ctx.set_output_ref(0, var);
     return absl::OkStatus();
   }
