@@ -1,5 +1,7 @@
 #include "core/file_io.h"
 
+#include "core/allocator.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,7 +26,18 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   std::string data;
   char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) data.append(buf, n);
+  // A file larger than memory (or an endless one, a device) is refused as
+  // it grows past the limit, before it is held.
+  const size_t max_bytes = static_cast<size_t>(DefaultMemoryLimitBytes());
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) {
+    if (data.size() + n > max_bytes) {
+      std::fclose(f);
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "'", SafeText(path), "' is larger than the memory limit of ",
+          HumanBytes(static_cast<int64_t>(max_bytes))));
+    }
+    data.append(buf, n);
+  }
   const bool failed = std::ferror(f) != 0;
   std::fclose(f);
   if (failed) {

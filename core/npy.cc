@@ -97,7 +97,9 @@ absl::StatusOr<Tensor> ReadNpyFile(const std::string& path) {
   absl::string_view descr = field("descr");
   DataType dtype = DT_INVALID;
   for (const NpyType& t : kTypes) {
-    if (absl::StartsWith(descr.substr(1), t.descr)) dtype = t.dtype;
+    if (!descr.empty() && absl::StartsWith(descr.substr(1), t.descr)) {
+      dtype = t.dtype;
+    }
   }
   if (dtype == DT_INVALID) return bad("unsupported dtype (descr)");
   if (!absl::StartsWith(field("fortran_order"), "False")) {
@@ -117,15 +119,22 @@ absl::StatusOr<Tensor> ReadNpyFile(const std::string& path) {
   }
   absl::StatusOr<TensorShape> shape = TensorShape::FromDims(dims);
   if (!shape.ok()) return bad(shape.status().message());
-  Tensor t(dtype, *shape);
+  // The declared size is checked against the bytes really there before
+  // anything is allocated: a header may declare any shape.
   const size_t body = data.size() - offset - header_len;
-  if (body != t.TotalBytes()) {
+  const size_t element = DataTypeSize(dtype);
+  if (body % element != 0 ||
+      static_cast<uint64_t>(shape->num_elements()) != body / element) {
     return bad(absl::StrCat("holds ", body, " data bytes but shape ",
                             shape->DebugString(), " of ", DataTypeName(dtype),
-                            " needs ", t.TotalBytes()));
+                            " needs ", shape->num_elements(), " elements of ",
+                            element, " bytes"));
   }
-  if (body > 0)
+  TG_ASSIGN_OR_RETURN(Tensor t, Tensor::Allocate(dtype, *shape));
+  if (body > 0) {
     std::memcpy(t.raw_data(), data.data() + offset + header_len, body);
+  }
+  NormalizeBools(&t);
   return t;
 }
 

@@ -3,8 +3,38 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace tg {
+namespace {
+
+// Protocol Buffers logs parse and UTF-8 problems to stderr by default. A
+// library must not print: the handler keeps the last message of each
+// thread instead, for callers that want to add it to an error.
+thread_local std::string protobuf_last_log;
+
+void CaptureProtobufLog(google::protobuf::LogLevel level, const char*, int,
+                        const std::string& message) {
+  if (level == google::protobuf::LOGLEVEL_FATAL) {
+    std::fprintf(stderr, "protobuf fatal error: %s\n", message.c_str());
+    return;
+  }
+  protobuf_last_log = message;
+}
+
+const bool protobuf_log_captured = [] {
+  google::protobuf::SetLogHandler(&CaptureProtobufLog);
+  return true;
+}();
+
+}  // namespace
+
+std::string TakeProtobufLog() {
+  (void)protobuf_log_captured;
+  std::string out = std::move(protobuf_last_log);
+  protobuf_last_log.clear();
+  return out;
+}
 
 absl::Status AnnotateStatus(const absl::Status& status,
                             absl::string_view prefix) {

@@ -66,6 +66,11 @@ namespace tg {
 absl::Status AnnotateStatus(const absl::Status& status,
                             absl::string_view prefix);
 
+// The last message Protocol Buffers logged on this thread (cleared by the
+// call), or "". tensorgraph installs a log handler at start-up so that the
+// library never prints to stderr itself.
+std::string TakeProtobufLog();
+
 // An untrusted string (a node or op name, a tag, a path from a file) made
 // safe to put in a one-line message: bytes outside printable ASCII and the
 // backslash are written as \xNN escapes, and text past `max_chars` is cut,

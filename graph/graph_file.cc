@@ -89,6 +89,16 @@ absl::Status FromSavedModel(const SavedModel& model, const std::string& what,
   return absl::OkStatus();
 }
 
+// Protocol Buffers cannot parse a message of 2 GiB or more; saying so
+// beats its generic failure.
+absl::Status CheckProtoSize(const std::string& path, size_t size) {
+  constexpr size_t kMaxProtoBytes = (size_t{1} << 31) - 1;
+  TG_REQUIRE(size <= kMaxProtoBytes, InvalidArgument, "'", SafeText(path),
+             "' holds ", size, " bytes, more than the 2 GiB a protocol buffer "
+             "may have");
+  return absl::OkStatus();
+}
+
 absl::StatusOr<GraphFile> ReadSavedModelDir(const std::string& dir) {
   const std::string pb = dir + "/saved_model.pb";
   const std::string pbtxt = dir + "/saved_model.pbtxt";
@@ -101,6 +111,7 @@ absl::StatusOr<GraphFile> ReadSavedModelDir(const std::string& dir) {
   }
   const std::string path = text ? pbtxt : pb;
   TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
+  TG_RETURN_IF_ERROR(CheckProtoSize(path, data.size()));
   google::protobuf::LogSilencer silence;  // Errors are returned, not logged.
   SavedModel model;
   std::string error;
@@ -130,6 +141,7 @@ std::string GraphFile::Description() const {
 absl::StatusOr<GraphFile> ReadGraphFile(const std::string& path) {
   if (IsDirectory(path)) return ReadSavedModelDir(path);
   TG_ASSIGN_OR_RETURN(std::string data, ReadFileToString(path));
+  TG_RETURN_IF_ERROR(CheckProtoSize(path, data.size()));
   // A failed attempt at one schema is expected; protobuf would log it.
   google::protobuf::LogSilencer silence;
   GraphFile out;

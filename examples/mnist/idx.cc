@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/allocator.h"
 #include "core/status.h"
 
 namespace tg {
@@ -13,8 +14,11 @@ namespace mnist {
 namespace {
 
 // Reads the whole file, inflating it when it is gzip (zlib's gzread passes
-// uncompressed files through unchanged).
-absl::StatusOr<std::string> ReadMaybeGzip(const std::string& path) {
+// uncompressed files through unchanged). A file that inflates past
+// `max_bytes` (a gzip bomb, or simply too big) is ResourceExhausted, found
+// before it is held in memory.
+absl::StatusOr<std::string> ReadMaybeGzip(const std::string& path,
+                                          size_t max_bytes) {
   gzFile f = gzopen(path.c_str(), "rb");
   if (f == nullptr) {
     std::string msg =
@@ -25,7 +29,15 @@ absl::StatusOr<std::string> ReadMaybeGzip(const std::string& path) {
   std::string data;
   char buf[1 << 16];
   int n;
-  while ((n = gzread(f, buf, sizeof(buf))) > 0) data.append(buf, n);
+  while ((n = gzread(f, buf, sizeof(buf))) > 0) {
+    if (data.size() + n > max_bytes) {
+      gzclose(f);
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "'", path, "' holds more than ", max_bytes,
+          " bytes once inflated, more than the memory limit allows"));
+    }
+    data.append(buf, n);
+  }
   int err = Z_OK;
   const char* msg = gzerror(f, &err);
   const bool failed = n < 0 || (err != Z_OK && err != Z_BUF_ERROR);
@@ -47,7 +59,9 @@ uint32_t BigEndian32(const std::string& s, size_t offset) {
 }  // namespace
 
 absl::StatusOr<IdxArray> ReadIdxFile(const std::string& path) {
-  TG_ASSIGN_OR_RETURN(std::string data, ReadMaybeGzip(path));
+  TG_ASSIGN_OR_RETURN(
+      std::string data,
+      ReadMaybeGzip(path, static_cast<size_t>(DefaultMemoryLimitBytes())));
   if (data.size() < 4) {
     return absl::DataLossError(absl::StrCat("'", path, "' is too short (",
                                             data.size(),
