@@ -33,11 +33,15 @@ int64_t UsableMemoryBytes() {
   return bytes;
 }
 
-// Larger single requests than this cannot succeed; refusing them up front
-// keeps the C library (and AddressSanitizer) from being asked at all.
+std::atomic<int64_t>& DefaultLimit() {
+  static std::atomic<int64_t> limit{UsableMemoryBytes() / 4 * 3};
+  return limit;
+}
+
+// Larger single requests than the process's memory limit are refused up
+// front, so the C library (and AddressSanitizer) are never asked for them.
 size_t MaxRequestBytes() {
-  static const size_t max = static_cast<size_t>(UsableMemoryBytes());
-  return max;
+  return static_cast<size_t>(DefaultLimit().load(std::memory_order_relaxed));
 }
 
 // Keeps freed blocks of at least kMinCachedBytes for reuse by a later
@@ -51,8 +55,8 @@ class CachingCpuAllocator final : public Allocator {
  public:
   std::string Name() const override { return "cpu"; }
   std::string DescribeUsage() const override {
-    return absl::StrCat("the machine allows at most ",
-                        HumanBytes(MaxRequestBytes()), " in one buffer");
+    return absl::StrCat("the process memory limit is ",
+                        HumanBytes(static_cast<int64_t>(MaxRequestBytes())));
   }
 
   void* Allocate(size_t bytes) override {
@@ -130,9 +134,10 @@ std::string LimitedAllocator::DescribeUsage() const {
                       HumanBytes(in_use_.load()), " in use");
 }
 
-int64_t DefaultMemoryLimitBytes() {
-  static const int64_t limit = UsableMemoryBytes() / 4 * 3;
-  return limit;
+int64_t DefaultMemoryLimitBytes() { return DefaultLimit().load(); }
+
+void SetDefaultMemoryLimitBytes(int64_t bytes) {
+  DefaultLimit().store(bytes > 0 ? bytes : UsableMemoryBytes() / 4 * 3);
 }
 
 std::string HumanBytes(int64_t bytes) {

@@ -30,7 +30,8 @@ class Allocator {
 // of 4 KiB and more (up to 1 GiB in all) for reuse by allocations of the
 // same size, so a graph run step after step stops allocating. It refuses
 // any single request larger than the machine could ever hold (physical
-// memory, or the process's address-space limit).
+// memory, or the process's address-space limit, or the limit set with
+// SetDefaultMemoryLimitBytes).
 Allocator* CpuAllocator();
 
 // Bounds the bytes held at once through it: a request that would take the
@@ -54,10 +55,15 @@ class LimitedAllocator final : public Allocator {
   std::atomic<int64_t> in_use_{0};
 };
 
-// The default memory limit of a session: three quarters of the memory this
-// process can really use (the smaller of physical memory and the
-// address-space and data-segment limits, as `ulimit -v` sets them).
+// The process's memory limit: the default limit of a session's devices,
+// the most a file reader holds, and the largest single buffer CpuAllocator()
+// hands out. Initially three quarters of the memory this process can really
+// use (the smaller of physical memory and the address-space and
+// data-segment limits, as `ulimit -v` sets them).
 int64_t DefaultMemoryLimitBytes();
+// Sets it (`tg run --memory_limit`, the fuzzers); <= 0 restores the initial
+// value. Thread-safe; affects allocations made after the call.
+void SetDefaultMemoryLimitBytes(int64_t bytes);
 
 // "1.5 GiB", "12 MiB", "300 bytes".
 std::string HumanBytes(int64_t bytes);

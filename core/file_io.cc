@@ -155,18 +155,20 @@ std::string Dirname(const std::string& path) {
 }
 
 absl::Status CreateDirectories(const std::string& dir) {
+  if (dir.empty()) return absl::OkStatus();  // The current directory.
   for (size_t pos = 1; pos <= dir.size(); ++pos) {
     if (pos != dir.size() && dir[pos] != '/') continue;
     const std::string prefix = dir.substr(0, pos);
     if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
       return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create directory '", prefix, "': ", std::strerror(errno)));
+          "cannot create directory '", SafeText(prefix),
+          "': ", std::strerror(errno)));
     }
   }
   struct stat st;
   if (stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("'", dir, "' exists and is not a directory"));
+        absl::StrCat("'", SafeText(dir), "' exists and is not a directory"));
   }
   return absl::OkStatus();
 }

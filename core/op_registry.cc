@@ -335,6 +335,25 @@ absl::Status CheckAllowed(const AttrDef& def, const AttrValue& v) {
                    AttrValueString(def.allowed_values())));
 }
 
+// A "type" attr from a file may hold any integer: only real, non-reference
+// dtypes are accepted.
+absl::Status CheckDataTypes(const AttrDef& def, const AttrValue& v) {
+  auto valid = [](int t) {
+    return tensorgraph::DataType_IsValid(t) && t != 0 &&
+           t < kDataTypeRefOffset;
+  };
+  if (def.type() == "type") {
+    TG_REQUIRE(valid(v.type()), InvalidArgument, "attr '", def.name(),
+               "' = ", static_cast<int>(v.type()), " is not a dtype");
+  } else if (def.type() == "list(type)") {
+    for (int t : v.list().type()) {
+      TG_REQUIRE(valid(t), InvalidArgument, "attr '", def.name(), "' holds ",
+                 t, ", which is not a dtype");
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node) {
@@ -357,6 +376,7 @@ absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node) {
           AttrValueString(v)));
     }
     TG_RETURN_IF_ERROR(CheckAllowed(def, v));
+    TG_RETURN_IF_ERROR(CheckDataTypes(def, v));
     if (def.has_minimum()) {
       const int64_t value = def.type() == "int" ? v.i()
                             : v.has_list()
@@ -383,7 +403,12 @@ absl::Status ExpandArgs(const google::protobuf::RepeatedPtrField<ArgDef>& args,
     if (!arg.type_list_attr().empty()) {
       TG_ASSIGN_OR_RETURN(const AttrValue* v,
                           FindAttr(attrs, arg.type_list_attr()));
-      for (int t : v->list().type()) types.push_back(static_cast<DataType>(t));
+      for (int t : v->list().type()) {
+        TG_REQUIRE(tensorgraph::DataType_IsValid(t), InvalidArgument, "attr '",
+                   arg.type_list_attr(), "' holds ", t,
+                   ", which is not a dtype");
+        types.push_back(static_cast<DataType>(t));
+      }
     } else {
       DataType t = arg.type();
       if (!arg.type_attr().empty()) {
@@ -392,6 +417,12 @@ absl::Status ExpandArgs(const google::protobuf::RepeatedPtrField<ArgDef>& args,
       int64_t n = 1;
       if (!arg.number_attr().empty()) {
         TG_ASSIGN_OR_RETURN(n, GetAttr<int64_t>(attrs, arg.number_attr()));
+        TG_REQUIRE(n >= 0, InvalidArgument, "attr '", arg.number_attr(),
+                   "' = ", n, " is negative: it counts arg '", arg.name(),
+                   "'");
+        TG_REQUIRE(n <= kMaxArgListLength, ResourceExhausted, "attr '",
+                   arg.number_attr(), "' = ", n, " asks for more than ",
+                   kMaxArgListLength, " tensors in arg '", arg.name(), "'");
       }
       types.assign(n, t);
     }

@@ -98,8 +98,14 @@ struct OpRegistrar {
 // an op. Errors do not carry the node prefix; callers add it.
 absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node);
 
+// The most tensors one list arg ("N * T") may hold; a node asking for more
+// (a Split with num_split = 10^9, say) is refused with ResourceExhausted
+// before anything is sized by it.
+inline constexpr int64_t kMaxArgListLength = int64_t{1} << 20;
+
 // The dtypes of a node's inputs and outputs, with list args expanded and
-// reference args given reference types.
+// reference args given reference types. Fails on a negative or too large
+// list length.
 absl::Status ComputeArgTypes(const OpDef& op, const AttrMap& attrs,
                              DataTypeVector* inputs, DataTypeVector* outputs);
 

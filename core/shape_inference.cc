@@ -1,5 +1,7 @@
 #include "core/shape_inference.h"
 
+#include "core/status.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -132,5 +134,39 @@ absl::Status BroadcastBinaryShape(InferenceContext& c) {
 }
 
 absl::Status NoOutputsShape(InferenceContext&) { return absl::OkStatus(); }
+
+absl::Status ValidatePartialShape(const PartialShape& s) {
+  if (!s.known_rank) return absl::OkStatus();
+  TG_REQUIRE(s.dims.size() <= static_cast<size_t>(kMaxRank), InvalidArgument,
+             "shape of rank ", s.dims.size(), " has more than ", kMaxRank,
+             " dimensions");
+  for (int64_t d : s.dims) {
+    TG_REQUIRE(d >= -1, InvalidArgument, "shape ", DimsString(s.dims),
+               " has a negative dimension");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ShapeFromShapeTensor(const InferenceContext& c, int i,
+                                  PartialShape* out) {
+  const PartialShape& s = c.input(i);
+  TG_REQUIRE(!s.known_rank || s.rank() == 1, InvalidArgument,
+             "the shape input must be a vector, got shape ", s.DebugString());
+  const Tensor* value = c.input_value(i);
+  if (value == nullptr) {
+    const int64_t n = s.known_rank ? s.dims[0] : -1;
+    TG_REQUIRE(n <= kMaxRank, InvalidArgument, "a shape of ", n,
+               " dimensions has more than ", kMaxRank);
+    *out = n >= 0 ? PartialShape::UnknownDims(static_cast<int>(n))
+                  : PartialShape::Unknown();
+    return absl::OkStatus();
+  }
+  TG_REQUIRE(value->shape().rank() == 1, InvalidArgument,
+             "the shape input must be a vector, got shape ",
+             value->shape().DebugString());
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims, TensorToInt64s(*value));
+  *out = PartialShape::Of(dims);
+  return ValidatePartialShape(*out);
+}
 
 }  // namespace tg

@@ -85,6 +85,18 @@ using ShapeFn = std::function<absl::Status(InferenceContext&)>;
 absl::Status BroadcastShapes(const PartialShape& a, const PartialShape& b,
                              PartialShape* out);
 
+// The shape a 1-D shape tensor input `i` describes (Fill's dims,
+// Reshape's shape, BroadcastTo, the random ops): its values when the input
+// is a constant, else as many unknown dims as its known length, else
+// unknown. Fails unless the input is a vector (of at most kMaxRank values,
+// each >= -1).
+absl::Status ShapeFromShapeTensor(const InferenceContext& c, int i,
+                                  PartialShape* out);
+
+// Fails unless `s` has a known rank of at most kMaxRank and dims >= -1;
+// run on every shape a shape function produces.
+absl::Status ValidatePartialShape(const PartialShape& s);
+
 // Reusable shape functions.
 absl::Status UnchangedShape(InferenceContext& c);  // output 0 = input 0
 absl::Status ScalarShape(InferenceContext& c);

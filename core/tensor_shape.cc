@@ -16,8 +16,12 @@ absl::StatusOr<TensorShape> TensorShape::FromDims(
         "shape has rank ", dims.size(), "; at most ", kMaxRank,
         " dimensions are supported"));
   }
+  // The product of the non-zero dims must fit too: kernels multiply
+  // partial products of dims (strides, outer and inner counts), and a zero
+  // dim elsewhere does not make those small.
   int64_t n = 1;
   for (int64_t d : dims) {
+    if (d == 0) continue;
     if (d < 0) {
       return absl::InvalidArgumentError(absl::StrCat("shape ", DimsString(dims),
                                                      " has a negative dimension"));

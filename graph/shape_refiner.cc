@@ -45,6 +45,11 @@ absl::Status InferNodeShapes(Node* node) {
   absl::Status s = node->op_registration().shape_fn(ctx);
   if (!s.ok()) return AnnotateStatus(s, node->ErrorPrefix());
   for (int i = 0; i < node->num_outputs(); ++i) {
+    s = ValidatePartialShape(ctx.outputs()[i]);
+    if (!s.ok()) {
+      return AnnotateStatus(s, absl::StrCat(node->ErrorPrefix(), "output ", i,
+                                            ": "));
+    }
     node->set_output_shape(i, ctx.outputs()[i]);
   }
   return absl::OkStatus();

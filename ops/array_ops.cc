@@ -2,6 +2,7 @@
 #include "ops/array_ops.h"
 
 #include "absl/strings/str_cat.h"
+#include "core/checked_math.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/math_ops.h"
@@ -65,10 +66,9 @@ absl::Status ReshapeShape(InferenceContext& c) {
   const Tensor* shape_value = c.input_value(1);
   const PartialShape& in = c.input(0);
   if (shape_value == nullptr) {
-    const PartialShape& s = c.input(1);
-    c.set_output(0, s.known_rank && s.dims[0] >= 0
-                        ? PartialShape::UnknownDims(s.dims[0])
-                        : PartialShape::Unknown());
+    PartialShape out;
+    TG_RETURN_IF_ERROR(ShapeFromShapeTensor(c, 1, &out));
+    c.set_output(0, std::move(out));
     return absl::OkStatus();
   }
   TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims, TensorToInt64s(*shape_value));
@@ -84,13 +84,15 @@ absl::Status ReshapeShape(InferenceContext& c) {
       return absl::InvalidArgumentError(
           absl::StrCat("shape has a negative dimension ", dims[i]));
     } else {
-      known_product *= dims[i];
+      TG_REQUIRE(CheckedMul(known_product, dims[i], &known_product),
+                 InvalidArgument, "shape ", DimsString(dims),
+                 " has too many elements");
     }
   }
   PartialShape out = PartialShape::Of(dims);
   if (in.IsFullyDefined()) {
     int64_t n = 1;
-    for (int64_t d : in.dims) n *= d;
+    for (int64_t d : in.dims) n = SaturatingMul(n, d);
     if (unknown >= 0) {
       if (known_product == 0 || n % known_product != 0) {
         return absl::InvalidArgumentError(
@@ -137,10 +139,9 @@ TG_REGISTER_OP("Fill")
         return absl::InvalidArgumentError(absl::StrCat(
             "value must be a scalar, got shape ", c.input(1).DebugString()));
       }
-      if (c.input_value(0) == nullptr) return UnknownShape(c);
-      TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                          TensorToInt64s(*c.input_value(0)));
-      c.set_output(0, PartialShape::Of(dims));
+      PartialShape out;
+      TG_RETURN_IF_ERROR(ShapeFromShapeTensor(c, 0, &out));
+      c.set_output(0, std::move(out));
       return absl::OkStatus();
     });
 

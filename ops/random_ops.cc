@@ -9,16 +9,9 @@ namespace tg {
 namespace {
 
 absl::Status ShapeFromInputValue(InferenceContext& c) {
-  if (c.input_value(0) == nullptr) {
-    const PartialShape& s = c.input(0);
-    c.set_output(0, s.known_rank && s.dims[0] >= 0
-                        ? PartialShape::UnknownDims(s.dims[0])
-                        : PartialShape::Unknown());
-    return absl::OkStatus();
-  }
-  TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
-                      TensorToInt64s(*c.input_value(0)));
-  c.set_output(0, PartialShape::Of(dims));
+  PartialShape out;
+  TG_RETURN_IF_ERROR(ShapeFromShapeTensor(c, 0, &out));
+  c.set_output(0, std::move(out));
   return absl::OkStatus();
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/strided_slice_spec.h"
+#include "core/checked_math.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
@@ -182,7 +183,11 @@ TG_REGISTER_OP("Tile")
       }
       PartialShape out = in;
       for (int d = 0; d < in.rank(); ++d) {
-        if (out.dims[d] >= 0) out.dims[d] *= mult[d];
+        if (out.dims[d] >= 0 &&
+            !CheckedMul(out.dims[d], mult[d], &out.dims[d])) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "tiling axis ", d, " by ", mult[d], " overflows"));
+        }
       }
       c.set_output(0, std::move(out));
       return absl::OkStatus();

@@ -1,11 +1,15 @@
 // tg run and tg grad: load a graph file, prune it to what the request needs,
 // and run it in a session.
 #include <algorithm>
+#include <cctype>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/allocator.h"
+#include "core/checked_math.h"
 #include "core/file_io.h"
 #include "core/npy.h"
 #include "core/runtime/saver.h"
@@ -101,6 +105,41 @@ absl::Status WriteOutput(const std::string& out_dir, const std::string& file,
   return absl::OkStatus();
 }
 
+// "8G", "512M", "64K" or a plain number of bytes.
+absl::StatusOr<int64_t> ParseByteSize(const std::string& text) {
+  int64_t scale = 1;
+  std::string digits = text;
+  if (!digits.empty()) {
+    switch (std::toupper(static_cast<unsigned char>(digits.back()))) {
+      case 'K': scale = int64_t{1} << 10; break;
+      case 'M': scale = int64_t{1} << 20; break;
+      case 'G': scale = int64_t{1} << 30; break;
+      case 'T': scale = int64_t{1} << 40; break;
+      default: break;
+    }
+    if (scale > 1) digits.pop_back();
+  }
+  int64_t n = 0, bytes = 0;
+  const bool ok = absl::SimpleAtoi(digits, &n) && n > 0 &&
+                  CheckedMul(n, scale, &bytes);
+  TG_REQUIRE(ok, InvalidArgument, "--memory_limit=", SafeText(text),
+             " is not a size like 8G, 512M or 1000000");
+  return bytes;
+}
+
+// --memory_limit (bytes the run may hold; also bounds what file readers
+// hold) and --check_numerics.
+absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
+  SessionOptions options;
+  if (args.Has("memory_limit")) {
+    TG_ASSIGN_OR_RETURN(options.memory_limit_bytes,
+                        ParseByteSize(args.Get("memory_limit")));
+    SetDefaultMemoryLimitBytes(options.memory_limit_bytes);
+  }
+  options.check_numerics = args.Has("check_numerics");
+  return options;
+}
+
 }  // namespace
 
 absl::Status Run(const Args& args, std::ostream& out) {
@@ -109,6 +148,7 @@ absl::Status Run(const Args& args, std::ostream& out) {
         "usage: tg run GRAPH [--feed NAME=FILE.npy]... [--fetch NAME[:K]]... "
         "[--target NAME]... (see tg --help)");
   }
+  TG_ASSIGN_OR_RETURN(SessionOptions options, RunOptions(args));
   TG_ASSIGN_OR_RETURN(GraphFile file, ReadGraphFile(args.positional[0]));
   TG_ASSIGN_OR_RETURN(Feeds feeds, ReadFeeds(args));
   std::vector<std::string> fetches, targets = args.GetAll("target");
@@ -143,7 +183,7 @@ absl::Status Run(const Args& args, std::ostream& out) {
   TG_ASSIGN_OR_RETURN(GraphDef pruned,
                       PruneGraphDef(file.graph_def, needed, feeds.names));
   TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &pruned));
-  TG_ASSIGN_OR_RETURN(auto session, Session::Create(pruned));
+  TG_ASSIGN_OR_RETURN(auto session, Session::Create(pruned, options));
 
   std::vector<Tensor> outputs;
   if (!init.empty()) {
@@ -201,6 +241,7 @@ absl::Status Grad(const Args& args, std::ostream& out) {
         "usage: tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] "
         "[--feed NAME=FILE.npy]... [--out_dir DIR]");
   }
+  TG_ASSIGN_OR_RETURN(SessionOptions options, RunOptions(args));
   TG_ASSIGN_OR_RETURN(GraphFile file, ReadGraphFile(args.positional[0]));
   TG_ASSIGN_OR_RETURN(Feeds feeds, ReadFeeds(args));
   TG_ASSIGN_OR_RETURN(std::string y_name, TensorName(args.Get("y")));

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <iostream>
 
+#include "core/status.h"
 #include "tools/commands.h"
 
 namespace {
@@ -19,12 +20,17 @@ usage:
   tg run GRAPH [--feed NAME=FILE.npy]... [--fetch NAME[:K]]...
                [--target NAME]... [--init NAME] [--steps N] [--log_every K]
                [--device cpu|gpu] [--restore PREFIX] [--save PREFIX]
-               [--out_dir DIR]
+               [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
                        run --init once, restore, then run the fetches and
                        targets N times (default 1) with the same feeds;
                        print each fetch of the last step (and write
                        OUT_DIR/<fetch with / and : as _>.npy); log scalar
-                       fetches every K steps; save the variables at the end
+                       fetches every K steps; save the variables at the end.
+                       --memory_limit (8G, 512M, ...; default three quarters
+                       of usable memory) bounds what the run may hold: a
+                       larger request fails with ResourceExhausted naming
+                       the node. --check_numerics fails at the first NaN or
+                       Inf, naming the node that made it
   tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
@@ -66,7 +72,8 @@ int main(int argc, char** argv) {
     args = tg::tool::ParseArgs(
         argc, argv, 2,
         {"feed", "fetch", "target", "init", "steps", "log_every", "device",
-         "restore", "save", "out_dir"});
+         "restore", "save", "out_dir", "memory_limit", "check_numerics"},
+        {"check_numerics"});
     fn = tg::tool::Run;
   } else if (command == "grad") {
     args = tg::tool::ParseArgs(argc, argv, 2, {"y", "x", "feed", "out_dir"});
@@ -76,11 +83,10 @@ int main(int argc, char** argv) {
   if (status.ok()) status = fn(*args, std::cout);
   if (!status.ok()) {
     std::cout.flush();
-    std::string message(status.message());
-    for (char& c : message) {
-      if (c == '\n') c = ' ';
-    }
-    std::cerr << "tg " << command << ": " << message << "\n";
+    // One clean line whatever the message holds (file names, node names
+    // and values from the file are untrusted).
+    std::cerr << "tg " << tg::SafeText(command, 40) << ": "
+              << tg::OneLine(status.message()) << "\n";
     return 1;
   }
   return 0;

@@ -32,10 +32,6 @@ std::vector<VariableDecl> GraphVariables(const Graph& graph) {
   return vars;
 }
 
-std::string DirOf(const std::string& path) {
-  const std::string dir = DirOf(path);
-  return dir.empty() ? "." : dir;
-}
 std::string Basename(const std::string& path) {
   const size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);

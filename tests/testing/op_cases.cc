@@ -343,6 +343,15 @@ void AddElementwiseCases(std::vector<OpCase>& c) {
                  Inputs({TensorShape{2, 3, 2}}, lo, 1.5, sign),
                  Map1(f)});
   }
+  for (const TensorShape& shape : {m, TensorShape{2, 3, 2}}) {
+    c.push_back({"CheckNumerics/" + shape.DebugString(),
+                 {"CheckNumerics"},
+                 Unary([](const Scope& s, const Input& x) {
+                   return ops::CheckNumerics(s, x, "finite");
+                 }),
+                 Inputs({shape}),
+                 Map1([](double x) { return x; })});
+  }
   OpCase stop{"StopGradient/matrix",
               {"StopGradient"},
               Unary(ops::StopGradient),
