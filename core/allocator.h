@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace tg {
@@ -24,6 +25,11 @@ class Allocator {
   virtual void Deallocate(void* ptr, size_t bytes) = 0;
   // For error messages: "limit 6 GiB, 12 MiB in use".
   virtual std::string DescribeUsage() const { return Name(); }
+  // A reference that keeps this allocator alive, for allocators that may be
+  // destroyed while buffers they handed out still exist (a session's
+  // device allocator, whose tensors the caller may keep); null for
+  // allocators that live for the whole process.
+  virtual std::shared_ptr<Allocator> KeepAlive() { return nullptr; }
 };
 
 // The process-wide host allocator: 64-byte aligned, and caching freed blocks
@@ -37,7 +43,10 @@ Allocator* CpuAllocator();
 // Bounds the bytes held at once through it: a request that would take the
 // total over `limit_bytes` is refused before anything is allocated. Wraps
 // `base`, which must outlive it. Thread-safe.
-class LimitedAllocator final : public Allocator {
+// Make it with std::make_shared: every buffer keeps it alive (KeepAlive).
+class LimitedAllocator final
+    : public Allocator,
+      public std::enable_shared_from_this<LimitedAllocator> {
  public:
   LimitedAllocator(Allocator* base, int64_t limit_bytes)
       : base_(base), limit_(limit_bytes) {}
@@ -45,6 +54,7 @@ class LimitedAllocator final : public Allocator {
   void* Allocate(size_t bytes) override;
   void Deallocate(void* ptr, size_t bytes) override;
   std::string DescribeUsage() const override;
+  std::shared_ptr<Allocator> KeepAlive() override { return shared_from_this(); }
 
   int64_t limit() const { return limit_; }
   int64_t bytes_in_use() const { return in_use_.load(); }

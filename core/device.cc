@@ -20,9 +20,10 @@ CpuDevice::CpuDevice(int num_threads, int64_t memory_limit_bytes)
       pool_(num_threads > 0 ? num_threads
                             : static_cast<int>(std::max(
                                   1u, std::thread::hardware_concurrency()))),
-      allocator_(CpuAllocator(), memory_limit_bytes > 0
-                                     ? memory_limit_bytes
-                                     : DefaultMemoryLimitBytes()) {}
+      allocator_(std::make_shared<LimitedAllocator>(
+          CpuAllocator(), memory_limit_bytes > 0 ? memory_limit_bytes
+                                                 : DefaultMemoryLimitBytes())) {
+}
 
 absl::StatusOr<DeviceSpec> ParseDeviceSpec(absl::string_view name) {
   DeviceSpec spec;

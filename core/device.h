@@ -52,7 +52,7 @@ class CpuDevice final : public Device {
   // together may hold at most `memory_limit_bytes` (<= 0: the default,
   // DefaultMemoryLimitBytes()); a request over it fails before allocating.
   explicit CpuDevice(int num_threads = 0, int64_t memory_limit_bytes = 0);
-  Allocator* allocator() override { return &allocator_; }
+  Allocator* allocator() override { return allocator_.get(); }
   absl::Status Sync() override { return absl::OkStatus(); }
   absl::StatusOr<Tensor> CopyFromHost(const Tensor& host) override {
     return host;
@@ -62,7 +62,9 @@ class CpuDevice final : public Device {
 
  private:
   ThreadPool pool_;
-  LimitedAllocator allocator_;
+  // Shared: tensors a caller keeps after the session is gone still free
+  // into it.
+  std::shared_ptr<LimitedAllocator> allocator_;
 };
 
 // A parsed device request: type "" means any type, id -1 any id.

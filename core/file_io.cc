@@ -1,7 +1,5 @@
 #include "core/file_io.h"
 
-#include "core/allocator.h"
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "core/allocator.h"
 #include "core/status.h"
 
 namespace tg {
@@ -74,6 +73,7 @@ absl::Status WritableFile::Error(const char* what) const {
 
 absl::Status WritableFile::Append(absl::string_view data) {
   if (f_ == nullptr) return absl::FailedPreconditionError("file closed");
+  if (data.empty()) return absl::OkStatus();  // data() may be null.
   if (std::fwrite(data.data(), 1, data.size(), f_) != data.size()) {
     return Error("write");
   }
@@ -160,9 +160,9 @@ absl::Status CreateDirectories(const std::string& dir) {
     if (pos != dir.size() && dir[pos] != '/') continue;
     const std::string prefix = dir.substr(0, pos);
     if (mkdir(prefix.c_str(), 0755) != 0 && errno != EEXIST) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "cannot create directory '", SafeText(prefix),
-          "': ", std::strerror(errno)));
+      return absl::PermissionDeniedError(
+          absl::StrCat("cannot create directory '", SafeText(prefix),
+                       "': ", std::strerror(errno)));
     }
   }
   struct stat st;

@@ -12,15 +12,15 @@ absl::StatusOr<int> NormalizeAxis(int64_t axis, int rank,
 }
 
 absl::Status RequireRank(const Tensor& t, int rank, absl::string_view what) {
-  TG_REQUIRE(t.shape().rank() == rank, InvalidArgument, what, " must have rank ",
-             rank, ", got shape ", t.shape().DebugString());
+  TG_REQUIRE(t.shape().rank() == rank, InvalidArgument, what,
+             " must have rank ", rank, ", got shape ", t.shape().DebugString());
   return absl::OkStatus();
 }
 
 absl::Status RequireScalar(const Tensor& t, absl::string_view what,
                            bool allow_one_element) {
-  const bool ok = t.shape().rank() == 0 ||
-                  (allow_one_element && t.NumElements() == 1);
+  const bool ok =
+      t.shape().rank() == 0 || (allow_one_element && t.NumElements() == 1);
   TG_REQUIRE(ok, InvalidArgument, what, " must be a scalar, got shape ",
              t.shape().DebugString());
   return absl::OkStatus();
@@ -47,7 +47,8 @@ absl::StatusOr<TensorShape> ShapeFromTensor(const Tensor& t,
                                             absl::string_view what) {
   TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims, VectorToInt64s(t, what));
   absl::StatusOr<TensorShape> shape = TensorShape::FromDims(dims);
-  if (!shape.ok()) return AnnotateStatus(shape.status(), absl::StrCat(what, ": "));
+  if (!shape.ok())
+    return AnnotateStatus(shape.status(), absl::StrCat(what, ": "));
   return shape;
 }
 

@@ -7,7 +7,8 @@
 // offending values; kernels return it as is (the executor adds the node).
 //
 //   TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(axis_attr, x.shape().rank()));
-//   TG_ASSIGN_OR_RETURN(TensorShape shape, ShapeFromTensor(ctx.input(0), "shape"));
+//   TG_ASSIGN_OR_RETURN(TensorShape shape, ShapeFromTensor(ctx.input(0),
+//   "shape"));
 #ifndef TG_CORE_KERNEL_CHECKS_H_
 #define TG_CORE_KERNEL_CHECKS_H_
 

@@ -339,16 +339,15 @@ absl::Status CheckAllowed(const AttrDef& def, const AttrValue& v) {
 // dtypes are accepted.
 absl::Status CheckDataTypes(const AttrDef& def, const AttrValue& v) {
   auto valid = [](int t) {
-    return tensorgraph::DataType_IsValid(t) && t != 0 &&
-           t < kDataTypeRefOffset;
+    return tensorgraph::DataType_IsValid(t) && t != 0 && t < kDataTypeRefOffset;
   };
   if (def.type() == "type") {
     TG_REQUIRE(valid(v.type()), InvalidArgument, "attr '", def.name(),
                "' = ", static_cast<int>(v.type()), " is not a dtype");
   } else if (def.type() == "list(type)") {
     for (int t : v.list().type()) {
-      TG_REQUIRE(valid(t), InvalidArgument, "attr '", def.name(), "' holds ",
-                 t, ", which is not a dtype");
+      TG_REQUIRE(valid(t), InvalidArgument, "attr '", def.name(), "' holds ", t,
+                 ", which is not a dtype");
     }
   }
   return absl::OkStatus();
@@ -418,8 +417,7 @@ absl::Status ExpandArgs(const google::protobuf::RepeatedPtrField<ArgDef>& args,
       if (!arg.number_attr().empty()) {
         TG_ASSIGN_OR_RETURN(n, GetAttr<int64_t>(attrs, arg.number_attr()));
         TG_REQUIRE(n >= 0, InvalidArgument, "attr '", arg.number_attr(),
-                   "' = ", n, " is negative: it counts arg '", arg.name(),
-                   "'");
+                   "' = ", n, " is negative: it counts arg '", arg.name(), "'");
         TG_REQUIRE(n <= kMaxArgListLength, ResourceExhausted, "attr '",
                    arg.number_attr(), "' = ", n, " asks for more than ",
                    kMaxArgListLength, " tensors in arg '", arg.name(), "'");

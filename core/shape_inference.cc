@@ -1,9 +1,8 @@
 #include "core/shape_inference.h"
 
-#include "core/status.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/status.h"
 
 namespace tg {
 

@@ -42,12 +42,12 @@
 // Everything a graph file or a feed can set (shapes, indices, axes, sizes,
 // attrs) goes through a TG_REQUIRE or a checked helper
 // (core/kernel_checks.h) before it indexes memory or sizes an allocation.
-#define TG_REQUIRE(cond, code, ...)                               \
-  do {                                                            \
-    if (ABSL_PREDICT_FALSE(!(cond))) {                            \
-      return ::absl::Status(::absl::StatusCode::k##code,          \
-                            ::absl::StrCat(__VA_ARGS__));         \
-    }                                                             \
+#define TG_REQUIRE(cond, code, ...)                       \
+  do {                                                    \
+    if (ABSL_PREDICT_FALSE(!(cond))) {                    \
+      return ::absl::Status(::absl::StatusCode::k##code,  \
+                            ::absl::StrCat(__VA_ARGS__)); \
+    }                                                     \
   } while (0)
 
 #define TG_CHECK(cond)                                                     \

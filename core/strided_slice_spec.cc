@@ -15,7 +15,8 @@ absl::StatusOr<StridedSlicePlan> PlanStridedSlice(
              ", ", end.size(), " and ", strides.size());
   // The masks are 64-bit integers: a longer spec could not be described.
   TG_REQUIRE(begin.size() <= 64, InvalidArgument, "a slice spec of ",
-             begin.size(), " entries is longer than the 64 the masks can cover");
+             begin.size(),
+             " entries is longer than the 64 the masks can cover");
   const int n = static_cast<int>(begin.size());
   auto bit = [](int64_t mask, int i) {
     return static_cast<int>((static_cast<uint64_t>(mask) >> i) & 1);

@@ -12,6 +12,7 @@ namespace tg {
 TensorBuffer::TensorBuffer(Allocator* allocator, DataType dtype,
                            int64_t num_elements, void* data, size_t bytes)
     : allocator_(allocator),
+      keep_alive_(allocator->KeepAlive()),
       dtype_(dtype),
       num_elements_(num_elements),
       bytes_(bytes),
@@ -40,16 +41,15 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
                shape.DebugString(), ": negative dimension");
   }
   const int64_t n = shape.num_elements();
-  const size_t element = dtype == DT_STRING ? sizeof(std::string)
-                                            : DataTypeSize(dtype);
+  const size_t element =
+      dtype == DT_STRING ? sizeof(std::string) : DataTypeSize(dtype);
   size_t bytes = 0;
   const bool fits =
       n < std::numeric_limits<int64_t>::max() &&
       !__builtin_mul_overflow(static_cast<size_t>(n), element, &bytes) &&
       bytes <= kMaxAllocationBytes;
-  TG_REQUIRE(fits, ResourceExhausted, "cannot allocate a ",
-             DataTypeName(dtype), " tensor of shape ", shape.DebugString(),
-             ": its size overflows");
+  TG_REQUIRE(fits, ResourceExhausted, "cannot allocate a ", DataTypeName(dtype),
+             " tensor of shape ", shape.DebugString(), ": its size overflows");
   void* data = allocator->Allocate(bytes);
   if (data == nullptr && bytes > 0) {
     return absl::ResourceExhaustedError(absl::StrCat(
@@ -64,8 +64,7 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
   return t;
 }
 
-Tensor::Tensor(DataType dtype, const TensorShape& shape,
-               Allocator* allocator) {
+Tensor::Tensor(DataType dtype, const TensorShape& shape, Allocator* allocator) {
   absl::StatusOr<Tensor> t = Allocate(dtype, shape, allocator);
   if (!t.ok()) {
     std::fprintf(stderr, "tensorgraph: internal tensor allocation failed: %s\n",

@@ -46,6 +46,7 @@ class TensorBuffer {
 
  private:
   Allocator* allocator_;
+  std::shared_ptr<Allocator> keep_alive_;  // See Allocator::KeepAlive.
   DataType dtype_;
   int64_t num_elements_;
   size_t bytes_;
@@ -61,9 +62,9 @@ class Tensor {
   // ResourceExhausted when its bytes overflow or the allocator refuses them
   // (out of memory, or over a memory limit), InvalidArgument for an
   // unsupported dtype or a negative dim. Nothing is allocated on failure.
-  static absl::StatusOr<Tensor> Allocate(
-      DataType dtype, const TensorShape& shape,
-      Allocator* allocator = CpuAllocator());
+  static absl::StatusOr<Tensor> Allocate(DataType dtype,
+                                         const TensorShape& shape,
+                                         Allocator* allocator = CpuAllocator());
 
   // Like Allocate, for sizes the caller knows to be small and sane (tests,
   // scalars, tensors sized by the program itself): aborts on failure.

@@ -82,8 +82,9 @@ int64_t TensorProtoValueCount(const TensorProto& proto) {
   const DataType dtype = proto.dtype();
   if (!proto.tensor_content().empty() && dtype != DT_STRING) {
     const size_t size = DataTypeSize(dtype);
-    return size == 0 ? 0
-                     : static_cast<int64_t>(proto.tensor_content().size() / size);
+    return size == 0
+               ? 0
+               : static_cast<int64_t>(proto.tensor_content().size() / size);
   }
   if (dtype == DT_STRING) return proto.string_val_size();
   int64_t count = 0;

@@ -2,19 +2,18 @@
 
 #include <limits>
 
-#include "core/checked_math.h"
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/checked_math.h"
 
 namespace tg {
 
 absl::StatusOr<TensorShape> TensorShape::FromDims(
     absl::Span<const int64_t> dims) {
   if (dims.size() > static_cast<size_t>(kMaxRank)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "shape has rank ", dims.size(), "; at most ", kMaxRank,
-        " dimensions are supported"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("shape has rank ", dims.size(), "; at most ", kMaxRank,
+                     " dimensions are supported"));
   }
   // The product of the non-zero dims must fit too: kernels multiply
   // partial products of dims (strides, outer and inner counts), and a zero
@@ -23,13 +22,13 @@ absl::StatusOr<TensorShape> TensorShape::FromDims(
   for (int64_t d : dims) {
     if (d == 0) continue;
     if (d < 0) {
-      return absl::InvalidArgumentError(absl::StrCat("shape ", DimsString(dims),
-                                                     " has a negative dimension"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "shape ", DimsString(dims), " has a negative dimension"));
     }
     if (!CheckedMul(n, d, &n)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "shape ", DimsString(dims),
-          " has too many elements to count in an int64"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("shape ", DimsString(dims),
+                       " has too many elements to count in an int64"));
     }
   }
   return TensorShape(dims);

@@ -7,8 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tg::fuzz::UseFuzzMemoryLimit();
-  const std::string path = tg::fuzz::WriteScratchFile(
-      "events.out.tfevents.1.fuzz", data, size);
+  const std::string path =
+      tg::fuzz::WriteScratchFile("events.out.tfevents.1.fuzz", data, size);
   tg::ReadEventFile(path).IgnoreError();
   return 0;
 }

@@ -18,9 +18,9 @@ using ::tensorgraph::DT_UINT64;
 
 const std::vector<DataType>& AllDtypes() {
   static const auto* const types = new std::vector<DataType>{
-      DT_FLOAT,  DT_DOUBLE, DT_INT32,  DT_INT64,  DT_BOOL,   DT_STRING,
-      DT_UINT8,  DT_INT8,   DT_INT16,  DT_UINT16, DT_UINT32, DT_UINT64,
-      DT_HALF,   DT_RESOURCE, DT_COMPLEX64};
+      DT_FLOAT,  DT_DOUBLE, DT_INT32, DT_INT64,    DT_BOOL,
+      DT_STRING, DT_UINT8,  DT_INT8,  DT_INT16,    DT_UINT16,
+      DT_UINT32, DT_UINT64, DT_HALF,  DT_RESOURCE, DT_COMPLEX64};
   return *types;
 }
 
@@ -101,8 +101,10 @@ void RandomTensorProto(FuzzInput& in, DataType dtype,
     // broadcast form, and a request for memory no machine has.
     proto->set_dtype(dtype);
     RandomShapeProto(in, proto->mutable_tensor_shape());
-    if (in.Bool()) proto->add_float_val(static_cast<float>(in.InterestingDouble()));
-    if (in.Bool()) proto->add_int_val(static_cast<int32_t>(in.InterestingInt()));
+    if (in.Bool())
+      proto->add_float_val(static_cast<float>(in.InterestingDouble()));
+    if (in.Bool())
+      proto->add_int_val(static_cast<int32_t>(in.InterestingInt()));
     if (in.Bool()) proto->add_int64_val(in.InterestingInt());
     if (in.Bool()) proto->set_tensor_content(in.String(16));
     return;
@@ -120,8 +122,7 @@ bool IsCountAttr(const OpDef& op, const std::string& name) {
   return false;
 }
 
-void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def,
-             AttrValue* v) {
+void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def, AttrValue* v) {
   const std::string& type = def.type();
   if (type == "type") {
     v->set_type(PickDtype(in, &def));
@@ -145,7 +146,8 @@ void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def,
     RandomTensorProto(in, PickDtype(in, nullptr), v->mutable_tensor());
   } else if (type == "list(int)") {
     auto* list = v->mutable_list();
-    for (int64_t k = in.Range(0, 4); k > 0; --k) list->add_i(in.InterestingInt());
+    for (int64_t k = in.Range(0, 4); k > 0; --k)
+      list->add_i(in.InterestingInt());
   } else if (type == "list(type)") {
     auto* list = v->mutable_list();
     for (int64_t k = in.Range(0, 4); k > 0; --k) {
@@ -192,7 +194,8 @@ std::string AddInput(FuzzInput& in, DataType type, int index, FuzzGraph* g) {
   }
   if (kind == 0) {  // Const.
     n->set_op("Const");
-    RandomTensorProto(in, dtype, (*n->mutable_attr())["value"].mutable_tensor());
+    RandomTensorProto(in, dtype,
+                      (*n->mutable_attr())["value"].mutable_tensor());
     return name;
   }
   n->set_op("Placeholder");  // Fed.

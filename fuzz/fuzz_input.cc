@@ -32,18 +32,30 @@ int64_t FuzzInput::InterestingInt() {
   const uint8_t kind = Byte();
   if (kind < 200) return static_cast<int64_t>(kind % 9) - 2;  // -2..6
   switch (kind % 12) {
-    case 0: return kMax;
-    case 1: return kMin;
-    case 2: return int64_t{1} << 31;
-    case 3: return (int64_t{1} << 31) - 1;
-    case 4: return -(int64_t{1} << 31);
-    case 5: return int64_t{1} << 32;
-    case 6: return int64_t{1} << 62;
-    case 7: return 1000000000000;  // 10^12: a dim no machine holds.
-    case 8: return -1;
-    case 9: return Range(0, 1 << 16);
-    case 10: return -Range(0, 1 << 16);
-    default: return static_cast<int64_t>(Bits64());
+    case 0:
+      return kMax;
+    case 1:
+      return kMin;
+    case 2:
+      return int64_t{1} << 31;
+    case 3:
+      return (int64_t{1} << 31) - 1;
+    case 4:
+      return -(int64_t{1} << 31);
+    case 5:
+      return int64_t{1} << 32;
+    case 6:
+      return int64_t{1} << 62;
+    case 7:
+      return 1000000000000;  // 10^12: a dim no machine holds.
+    case 8:
+      return -1;
+    case 9:
+      return Range(0, 1 << 16);
+    case 10:
+      return -Range(0, 1 << 16);
+    default:
+      return static_cast<int64_t>(Bits64());
   }
 }
 
@@ -51,15 +63,24 @@ double FuzzInput::InterestingDouble() {
   const uint8_t kind = Byte();
   if (kind < 200) return (static_cast<int>(kind) - 100) / 8.0;
   switch (kind % 9) {
-    case 0: return std::numeric_limits<double>::quiet_NaN();
-    case 1: return std::numeric_limits<double>::infinity();
-    case 2: return -std::numeric_limits<double>::infinity();
-    case 3: return -0.0;
-    case 4: return std::numeric_limits<double>::denorm_min();
-    case 5: return std::numeric_limits<double>::max();
-    case 6: return std::numeric_limits<double>::lowest();
-    case 7: return 1e-300;
-    default: return static_cast<double>(InterestingInt());
+    case 0:
+      return std::numeric_limits<double>::quiet_NaN();
+    case 1:
+      return std::numeric_limits<double>::infinity();
+    case 2:
+      return -std::numeric_limits<double>::infinity();
+    case 3:
+      return -0.0;
+    case 4:
+      return std::numeric_limits<double>::denorm_min();
+    case 5:
+      return std::numeric_limits<double>::max();
+    case 6:
+      return std::numeric_limits<double>::lowest();
+    case 7:
+      return 1e-300;
+    default:
+      return static_cast<double>(InterestingInt());
   }
 }
 
@@ -74,8 +95,8 @@ std::string WriteScratchFile(const std::string& name, const uint8_t* data,
                              size_t size) {
   static const std::string dir = [] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string d = std::string(tmp != nullptr ? tmp : "/tmp") +
-                    "/tg_fuzz." + std::to_string(getpid());
+    std::string d = std::string(tmp != nullptr ? tmp : "/tmp") + "/tg_fuzz." +
+                    std::to_string(getpid());
     mkdir(d.c_str(), 0700);
     return d;
   }();

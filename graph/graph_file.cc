@@ -94,7 +94,8 @@ absl::Status FromSavedModel(const SavedModel& model, const std::string& what,
 absl::Status CheckProtoSize(const std::string& path, size_t size) {
   constexpr size_t kMaxProtoBytes = (size_t{1} << 31) - 1;
   TG_REQUIRE(size <= kMaxProtoBytes, InvalidArgument, "'", SafeText(path),
-             "' holds ", size, " bytes, more than the 2 GiB a protocol buffer "
+             "' holds ", size,
+             " bytes, more than the 2 GiB a protocol buffer "
              "may have");
   return absl::OkStatus();
 }

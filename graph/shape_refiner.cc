@@ -20,7 +20,8 @@ std::optional<Tensor> SmallConstValue(const Node* n) {
   PartialShape s = PartialShape::FromProto(it->second.tensor().tensor_shape());
   if (!s.IsFullyDefined()) return std::nullopt;
   int64_t count = 1;
-  for (int64_t d : s.dims) count = SaturatingMul(count, std::max<int64_t>(d, 0));
+  for (int64_t d : s.dims)
+    count = SaturatingMul(count, std::max<int64_t>(d, 0));
   if (count > kMaxConstElementsForInference) return std::nullopt;
   absl::StatusOr<Tensor> t = TensorFromProto(it->second.tensor());
   if (!t.ok()) return std::nullopt;
@@ -47,8 +48,8 @@ absl::Status InferNodeShapes(Node* node) {
   for (int i = 0; i < node->num_outputs(); ++i) {
     s = ValidatePartialShape(ctx.outputs()[i]);
     if (!s.ok()) {
-      return AnnotateStatus(s, absl::StrCat(node->ErrorPrefix(), "output ", i,
-                                            ": "));
+      return AnnotateStatus(
+          s, absl::StrCat(node->ErrorPrefix(), "output ", i, ": "));
     }
     node->set_output_shape(i, ctx.outputs()[i]);
   }

@@ -3,8 +3,8 @@
 #include "ops/slicing_ops.h"
 
 #include "absl/strings/str_cat.h"
-#include "core/strided_slice_spec.h"
 #include "core/checked_math.h"
+#include "core/strided_slice_spec.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
@@ -185,8 +185,8 @@ TG_REGISTER_OP("Tile")
       for (int d = 0; d < in.rank(); ++d) {
         if (out.dims[d] >= 0 &&
             !CheckedMul(out.dims[d], mult[d], &out.dims[d])) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "tiling axis ", d, " by ", mult[d], " overflows"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("tiling axis ", d, " by ", mult[d], " overflows"));
         }
       }
       c.set_output(0, std::move(out));

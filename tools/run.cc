@@ -111,17 +111,26 @@ absl::StatusOr<int64_t> ParseByteSize(const std::string& text) {
   std::string digits = text;
   if (!digits.empty()) {
     switch (std::toupper(static_cast<unsigned char>(digits.back()))) {
-      case 'K': scale = int64_t{1} << 10; break;
-      case 'M': scale = int64_t{1} << 20; break;
-      case 'G': scale = int64_t{1} << 30; break;
-      case 'T': scale = int64_t{1} << 40; break;
-      default: break;
+      case 'K':
+        scale = int64_t{1} << 10;
+        break;
+      case 'M':
+        scale = int64_t{1} << 20;
+        break;
+      case 'G':
+        scale = int64_t{1} << 30;
+        break;
+      case 'T':
+        scale = int64_t{1} << 40;
+        break;
+      default:
+        break;
     }
     if (scale > 1) digits.pop_back();
   }
   int64_t n = 0, bytes = 0;
-  const bool ok = absl::SimpleAtoi(digits, &n) && n > 0 &&
-                  CheckedMul(n, scale, &bytes);
+  const bool ok =
+      absl::SimpleAtoi(digits, &n) && n > 0 && CheckedMul(n, scale, &bytes);
   TG_REQUIRE(ok, InvalidArgument, "--memory_limit=", SafeText(text),
              " is not a size like 8G, 512M or 1000000");
   return bytes;

@@ -20,9 +20,9 @@ absl::StatusOr<OutputKey> Resolve(const Graph& graph, const std::string& name,
   }
   const Node* n = graph.FindNode(id->node);
   if (n == nullptr) {
-    return absl::NotFoundError(absl::StrCat(what, " '", SafeText(name),
-                                            "': no node named '",
-                                            SafeText(id->node), "' in the graph"));
+    return absl::NotFoundError(
+        absl::StrCat(what, " '", SafeText(name), "': no node named '",
+                     SafeText(id->node), "' in the graph"));
   }
   if (id->index >= n->num_outputs()) {
     return absl::InvalidArgumentError(
@@ -143,7 +143,8 @@ absl::Status Executor::InstantiateNodes(const Graph& graph,
     try {
       kernel = CreateKernel(*def, construction);
     } catch (const std::bad_alloc&) {
-      kernel = absl::ResourceExhaustedError("out of memory creating the kernel");
+      kernel =
+          absl::ResourceExhaustedError("out of memory creating the kernel");
     }
     if (!kernel.ok()) return AnnotateStatus(kernel.status(), item.error_prefix);
     item.kernel = *std::move(kernel);
@@ -177,10 +178,9 @@ absl::Status Executor::CheckFeed(const Feed& feed, const Tensor& t) const {
   TG_REQUIRE(t.dtype() == feed.dtype, InvalidArgument, "feed '",
              SafeText(feed.name), "' is a ", DataTypeName(t.dtype()),
              " tensor but the graph expects ", DataTypeName(feed.dtype));
-  TG_REQUIRE(feed.shape.IsCompatibleWith(t.shape()), InvalidArgument,
-             "feed '", SafeText(feed.name), "' has shape ",
-             t.shape().DebugString(), " but the graph expects ",
-             feed.shape.DebugString());
+  TG_REQUIRE(feed.shape.IsCompatibleWith(t.shape()), InvalidArgument, "feed '",
+             SafeText(feed.name), "' has shape ", t.shape().DebugString(),
+             " but the graph expects ", feed.shape.DebugString());
   return absl::OkStatus();
 }
 

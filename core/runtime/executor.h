@@ -75,13 +75,11 @@ class Executor {
   };
 
   Executor() = default;
-  absl::Status Prune(const Graph& graph,
-                     const std::vector<std::string>& feeds,
+  absl::Status Prune(const Graph& graph, const std::vector<std::string>& feeds,
                      const std::vector<std::string>& fetches,
                      const std::vector<std::string>& targets,
                      std::vector<int>* run);
-  absl::Status InstantiateNodes(const Graph& graph,
-                                const std::vector<int>& run,
+  absl::Status InstantiateNodes(const Graph& graph, const std::vector<int>& run,
                                 const std::vector<Device*>& placed,
                                 VariableStore* variables);
   absl::Status CheckFeed(const Feed& feed, const Tensor& t) const;

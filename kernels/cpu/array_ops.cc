@@ -123,8 +123,8 @@ class ReshapeCpu : public OpKernel {
     if (unknown >= 0) {
       TG_REQUIRE(product != 0 && x.NumElements() % product == 0,
                  InvalidArgument, "cannot reshape a tensor of ",
-                 x.NumElements(), " elements ", x.shape().DebugString(),
-                 " to ", DimsString(dims));
+                 x.NumElements(), " elements ", x.shape().DebugString(), " to ",
+                 DimsString(dims));
       dims[unknown] = x.NumElements() / product;
     }
     TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
@@ -294,8 +294,8 @@ class AddNCpu : public OpKernel {
             " vs ", ctx.input(i).shape().DebugString(), " at input ", i));
       }
     }
-    TG_ASSIGN_OR_RETURN(Tensor * sum, ctx.allocate_output(0, first.dtype(),
-                                                          first.shape()));
+    TG_ASSIGN_OR_RETURN(Tensor * sum,
+                        ctx.allocate_output(0, first.dtype(), first.shape()));
     T* out = sum->template data<T>();
     const int64_t n = first.NumElements();
     std::copy_n(first.data<T>(), n, out);

@@ -72,7 +72,8 @@ class CheckedIntegerCpu : public BinaryCpu<T, T, F> {
         if constexpr (kPow) {
           TG_REQUIRE(yp[i] >= 0, InvalidArgument,
                      "Integers to negative integer powers are not allowed "
-                     "(exponent ", yp[i], " at element ", i, ")");
+                     "(exponent ",
+                     yp[i], " at element ", i, ")");
         } else {
           TG_REQUIRE(yp[i] != 0, InvalidArgument,
                      "Integer division by zero (divisor element ", i, ")");
@@ -82,30 +83,30 @@ class CheckedIntegerCpu : public BinaryCpu<T, T, F> {
     return BinaryCpu<T, T, F>::Compute(ctx);
   }
 };
-#define TG_CPU_DIVISION(OP, F, T) \
-  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T),  \
+#define TG_CPU_DIVISION(OP, F, T)          \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL(OP, T), \
                      CheckedIntegerCpu<T, functor::F, false>)
 
-#define TG_CPU_ARITHMETIC(T)                       \
-  TG_CPU_DIVISION("Div", TruncDiv, T);             \
-  TG_CPU_DIVISION("FloorDiv", FloorDiv, T);        \
-  TG_CPU_DIVISION("FloorMod", FloorMod, T);        \
-  TG_CPU_BINARY("Add", Add, T);                    \
-  TG_CPU_BINARY("AddV2", Add, T);                  \
-  TG_CPU_BINARY("Sub", Sub, T);                    \
-  TG_CPU_BINARY("Mul", Mul, T);                    \
-  TG_CPU_UNARY("Neg", Neg, T);                     \
-  TG_CPU_UNARY("Abs", Abs, T);                     \
-  TG_CPU_UNARY("Sign", Sign, T);                   \
-  TG_CPU_BINARY("Maximum", Maximum, T);            \
-  TG_CPU_BINARY("Minimum", Minimum, T);            \
-  TG_REGISTER_KERNEL(TG_CPU_KERNEL("Pow", T),      \
+#define TG_CPU_ARITHMETIC(T)                                    \
+  TG_CPU_DIVISION("Div", TruncDiv, T);                          \
+  TG_CPU_DIVISION("FloorDiv", FloorDiv, T);                     \
+  TG_CPU_DIVISION("FloorMod", FloorMod, T);                     \
+  TG_CPU_BINARY("Add", Add, T);                                 \
+  TG_CPU_BINARY("AddV2", Add, T);                               \
+  TG_CPU_BINARY("Sub", Sub, T);                                 \
+  TG_CPU_BINARY("Mul", Mul, T);                                 \
+  TG_CPU_UNARY("Neg", Neg, T);                                  \
+  TG_CPU_UNARY("Abs", Abs, T);                                  \
+  TG_CPU_UNARY("Sign", Sign, T);                                \
+  TG_CPU_BINARY("Maximum", Maximum, T);                         \
+  TG_CPU_BINARY("Minimum", Minimum, T);                         \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL("Pow", T),                   \
                      CheckedIntegerCpu<T, functor::Pow, true>); \
-  TG_CPU_UNARY("Square", Square, T);               \
-  TG_CPU_COMPARE("Equal", Equal, T);               \
-  TG_CPU_COMPARE("Greater", Greater, T);           \
-  TG_CPU_COMPARE("GreaterEqual", GreaterEqual, T); \
-  TG_CPU_COMPARE("Less", Less, T);                 \
+  TG_CPU_UNARY("Square", Square, T);                            \
+  TG_CPU_COMPARE("Equal", Equal, T);                            \
+  TG_CPU_COMPARE("Greater", Greater, T);                        \
+  TG_CPU_COMPARE("GreaterEqual", GreaterEqual, T);              \
+  TG_CPU_COMPARE("Less", Less, T);                              \
   TG_CPU_COMPARE("LessEqual", LessEqual, T)
 
 TG_CPU_ARITHMETIC(float);

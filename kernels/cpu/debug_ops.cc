@@ -22,7 +22,8 @@ class CheckNumericsCpu : public OpKernel {
       nan |= std::isnan(v);
       inf |= std::isinf(v);
     }
-    TG_REQUIRE(!nan && !inf, InvalidArgument, SafeText(message_), " : Tensor had ",
+    TG_REQUIRE(!nan && !inf, InvalidArgument, SafeText(message_),
+               " : Tensor had ",
                inf && nan ? "Inf and NaN" : (nan ? "NaN" : "Inf"), " values");
     ctx.set_output(0, x);
     return absl::OkStatus();

@@ -13,7 +13,8 @@ class UnaryCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), x.shape()));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
     const T* in = x.data<T>();
     T* out = y->data<T>();
     ctx.thread_pool()->ParallelFor(x.NumElements(), 10,

@@ -30,8 +30,7 @@ class GatherCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
     TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
-    TG_REQUIRE(batch_dims == 0, Unimplemented,
-               "GatherV2 with batch_dims != 0");
+    TG_REQUIRE(batch_dims == 0, Unimplemented, "GatherV2 with batch_dims != 0");
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
@@ -83,8 +82,7 @@ class UnsortedSegmentSumCpu : public OpKernel {
     TG_ASSIGN_OR_RETURN(int64_t num,
                         ScalarToInt64(ctx.input(2), "num_segments"));
     const TensorShape& ids_shape = ctx.input(1).shape();
-    TG_REQUIRE(num >= 0, InvalidArgument, "num_segments ", num,
-               " is negative");
+    TG_REQUIRE(num >= 0, InvalidArgument, "num_segments ", num, " is negative");
     bool prefix = ids_shape.rank() <= data.shape().rank();
     for (int d = 0; prefix && d < ids_shape.rank(); ++d) {
       prefix = ids_shape.dim_size(d) == data.shape().dim_size(d);

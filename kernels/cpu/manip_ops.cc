@@ -134,9 +134,9 @@ class RangeCpu : public OpKernel {
     const T limit = ctx.input(1).data<T>()[0];
     const T delta = ctx.input(2).data<T>()[0];
     TG_ASSIGN_OR_RETURN(int64_t n, RangeCount(start, limit, delta));
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(
-                                        0, DataTypeToEnum<T>::value,
-                                        TensorShape({n})));
+    TG_ASSIGN_OR_RETURN(
+        Tensor * y,
+        ctx.allocate_output(0, DataTypeToEnum<T>::value, TensorShape({n})));
     T* out = y->template data<T>();
     for (int64_t i = 0; i < n; ++i) {
       if constexpr (std::is_integral_v<T>) {
@@ -187,8 +187,8 @@ class TransposeCpu : public OpKernel {
       out_dims[d] = x.shape().dim_size(perm[d]);
       src_stride[d] = in_strides[perm[d]];
     }
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(
-                                        0, x.dtype(), TensorShape(out_dims)));
+    TG_ASSIGN_OR_RETURN(
+        Tensor * y, ctx.allocate_output(0, x.dtype(), TensorShape(out_dims)));
     const size_t size = DataTypeSize(x.dtype());
     const char* in = static_cast<const char*>(x.raw_data());
     char* out = static_cast<char*>(y->raw_data());
@@ -215,13 +215,14 @@ class InvertPermutationCpu : public OpKernel {
     const Tensor& p = ctx.input(0);
     TG_RETURN_IF_ERROR(RequireRank(p, 1, "x"));
     const int64_t n = p.NumElements();
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, p.dtype(), p.shape()));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, p.dtype(), p.shape()));
     std::vector<bool> seen(n, false);
     for (int64_t i = 0; i < n; ++i) {
       const T v = p.data<T>()[i];
       if (v < 0 || v >= n || seen[v]) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "input is not a permutation: element ", i, " is ", v));
+        return absl::InvalidArgumentError(
+            absl::StrCat("input is not a permutation: element ", i, " is ", v));
       }
       seen[v] = true;
       y->template data<T>()[v] = static_cast<T>(i);

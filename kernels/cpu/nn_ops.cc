@@ -37,7 +37,8 @@ class BiasAddCpu : public OpKernel {
     for (int d = axis + 1; d < rank; ++d) inner *= v.shape().dim_size(d);
     const T* in = v.data<T>();
     const T* bias = b.data<T>();
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, v.dtype(), v.shape()));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, v.dtype(), v.shape()));
     T* out = y->template data<T>();
     const int64_t n = v.NumElements();
     if (n == 0) return absl::OkStatus();
@@ -82,7 +83,8 @@ class SoftmaxCpu : public OpKernel {
       return absl::InvalidArgumentError("logits must have rank >= 1");
     }
     const int64_t n = x.shape().dim_size(x.shape().rank() - 1);
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), x.shape()));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
     T* out = y->template data<T>();
     if (n == 0) return absl::OkStatus();
     const T* in = x.data<T>();

@@ -83,8 +83,8 @@ class RandomCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(TensorShape shape,
                         ShapeFromTensor(ctx.input(0), "shape"));
-    TG_ASSIGN_OR_RETURN(Tensor * out,
-                        ctx.allocate_output(0, DataTypeToEnum<T>::value, shape));
+    TG_ASSIGN_OR_RETURN(
+        Tensor * out, ctx.allocate_output(0, DataTypeToEnum<T>::value, shape));
     Dist::Fill(gen_, out->template data<T>(), shape.num_elements());
     return absl::OkStatus();
   }

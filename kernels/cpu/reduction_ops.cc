@@ -177,12 +177,12 @@ class ReductionCpu : public OpKernel {
     }
     if constexpr (kMean && std::is_integral_v<T>) {
       TG_REQUIRE(count > 0 || out_size == 0, InvalidArgument,
-                 "integer Mean over an empty axis of ",
-                 x.shape().DebugString(), " has no value");
+                 "integer Mean over an empty axis of ", x.shape().DebugString(),
+                 " has no value");
     }
-    TG_ASSIGN_OR_RETURN(
-        Tensor acc, ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value,
-                                      TensorShape({out_size})));
+    TG_ASSIGN_OR_RETURN(Tensor acc,
+                        ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value,
+                                          TensorShape({out_size})));
     AccType<T>* a = acc.data<AccType<T>>();
     Reduce<T, Op>(x.data<T>(), x.shape().dims(), reduced, a, out_size);
     T* out = y->template data<T>();
@@ -219,9 +219,9 @@ class BiasAddGradCpu : public OpKernel {
     const int64_t c = dy.shape().dim_size(axis);
     TG_ASSIGN_OR_RETURN(Tensor * y,
                         ctx.allocate_output(0, dy.dtype(), TensorShape({c})));
-    TG_ASSIGN_OR_RETURN(Tensor acc,
-                        ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value,
-                                          TensorShape({c})));
+    TG_ASSIGN_OR_RETURN(
+        Tensor acc,
+        ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value, TensorShape({c})));
     AccType<T>* a = acc.data<AccType<T>>();
     Reduce<T, SumOp>(dy.data<T>(), dy.shape().dims(), reduced, a, c);
     T* out = y->template data<T>();

@@ -61,16 +61,16 @@ class SliceCpu : public OpKernel {
     for (int d = 0; d < rank; ++d) {
       const int64_t dim = x.shape().dim_size(d);
       // Compared without sums, which could overflow.
-      const bool ok = begin[d] >= 0 && begin[d] <= dim &&
-                      (size[d] == -1 ||
-                       (size[d] >= 0 && size[d] <= dim - begin[d]));
-      TG_REQUIRE(ok, InvalidArgument, "slice of ", size[d],
-                 " elements from ", begin[d], " on axis ", d,
-                 " is outside ", x.shape().DebugString());
+      const bool ok =
+          begin[d] >= 0 && begin[d] <= dim &&
+          (size[d] == -1 || (size[d] >= 0 && size[d] <= dim - begin[d]));
+      TG_REQUIRE(ok, InvalidArgument, "slice of ", size[d], " elements from ",
+                 begin[d], " on axis ", d, " is outside ",
+                 x.shape().DebugString());
       out[d] = size[d] == -1 ? dim - begin[d] : size[d];
     }
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(),
-                                                        TensorShape(out)));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), TensorShape(out)));
     if (y->NumElements() > 0) CopyBox(x, y, begin, /*into=*/false);
     return absl::OkStatus();
   }
@@ -85,9 +85,8 @@ class PadCpu : public OpKernel {
     const Tensor& paddings = ctx.input(1);
     const int rank = x.shape().rank();
     TG_REQUIRE(paddings.shape() == TensorShape({rank, 2}), InvalidArgument,
-               "paddings must be [", rank, ", 2] for ",
-               x.shape().DebugString(), ", got ",
-               paddings.shape().DebugString());
+               "paddings must be [", rank, ", 2] for ", x.shape().DebugString(),
+               ", got ", paddings.shape().DebugString());
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(paddings));
     Dims out(rank);
     std::vector<int64_t> begin(rank);
@@ -96,9 +95,8 @@ class PadCpu : public OpKernel {
                  "paddings must be non-negative, got ", p[2 * d], " and ",
                  p[2 * d + 1], " for axis ", d);
       begin[d] = p[2 * d];
-      const bool fits =
-          CheckedAdd(x.shape().dim_size(d), p[2 * d], &out[d]) &&
-          CheckedAdd(out[d], p[2 * d + 1], &out[d]);
+      const bool fits = CheckedAdd(x.shape().dim_size(d), p[2 * d], &out[d]) &&
+                        CheckedAdd(out[d], p[2 * d + 1], &out[d]);
       TG_REQUIRE(fits, InvalidArgument, "padding axis ", d, " of ",
                  x.shape().DebugString(), " by ", p[2 * d], " and ",
                  p[2 * d + 1], " overflows");
@@ -257,7 +255,8 @@ class BroadcastToCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(TensorShape out, ShapeFromTensor(ctx.input(1), "shape"));
+    TG_ASSIGN_OR_RETURN(TensorShape out,
+                        ShapeFromTensor(ctx.input(1), "shape"));
     TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(x.shape(), out));
     if (plan.out != out) {
       return absl::InvalidArgumentError(

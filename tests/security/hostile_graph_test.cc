@@ -38,8 +38,9 @@ std::string IntConst(const std::string& name, const std::vector<int64_t>& v,
   for (int64_t x : v) values += field + ": " + std::to_string(x) + " ";
   return "node { name: '" + name + "' op: 'Const' attr { key: 'dtype' value " +
          "{ type: " + dtype + " } } attr { key: 'value' value { tensor { " +
-         "dtype: " + dtype + " tensor_shape { dim { size: " +
-         std::to_string(v.size()) + " } } " + values + "} } } }\n";
+         "dtype: " + dtype +
+         " tensor_shape { dim { size: " + std::to_string(v.size()) + " } } " +
+         values + "} } } }\n";
 }
 
 std::string Scalar(const std::string& name, double v,
@@ -49,9 +50,8 @@ std::string Scalar(const std::string& name, double v,
                             : dtype == "DT_INT64"  ? "int64_val"
                                                    : "int_val";
   char buf[64];
-  std::snprintf(buf, sizeof(buf), dtype == "DT_FLOAT" || dtype == "DT_DOUBLE"
-                                      ? "%.17g"
-                                      : "%.0f",
+  std::snprintf(buf, sizeof(buf),
+                dtype == "DT_FLOAT" || dtype == "DT_DOUBLE" ? "%.17g" : "%.0f",
                 v);
   return "node { name: '" + name + "' op: 'Const' attr { key: 'dtype' value " +
          "{ type: " + dtype + " } } attr { key: 'value' value { tensor { " +
@@ -71,8 +71,7 @@ std::string TypeAttr(const std::string& key, const std::string& t) {
   return "attr { key: '" + key + "' value { type: " + t + " } } ";
 }
 std::string IntAttr(const std::string& key, int64_t v) {
-  return "attr { key: '" + key + "' value { i: " + std::to_string(v) +
-         " } } ";
+  return "attr { key: '" + key + "' value { i: " + std::to_string(v) + " } } ";
 }
 
 absl::Status RunGraph(const std::string& text, const std::string& fetch,
@@ -102,22 +101,20 @@ TEST(HostileGraphTest, ConstWhoseValueDtypeDiffersFromItsAttrIsRefused) {
       "DT_FLOAT } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
       "tensor_shape { } int_val: 7 } } } }\n" +
       Op("neg", "Neg", {"c"}, TypeAttr("T", "DT_FLOAT"));
-  EXPECT_THAT(RunGraph(g, "neg:0"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("node 'c'")));
+  EXPECT_THAT(RunGraph(g, "neg:0"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("node 'c'")));
 }
 
 TEST(HostileGraphTest, ShapeWhosePartialProductsOverflowIsRefused) {
   // [0, 2^40, 2^40] has no elements, but its strides overflow int64.
-  const std::string g = IntConst("dims", {0, int64_t{1} << 40, int64_t{1} << 40},
-                                 "DT_INT64") +
-                        Scalar("v", 1, "DT_FLOAT") +
-                        Op("fill", "Fill", {"dims", "v"},
-                           TypeAttr("T", "DT_FLOAT") +
-                               TypeAttr("index_type", "DT_INT64"));
-  EXPECT_THAT(RunGraph(g, "fill:0"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("node 'fill'")));
+  const std::string g =
+      IntConst("dims", {0, int64_t{1} << 40, int64_t{1} << 40}, "DT_INT64") +
+      Scalar("v", 1, "DT_FLOAT") +
+      Op("fill", "Fill", {"dims", "v"},
+         TypeAttr("T", "DT_FLOAT") + TypeAttr("index_type", "DT_INT64"));
+  EXPECT_THAT(
+      RunGraph(g, "fill:0"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("node 'fill'")));
 }
 
 TEST(HostileGraphTest, SliceBeyondTheInputIsRefusedWithoutOverflow) {
@@ -127,9 +124,8 @@ TEST(HostileGraphTest, SliceBeyondTheInputIsRefusedWithoutOverflow) {
       IntConst("size", {2}, "DT_INT64") +
       Op("s", "Slice", {"x", "begin", "size"},
          TypeAttr("T", "DT_INT32") + TypeAttr("Index", "DT_INT64"));
-  EXPECT_THAT(RunGraph(g, "s:0"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("node 's'")));
+  EXPECT_THAT(RunGraph(g, "s:0"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                           HasSubstr("node 's'")));
 }
 
 // --- Null buffers and empty inputs ----------------------------------------
@@ -158,12 +154,11 @@ TEST(HostileGraphTest, TargetOnlyRunOfANodeWithoutOutputs) {
 // --- Aborts ----------------------------------------------------------------
 
 TEST(HostileGraphTest, NegativeListLengthIsAnErrorNotAnAbort) {
-  const std::string g = Scalar("a", 1, "DT_FLOAT") +
-                        Op("sum", "AddN", {"a"},
-                           IntAttr("N", -3) + TypeAttr("T", "DT_FLOAT"));
-  EXPECT_THAT(RunGraph(g, "sum:0"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("node 'sum'")));
+  const std::string g =
+      Scalar("a", 1, "DT_FLOAT") +
+      Op("sum", "AddN", {"a"}, IntAttr("N", -3) + TypeAttr("T", "DT_FLOAT"));
+  EXPECT_THAT(RunGraph(g, "sum:0"), StatusIs(absl::StatusCode::kInvalidArgument,
+                                             HasSubstr("node 'sum'")));
 }
 
 TEST(HostileGraphTest, RandomOpWithAScalarShapeInputIsRefused) {
@@ -202,15 +197,16 @@ TEST(HostileGraphTest, AbsNegAndDivisionOfTheLowestValueWrap) {
   const std::string lowest = Scalar("m", -2147483648.0, "DT_INT32");
   for (const std::string op : {"Abs", "Neg"}) {
     std::vector<Tensor> out;
-    TG_ASSERT_OK(RunGraph(lowest + Op("y", op, {"m"}, TypeAttr("T", "DT_INT32")),
-                          "y:0", &out));
+    TG_ASSERT_OK(RunGraph(
+        lowest + Op("y", op, {"m"}, TypeAttr("T", "DT_INT32")), "y:0", &out));
     EXPECT_EQ(out[0].scalar<int32_t>(), std::numeric_limits<int32_t>::min())
         << op;
   }
   std::vector<Tensor> out;
-  TG_ASSERT_OK(RunGraph(lowest + Scalar("d", -1, "DT_INT32") +
-                            Op("q", "Div", {"m", "d"}, TypeAttr("T", "DT_INT32")),
-                        "q:0", &out));
+  TG_ASSERT_OK(
+      RunGraph(lowest + Scalar("d", -1, "DT_INT32") +
+                   Op("q", "Div", {"m", "d"}, TypeAttr("T", "DT_INT32")),
+               "q:0", &out));
   EXPECT_EQ(out[0].scalar<int32_t>(), std::numeric_limits<int32_t>::min());
 }
 
@@ -242,17 +238,20 @@ TEST(HostileGraphTest, IntegerPowIsFastAndWraps) {
 }
 
 TEST(HostileGraphTest, NegativeIntegerExponentAndZeroDivisorAreErrors) {
-  const std::string ints = Scalar("x", 5, "DT_INT32") + Scalar("z", 0, "DT_INT32") +
+  const std::string ints = Scalar("x", 5, "DT_INT32") +
+                           Scalar("z", 0, "DT_INT32") +
                            Scalar("n", -2, "DT_INT32");
-  EXPECT_THAT(RunGraph(ints + Op("p", "Pow", {"x", "n"}, TypeAttr("T", "DT_INT32")),
-                       "p:0"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("node 'p'"), HasSubstr("negative"))));
+  EXPECT_THAT(
+      RunGraph(ints + Op("p", "Pow", {"x", "n"}, TypeAttr("T", "DT_INT32")),
+               "p:0"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("node 'p'"), HasSubstr("negative"))));
   for (const std::string op : {"Div", "FloorDiv", "FloorMod"}) {
-    EXPECT_THAT(RunGraph(ints + Op("q", op, {"x", "z"}, TypeAttr("T", "DT_INT32")),
-                         "q:0"),
-                StatusIs(absl::StatusCode::kInvalidArgument,
-                         AllOf(HasSubstr("node 'q'"), HasSubstr("by zero"))))
+    EXPECT_THAT(
+        RunGraph(ints + Op("q", op, {"x", "z"}, TypeAttr("T", "DT_INT32")),
+                 "q:0"),
+        StatusIs(absl::StatusCode::kInvalidArgument,
+                 AllOf(HasSubstr("node 'q'"), HasSubstr("by zero"))))
         << op;
   }
 }
@@ -281,49 +280,47 @@ TEST(HostileGraphTest, IntegerSumWrapsAround) {
   EXPECT_EQ(out[0].scalar<int32_t>(), 0);
 }
 
-// --- Unbounded allocation -----------------------------------------------------
+// --- Unbounded allocation
+// -----------------------------------------------------
 
 TEST(HostileGraphTest, MemoryLimitRefusesARequestBeforeAllocating) {
   SessionOptions options;
   options.memory_limit_bytes = 1 << 20;
-  const std::string g = IntConst("dims", {1000, 1000}) +
-                        Scalar("v", 1, "DT_FLOAT") +
-                        Op("fill", "Fill", {"dims", "v"},
-                           TypeAttr("T", "DT_FLOAT") +
-                               TypeAttr("index_type", "DT_INT32"));
-  EXPECT_THAT(RunGraph(g, "fill:0", nullptr, options),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       AllOf(HasSubstr("node 'fill'"),
-                             HasSubstr("4000000 bytes"),
-                             HasSubstr("memory limit 1 MiB"))));
+  const std::string g =
+      IntConst("dims", {1000, 1000}) + Scalar("v", 1, "DT_FLOAT") +
+      Op("fill", "Fill", {"dims", "v"},
+         TypeAttr("T", "DT_FLOAT") + TypeAttr("index_type", "DT_INT32"));
+  EXPECT_THAT(
+      RunGraph(g, "fill:0", nullptr, options),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               AllOf(HasSubstr("node 'fill'"), HasSubstr("4000000 bytes"),
+                     HasSubstr("memory limit 1 MiB"))));
   options.memory_limit_bytes = 8 << 20;
   TG_EXPECT_OK(RunGraph(g, "fill:0", nullptr, options));
 }
 
 TEST(HostileGraphTest, HugeListLengthsAreResourceExhausted) {
   const std::string x = IntConst("x", {1, 2}) + Scalar("axis", 0, "DT_INT32");
-  EXPECT_THAT(RunGraph(x + Op("sp", "Split", {"axis", "x"},
-                              IntAttr("num_split", 1000000000) +
-                                  TypeAttr("T", "DT_INT32")),
-                       "sp:0"),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("node 'sp'")));
-  EXPECT_THAT(RunGraph(x + Op("u", "Unpack", {"x"},
-                              IntAttr("num", 1000000000) +
-                                  TypeAttr("T", "DT_INT32")),
-                       "u:0"),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("node 'u'")));
+  EXPECT_THAT(
+      RunGraph(
+          x + Op("sp", "Split", {"axis", "x"},
+                 IntAttr("num_split", 1000000000) + TypeAttr("T", "DT_INT32")),
+          "sp:0"),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("node 'sp'")));
+  EXPECT_THAT(
+      RunGraph(x + Op("u", "Unpack", {"x"},
+                      IntAttr("num", 1000000000) + TypeAttr("T", "DT_INT32")),
+               "u:0"),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("node 'u'")));
 }
 
 TEST(HostileGraphTest, RangeWithATinyDeltaOrNaNIsRefused) {
-  const std::string g = Scalar("a", 0, "DT_FLOAT") + Scalar("b", 1, "DT_FLOAT") +
-                        Scalar("tiny", 1e-30, "DT_FLOAT") +
-                        Op("r", "Range", {"a", "b", "tiny"},
-                           TypeAttr("Tidx", "DT_FLOAT"));
-  EXPECT_THAT(RunGraph(g, "r:0"),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("node 'r'")));
+  const std::string g =
+      Scalar("a", 0, "DT_FLOAT") + Scalar("b", 1, "DT_FLOAT") +
+      Scalar("tiny", 1e-30, "DT_FLOAT") +
+      Op("r", "Range", {"a", "b", "tiny"}, TypeAttr("Tidx", "DT_FLOAT"));
+  EXPECT_THAT(RunGraph(g, "r:0"), StatusIs(absl::StatusCode::kResourceExhausted,
+                                           HasSubstr("node 'r'")));
   const std::string nan =
       Scalar("a", 0, "DT_FLOAT") + Scalar("b", 1, "DT_FLOAT") +
       "node { name: 'd' op: 'Const' attr { key: 'dtype' value { type: "
@@ -335,11 +332,11 @@ TEST(HostileGraphTest, RangeWithATinyDeltaOrNaNIsRefused) {
                        AllOf(HasSubstr("node 'r'"), HasSubstr("NaN"))));
 }
 
-// --- Messages -----------------------------------------------------------------
+// --- Messages
+// -----------------------------------------------------------------
 
 TEST(HostileGraphTest, UntrustedNamesAreEscapedInMessages) {
-  const std::string g =
-      "node { name: 'evil\\n\\x1b[31mname' op: 'NoSuchOp' }";
+  const std::string g = "node { name: 'evil\\n\\x1b[31mname' op: 'NoSuchOp' }";
   absl::StatusOr<std::unique_ptr<Session>> s = Session::Create(Parse(g));
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.status().message(),
@@ -347,7 +344,8 @@ TEST(HostileGraphTest, UntrustedNamesAreEscapedInMessages) {
                     Not(HasSubstr("\x1b"))));
 }
 
-// --- Numerics -------------------------------------------------------------------
+// --- Numerics
+// -------------------------------------------------------------------
 
 TEST(HostileGraphTest, CheckNumericsNamesTheNodeAndTheProblem) {
   const std::string nan =
@@ -365,9 +363,10 @@ TEST(HostileGraphTest, CheckNumericsNamesTheNodeAndTheProblem) {
   SessionOptions options;
   options.check_numerics = true;
   const std::string g = nan + Op("y", "Neg", {"x"}, TypeAttr("T", "DT_FLOAT"));
-  EXPECT_THAT(RunGraph(g, "y:0", nullptr, options),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("node 'x'"), HasSubstr("NaN at element 1"))));
+  EXPECT_THAT(
+      RunGraph(g, "y:0", nullptr, options),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("node 'x'"), HasSubstr("NaN at element 1"))));
   TG_EXPECT_OK(RunGraph(g, "y:0"));  // Off by default.
 }
 

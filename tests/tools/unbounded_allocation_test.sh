@@ -10,7 +10,8 @@ work="${TEST_TMPDIR:-$(mktemp -d)}"
 cd "$work"
 limit=8000000  # KiB: 8 GB
 extra=()
-if grep -q AddressSanitizer "$tg" 2>/dev/null; then
+if grep -q AddressSanitizer "$tg" 2>/dev/null ||
+   ldd "$tg" 2>/dev/null | grep -q libasan; then
   limit=unlimited
   extra=(--memory_limit=2G)  # What the ulimit would have implied.
 fi
