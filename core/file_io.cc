@@ -154,6 +154,11 @@ std::string Dirname(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+std::string JoinPath(const std::string& dir, const std::string& name) {
+  if (dir.empty() || (!name.empty() && name.front() == '/')) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
 absl::Status CreateDirectories(const std::string& dir) {
   if (dir.empty()) return absl::OkStatus();  // The current directory.
   for (size_t pos = 1; pos <= dir.size(); ++pos) {

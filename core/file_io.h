@@ -72,6 +72,11 @@ class AtomicFileWriter {
 // when it has none.
 std::string Dirname(const std::string& path);
 
+// `name` inside `dir`: "dir/name", "name" itself when `dir` is "" (the
+// working directory, what Dirname gives for a bare file name) and "/name"
+// for the root. An absolute `name` is returned unchanged.
+std::string JoinPath(const std::string& dir, const std::string& name);
+
 // Creates `dir` and its missing parents; fails if it exists as a file.
 absl::Status CreateDirectories(const std::string& dir);
 

@@ -49,6 +49,11 @@ TG_REGISTER_OP("Slice")
       }
       PartialShape out = in;
       for (int d = 0; d < in.rank(); ++d) {
+        if (begin[d] < 0 || (in.dims[d] >= 0 && begin[d] > in.dims[d])) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("begin ", begin[d], " of axis ", d,
+                           " is out of range for ", in.DebugString()));
+        }
         out.dims[d] = size[d] >= 0      ? size[d]
                       : in.dims[d] >= 0 ? in.dims[d] - begin[d]
                                         : -1;
@@ -76,7 +81,18 @@ TG_REGISTER_OP("Pad")
       }
       PartialShape out = in;
       for (int d = 0; d < in.rank(); ++d) {
-        if (out.dims[d] >= 0) out.dims[d] += p[2 * d] + p[2 * d + 1];
+        if (p[2 * d] < 0 || p[2 * d + 1] < 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("paddings must be non-negative, got ", p[2 * d],
+                           " and ", p[2 * d + 1], " for axis ", d));
+        }
+        if (out.dims[d] >= 0 &&
+            (!CheckedAdd(out.dims[d], p[2 * d], &out.dims[d]) ||
+             !CheckedAdd(out.dims[d], p[2 * d + 1], &out.dims[d]))) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "padding axis ", d, " of ", in.DebugString(), " by ", p[2 * d],
+              " and ", p[2 * d + 1], " overflows int64"));
+        }
       }
       c.set_output(0, std::move(out));
       return absl::OkStatus();
@@ -115,8 +131,13 @@ TG_REGISTER_OP("ConcatV2")
         }
         for (int d = 0; d < rank; ++d) {
           if (d == axis) {
-            out.dims[d] =
-                out.dims[d] < 0 || s.dims[d] < 0 ? -1 : out.dims[d] + s.dims[d];
+            if (out.dims[d] < 0 || s.dims[d] < 0) {
+              out.dims[d] = -1;
+            } else if (!CheckedAdd(out.dims[d], s.dims[d], &out.dims[d])) {
+              return absl::InvalidArgumentError(
+                  absl::StrCat("concatenating ", s.DebugString(),
+                               " along axis ", axis, " overflows int64"));
+            }
           } else if (out.dims[d] >= 0 && s.dims[d] >= 0 &&
                      out.dims[d] != s.dims[d]) {
             return absl::InvalidArgumentError(
@@ -183,6 +204,11 @@ TG_REGISTER_OP("Tile")
       }
       PartialShape out = in;
       for (int d = 0; d < in.rank(); ++d) {
+        if (mult[d] < 0) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("multiples must be non-negative, got ", mult[d],
+                           " for axis ", d));
+        }
         if (out.dims[d] >= 0 &&
             !CheckedMul(out.dims[d], mult[d], &out.dims[d])) {
           return absl::InvalidArgumentError(

@@ -289,7 +289,7 @@ absl::Status Grad(const Args& args, std::ostream& out) {
     fetches.push_back(absl::StrCat(g.node()->name(), ":", g.index()));
   }
   TG_ASSIGN_OR_RETURN(auto session,
-                      Session::Create(root.graph_as_shared_ptr()));
+                      Session::Create(root.graph_as_shared_ptr(), options));
   std::vector<Tensor> outputs;
   TG_RETURN_IF_ERROR(session->Run(feeds.values, fetches, {}, &outputs));
   const std::string out_dir = args.Get("out_dir");

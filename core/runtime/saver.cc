@@ -38,7 +38,7 @@ std::string Basename(const std::string& path) {
 }
 
 absl::StatusOr<CheckpointState> ReadState(const std::string& dir) {
-  const std::string path = dir + "/checkpoint";
+  const std::string path = JoinPath(dir, "checkpoint");
   TG_ASSIGN_OR_RETURN(std::string text, ReadFileToString(path));
   CheckpointState state;
   if (!google::protobuf::TextFormat::ParseFromString(text, &state)) {
@@ -101,10 +101,8 @@ absl::StatusOr<std::string> Saver::Save(Session* session,
   }
   std::string text;
   google::protobuf::TextFormat::PrintToString(updated, &text);
-  TG_RETURN_IF_ERROR(WriteFileAtomically(dir + "/checkpoint", text));
-  for (const std::string& p : dropped) {
-    RemoveBundle(p.front() == '/' ? p : dir + "/" + p);
-  }
+  TG_RETURN_IF_ERROR(WriteFileAtomically(JoinPath(dir, "checkpoint"), text));
+  for (const std::string& p : dropped) RemoveBundle(JoinPath(dir, p));
   return path;
 }
 
@@ -154,7 +152,7 @@ absl::StatusOr<std::string> LatestCheckpoint(const std::string& dir) {
   if (p.empty()) {
     return absl::NotFoundError(absl::StrCat("no checkpoint in '", dir, "'"));
   }
-  return p.front() == '/' ? p : dir + "/" + p;
+  return JoinPath(dir, p);
 }
 
 }  // namespace tg

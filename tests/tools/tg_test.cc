@@ -2,9 +2,9 @@
 // reference training graph trained from a file, and one clear line with exit
 // status 1 for each kind of bad input.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -19,6 +19,7 @@
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/tensor_matchers.h"
 #include "tests/testing/testdata.h"
 
 namespace tg {
@@ -43,9 +44,15 @@ std::string Quote(const std::string& s) {
   return q + "'";
 }
 
-Result Tg(const std::vector<std::string>& args) {
+// Runs tools/tg with `args`, from `cwd` when one is given.
+Result Tg(const std::vector<std::string>& args, const std::string& cwd = "") {
   const std::string dir = testing::TempDir();
   std::string cmd = "tools/tg";
+  if (!cwd.empty()) {
+    char here[4096];
+    if (getcwd(here, sizeof(here)) == nullptr) return Result();
+    cmd = "cd " + Quote(cwd) + " && " + Quote(std::string(here) + "/tools/tg");
+  }
   for (const std::string& a : args) cmd += " " + Quote(a);
   cmd += " > " + dir + "/out 2> " + dir + "/err";
   Result r;
@@ -189,11 +196,31 @@ TEST(TgTest, TrainingFromTheFileMatchesInProcess) {
     for (const std::string& name : a->Names()) {
       TG_ASSERT_OK_AND_ASSIGN(Tensor ta, a->Read(name));
       TG_ASSERT_OK_AND_ASSIGN(Tensor tb, b->Read(name));
-      ASSERT_EQ(ta.shape(), tb.shape()) << name;
-      EXPECT_EQ(std::memcmp(ta.raw_data(), tb.raw_data(), ta.TotalBytes()), 0)
+      EXPECT_THAT(tb, ::tg::testing::BitIdenticalTo(ta))
           << file << ": " << name;
     }
   }
+}
+
+// A checkpoint prefix without a directory part is saved in the working
+// directory (it once failed with "'' exists and is not a directory").
+TEST(TgTest, SavePrefixWithoutADirectoryGoesToTheWorkingDirectory) {
+  const std::string dir = testing::TempDir() + "/bare_prefix";
+  TG_ASSERT_OK(CreateDirectories(dir));
+  const std::string graph =
+      "node { name: 'v' op: 'VariableV2' attr { key: 'dtype' value { type: "
+      "DT_FLOAT } } attr { key: 'shape' value { shape { } } } }\n"
+      "node { name: 'c' op: 'Const' attr { key: 'dtype' value { type: "
+      "DT_FLOAT } } attr { key: 'value' value { tensor { dtype: DT_FLOAT "
+      "tensor_shape { } float_val: 3.5 } } } }\n"
+      "node { name: 'init' op: 'Assign' input: 'v' input: 'c' attr { key: "
+      "'T' value { type: DT_FLOAT } } }\n";
+  TG_ASSERT_OK(WriteFileAtomically(dir + "/g.pbtxt", graph));
+  Result r = Tg({"run", "g.pbtxt", "--init", "init", "--save", "ckpt"}, dir);
+  ASSERT_EQ(r.code, 0) << r.err;
+  TG_ASSERT_OK_AND_ASSIGN(auto reader, BundleReader::Open(dir + "/ckpt"));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor v, reader->Read("v"));
+  EXPECT_THAT(v.flat<float>(), ElementsAre(3.5f));
 }
 
 // Each bad input of DESIGN.md: one line on stderr, exit status 1.

@@ -4,7 +4,6 @@
 
 #include <snappy.h>
 
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 #include "core/file_io.h"
@@ -14,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/tensor_matchers.h"
 #include "tests/testing/testdata.h"
 
 namespace tg {
@@ -22,6 +22,7 @@ namespace {
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::tg::testing::BitIdenticalTo;
 using ::tg::testing::StatusIs;
 
 constexpr char kOnnx[] = "onnx-tensorflow-onnx@6537fcb2ee98/tests/models/";
@@ -147,11 +148,7 @@ TEST_F(BundleTest, RoundTripIsBitExact) {
                                                    {"empty", empty},
                                                    {"flags", b}}) {
     TG_ASSERT_OK_AND_ASSIGN(Tensor back, r->Read(name));
-    EXPECT_EQ(back.dtype(), t.dtype()) << name;
-    EXPECT_EQ(back.shape(), t.shape()) << name;
-    ASSERT_EQ(back.TotalBytes(), t.TotalBytes()) << name;
-    EXPECT_EQ(std::memcmp(back.raw_data(), t.raw_data(), t.TotalBytes()), 0)
-        << name;
+    EXPECT_THAT(back, BitIdenticalTo(t)) << name;
   }
   TG_ASSERT_OK_AND_ASSIGN(Tensor sback, r->Read("strings"));
   EXPECT_THAT(sback.flat<std::string>(),

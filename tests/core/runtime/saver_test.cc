@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstring>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +16,7 @@
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/tensor_matchers.h"
 #include "tests/testing/testdata.h"
 
 namespace tg {
@@ -70,8 +70,7 @@ TEST(SaverTest, RoundTripBitExactIntoAFreshSession) {
   TG_ASSERT_OK(saver.Restore(b.session->session(), path));
   TG_ASSERT_OK_AND_ASSIGN(Tensor wa, a.Get(a.w));
   TG_ASSERT_OK_AND_ASSIGN(Tensor wb, b.Get(b.w));
-  ASSERT_EQ(wa.shape(), wb.shape());
-  EXPECT_EQ(std::memcmp(wa.raw_data(), wb.raw_data(), wa.TotalBytes()), 0);
+  EXPECT_THAT(wb, ::tg::testing::BitIdenticalTo(wa));
   TG_ASSERT_OK_AND_ASSIGN(Tensor sb, b.Get(b.step));
   EXPECT_EQ(sb.scalar<int64_t>(), 41);
   TG_ASSERT_OK_AND_ASSIGN(std::string latest, LatestCheckpoint(dir));
