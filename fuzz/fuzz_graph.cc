@@ -1,9 +1,11 @@
 #include "fuzz/fuzz_graph.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "core/op_kernel.h"
 #include "core/tensor_proto.h"
 
 namespace tg {
@@ -84,7 +86,13 @@ Tensor RandomTensor(FuzzInput& in, DataType dtype, const TensorShape& shape) {
   absl::StatusOr<Tensor> t = Tensor::Allocate(dtype, shape);
   if (!t.ok()) return Tensor();
   if (dtype == DT_STRING) {
-    for (std::string& s : t->flat<std::string>()) s = in.String(6);
+    // Strings may name files (SaveV2's prefix): each is a name inside the
+    // process's scratch directory, whatever the bytes.
+    for (std::string& s : t->flat<std::string>()) {
+      s = in.String(6);
+      std::replace(s.begin(), s.end(), '/', '_');
+      s = ScratchDir() + "/" + s;
+    }
     return *t;
   }
   DispatchDataType(dtype, [&](auto zero) {
@@ -94,9 +102,26 @@ Tensor RandomTensor(FuzzInput& in, DataType dtype, const TensorShape& shape) {
   return *t;
 }
 
-void RandomTensorProto(FuzzInput& in, DataType dtype,
+// How one graph's inputs are made. A hostile graph (about a third) gets
+// dtype mismatches and Const protos declaring shapes of any size; the others
+// get well-formed inputs, most of one shared shape or scalars, so that ops
+// with many inputs (ApplyAdam has ten) still reach their kernels.
+struct InputStyle {
+  bool hostile = true;
+  TensorShape shared;
+};
+
+TensorShape InputShape(FuzzInput& in, const InputStyle& style) {
+  if (style.hostile) return SmallShape(in);
+  const uint8_t b = in.Byte();
+  if (b < 150) return style.shared;
+  if (b < 200) return TensorShape();
+  return SmallShape(in);
+}
+
+void RandomTensorProto(FuzzInput& in, DataType dtype, const InputStyle& style,
                        ::tensorgraph::TensorProto* proto) {
-  if (in.Byte() < 30) {
+  if (style.hostile && in.Byte() < 30) {
     // One value (or none) declared over a shape of any size: TensorFlow's
     // broadcast form, and a request for memory no machine has.
     proto->set_dtype(dtype);
@@ -109,7 +134,7 @@ void RandomTensorProto(FuzzInput& in, DataType dtype,
     if (in.Bool()) proto->set_tensor_content(in.String(16));
     return;
   }
-  Tensor t = RandomTensor(in, dtype, SmallShape(in));
+  Tensor t = RandomTensor(in, dtype, InputShape(in, style));
   if (t.IsInitialized()) TensorToProto(t, proto);
 }
 
@@ -122,9 +147,27 @@ bool IsCountAttr(const OpDef& op, const std::string& name) {
   return false;
 }
 
-void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def, AttrValue* v) {
+// Type attrs bound by one of the op's registered kernels, so that most
+// graphs reach a kernel instead of stopping at "no kernel for".
+using TypeBindings = std::vector<std::pair<std::string, DataType>>;
+
+TypeBindings PickKernelTypes(FuzzInput& in, const std::string& op) {
+  const std::vector<const KernelDef*> kernels =
+      KernelRegistry::Global()->KernelsFor(op);
+  if (kernels.empty() || in.Byte() >= 220) return {};
+  return kernels[in.Range(0, kernels.size() - 1)]->constraints;
+}
+
+void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def,
+             const TypeBindings& bound, AttrValue* v) {
   const std::string& type = def.type();
   if (type == "type") {
+    for (const auto& [name, dtype] : bound) {
+      if (name == def.name() && in.Byte() < 240) {
+        v->set_type(dtype);
+        return;
+      }
+    }
     v->set_type(PickDtype(in, &def));
   } else if (type == "int") {
     const bool count = IsCountAttr(op, def.name());
@@ -143,7 +186,8 @@ void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def, AttrValue* v) {
   } else if (type == "shape") {
     RandomShapeProto(in, v->mutable_shape());
   } else if (type == "tensor") {
-    RandomTensorProto(in, PickDtype(in, nullptr), v->mutable_tensor());
+    RandomTensorProto(in, PickDtype(in, nullptr), InputStyle(),
+                      v->mutable_tensor());
   } else if (type == "list(int)") {
     auto* list = v->mutable_list();
     for (int64_t k = in.Range(0, 4); k > 0; --k)
@@ -160,10 +204,13 @@ void SetAttr(FuzzInput& in, const OpDef& op, const AttrDef& def, AttrValue* v) {
 
 // Adds the producer of one input of type `type` and returns its tensor
 // name.
-std::string AddInput(FuzzInput& in, DataType type, int index, FuzzGraph* g) {
+std::string AddInput(FuzzInput& in, DataType type, int index,
+                     const InputStyle& style, FuzzGraph* g) {
   const bool ref = IsRefType(type);
   DataType dtype = BaseType(type);
-  if (in.Byte() > 245) dtype = PickDtype(in, nullptr);  // A mismatch.
+  if (style.hostile && in.Byte() > 235) {
+    dtype = PickDtype(in, nullptr);  // A mismatch.
+  }
   const std::string name = absl::StrCat("in", index);
   NodeDef* n = g->def.add_node();
   n->set_name(name);
@@ -171,7 +218,7 @@ std::string AddInput(FuzzInput& in, DataType type, int index, FuzzGraph* g) {
   const int kind = static_cast<int>(in.Range(0, ref ? 2 : 3));
   if (ref || kind == 3) {  // A variable, read by reference or by value.
     n->set_op("VariableV2");
-    TensorShape shape = SmallShape(in);
+    TensorShape shape = InputShape(in, style);
     shape.ToProto((*n->mutable_attr())["shape"].mutable_shape());
     if (in.Byte() < 230) {
       NodeDef* value = g->def.add_node();
@@ -194,12 +241,12 @@ std::string AddInput(FuzzInput& in, DataType type, int index, FuzzGraph* g) {
   }
   if (kind == 0) {  // Const.
     n->set_op("Const");
-    RandomTensorProto(in, dtype,
+    RandomTensorProto(in, dtype, style,
                       (*n->mutable_attr())["value"].mutable_tensor());
     return name;
   }
   n->set_op("Placeholder");  // Fed.
-  Tensor t = RandomTensor(in, dtype, SmallShape(in));
+  Tensor t = RandomTensor(in, dtype, InputShape(in, style));
   if (t.IsInitialized()) g->feeds.emplace_back(name + ":0", t);
   return name;
 }
@@ -212,17 +259,21 @@ FuzzGraph BuildFuzzGraph(FuzzInput& in, const OpRegistration& op) {
   NodeDef node;
   node.set_name(in.Byte() < 250 ? "node" : in.String(12));
   node.set_op(op.def.name());
+  const TypeBindings bound = PickKernelTypes(in, op.def.name());
   for (const AttrDef& def : op.def.attr()) {
     if (def.has_default_value() && in.Byte() < 40) continue;
-    SetAttr(in, op.def, def, &(*node.mutable_attr())[def.name()]);
+    SetAttr(in, op.def, def, bound, &(*node.mutable_attr())[def.name()]);
   }
   if (in.Byte() > 250) (*node.mutable_attr())["unknown_attr"].set_i(1);
   NodeDef typed = node;
   DataTypeVector inputs, outputs;
   if (AddDefaultsAndValidateAttrs(op.def, &typed).ok() &&
       ComputeArgTypes(op.def, typed.attr(), &inputs, &outputs).ok()) {
+    InputStyle style;
+    style.hostile = in.Byte() < 85;
+    style.shared = SmallShape(in);
     for (size_t i = 0; i < inputs.size() && i < 64; ++i) {
-      node.add_input(AddInput(in, inputs[i], static_cast<int>(i), &g));
+      node.add_input(AddInput(in, inputs[i], static_cast<int>(i), style, &g));
     }
     for (size_t k = 0; k < outputs.size() && k < 64; ++k) {
       g.fetches.push_back(absl::StrCat(node.name(), ":", k));

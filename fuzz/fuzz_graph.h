@@ -7,7 +7,10 @@
 // value broadcast over a declared shape of any size) or, for reference
 // inputs, a VariableV2 given a value by an init run or left uninitialized.
 // Shapes include zero and huge dims; values include extremes, NaN, Inf and
-// negative or out-of-range integers.
+// negative or out-of-range integers. Type attrs mostly follow one of the
+// op's registered kernels. String values are paths inside the process's
+// scratch directory (any bytes but '/' after it), so file ops such as SaveV2
+// never write elsewhere.
 #ifndef TG_FUZZ_FUZZ_GRAPH_H_
 #define TG_FUZZ_FUZZ_GRAPH_H_
 

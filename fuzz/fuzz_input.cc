@@ -5,7 +5,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <limits>
+#include <system_error>
 
 #include "core/allocator.h"
 
@@ -91,16 +93,28 @@ std::string FuzzInput::String(size_t max_len) {
   return s;
 }
 
-std::string WriteScratchFile(const std::string& name, const uint8_t* data,
-                             size_t size) {
-  static const std::string dir = [] {
+const std::string& ScratchDir() {
+  static const std::string* const dir = [] {
     const char* tmp = std::getenv("TMPDIR");
-    std::string d = std::string(tmp != nullptr ? tmp : "/tmp") + "/tg_fuzz." +
-                    std::to_string(getpid());
-    mkdir(d.c_str(), 0700);
+    auto* d = new std::string(std::string(tmp != nullptr ? tmp : "/tmp") +
+                              "/tg_fuzz." + std::to_string(getpid()));
+    mkdir(d->c_str(), 0700);
     return d;
   }();
-  const std::string path = dir + "/" + name;
+  return *dir;
+}
+
+void EmptyScratchDir() {
+  std::error_code ignored;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(ScratchDir(), ignored)) {
+    std::filesystem::remove_all(entry.path(), ignored);
+  }
+}
+
+std::string WriteScratchFile(const std::string& name, const uint8_t* data,
+                             size_t size) {
+  const std::string path = ScratchDir() + "/" + name;
   FILE* f = std::fopen(path.c_str(), "wb");
   if (f != nullptr) {
     if (size > 0) std::fwrite(data, 1, size, f);

@@ -44,8 +44,12 @@ class FuzzInput {
   size_t pos_ = 0;
 };
 
-// Writes `size` bytes to `<scratch dir>/<name>` and returns the path. The
-// scratch directory is made once per process under $TMPDIR (or /tmp).
+// The scratch directory of this process, made on first use under $TMPDIR
+// (or /tmp) as tg_fuzz.<pid>, and a way to empty it.
+const std::string& ScratchDir();
+void EmptyScratchDir();
+
+// Writes `size` bytes to `<scratch dir>/<name>` and returns the path.
 std::string WriteScratchFile(const std::string& name, const uint8_t* data,
                              size_t size);
 

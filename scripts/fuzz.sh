@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets (clang-14, libFuzzer, ASan + UBSan) and runs each
-# for SECONDS (default 60), or only the TARGETs named:
+# for SECONDS (default 60), or for N executions with --runs=N, optionally
+# only the TARGETs named:
 #
 #   bash scripts/fuzz.sh 600 op_fuzzer
+#   bash scripts/fuzz.sh --runs=5000000 op_fuzzer
 #
 # Corpora live in ~/.cache/tensorgraph/fuzz-corpus/<target>, seeded from
 # fuzz/seeds/<target>, fuzz/regressions/<target> and, when present, the
@@ -15,6 +17,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
+limit=(-max_total_time="$seconds")
+if [[ "$seconds" == --runs=* ]]; then
+  runs_wanted="${seconds#--runs=}"
+  seconds=$((24 * 3600))  # Bounded by the count; a day at most.
+  limit=(-runs="$runs_wanted")
+fi
 targets=("$@")
 if ((${#targets[@]} == 0)); then
   targets=(graph_def_fuzzer graph_file_fuzzer table_fuzzer bundle_fuzzer
@@ -56,16 +64,16 @@ for t in "${targets[@]}"; do
   stats="$corpus/stats"
   rm -rf "$stats" && mkdir -p "$stats"
   log="$corpus/last-run.log"
-  echo "fuzz: $t for ${seconds}s"
+  echo "fuzz: $t for ${runs_wanted:+$runs_wanted runs, at most }${seconds}s"
   TG_OP_FUZZER_STATS="$stats/op" timeout $((seconds + 120)) "$bin/$t" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 \
+    "${limit[@]}" -timeout=10 -rss_limit_mb=2560 \
     -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" \
     "$corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
   if [ "$rc" -eq 0 ]; then
     passed=$((passed + 1))
-    echo "fuzz: $t: ${runs:-?} runs, no crash"
+    echo "fuzz: $t: ${runs:-?} runs, no crash ($(grep -o 'cov: [0-9]*' "$log" | tail -1))"
   else
     failed=$((failed + 1))
     echo "fuzz: $t FAILED (exit $rc); see $log and fuzz/regressions/$t/"
