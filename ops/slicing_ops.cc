@@ -294,7 +294,8 @@ absl::Status StridedSliceShape(InferenceContext& c, int first_spec) {
     if (c.input_value(0) == nullptr) return UnknownShape(c);
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> dims,
                         TensorToInt64s(*c.input_value(0)));
-    shape = TensorShape(dims);
+    // Values from the graph: negative or overflowing dims are refused here.
+    TG_ASSIGN_OR_RETURN(shape, TensorShape::FromDims(dims));
   }
   std::vector<int64_t> spec[3];
   for (int k = 0; k < 3; ++k) {

@@ -177,6 +177,21 @@ TEST(HostileInputTest, ShapeArithmeticThatOverflowsIsAnError) {
   }
 }
 
+// StridedSliceGrad takes the shape it slices from a tensor: a negative dim
+// there is refused at import, never planned as a slice of INT64_MIN.
+TEST(HostileInputTest, StridedSliceGradOfANegativeShapeIsRefused) {
+  const int64_t lowest = std::numeric_limits<int64_t>::min();
+  const std::string g =
+      IntConst("shape", {lowest}, "DT_INT64") +
+      IntConst("begin", {0}, "DT_INT64") + IntConst("end", {1}, "DT_INT64") +
+      IntConst("strides", {-1}, "DT_INT64") + IntConst("dy", {1}) +
+      Op("ssg", "StridedSliceGrad", {"shape", "begin", "end", "strides", "dy"},
+         TypeAttr("T", "DT_INT32") + TypeAttr("Index", "DT_INT64"));
+  EXPECT_THAT(RunGraph(g, "ssg:0"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       AllOf(HasSubstr("node 'ssg'"), HasSubstr("negative"))));
+}
+
 // 2^62 floats fit an int64 count but are 2^64 bytes: the byte size must not
 // wrap to zero and leave a zero-byte buffer to be filled.
 TEST(HostileInputTest, ByteSizeThatWrapsIsRefused) {
