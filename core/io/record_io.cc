@@ -35,8 +35,8 @@ absl::StatusOr<std::string> RecordReader::Next() {
   }
   const char* p = contents_.data() + offset_;
   const uint64_t length = coding::DecodeFixed64(p);
-  if (crc32c::Unmask(coding::DecodeFixed32(p + 8)) !=
-      crc32c::Value(absl::string_view(p, 8))) {
+  if (!crc32c::CrcMatches(crc32c::Unmask(coding::DecodeFixed32(p + 8)),
+                          crc32c::Value(absl::string_view(p, 8)))) {
     return absl::DataLossError(
         absl::StrCat(where(), ": corrupted length (CRC mismatch)"));
   }
@@ -46,8 +46,9 @@ absl::StatusOr<std::string> RecordReader::Next() {
                                             left - 12, " left in the file"));
   }
   absl::string_view data(p + 12, length);
-  if (crc32c::Unmask(coding::DecodeFixed32(p + 12 + length)) !=
-      crc32c::Value(data)) {
+  if (!crc32c::CrcMatches(
+          crc32c::Unmask(coding::DecodeFixed32(p + 12 + length)),
+          crc32c::Value(data))) {
     return absl::DataLossError(
         absl::StrCat(where(), ": corrupted data (CRC mismatch)"));
   }

@@ -133,7 +133,7 @@ absl::StatusOr<std::string> ReadBlock(absl::string_view file, const Handle& h,
   crc = crc32c::Extend(crc, &type, 1);
   const uint32_t stored = crc32c::Unmask(
       coding::DecodeFixed32(file.data() + h.offset + h.size + 1));
-  if (crc != stored) {
+  if (!crc32c::CrcMatches(stored, crc)) {
     return absl::DataLossError(absl::StrCat("'", name, "': block at offset ",
                                             h.offset,
                                             " is corrupted (CRC mismatch)"));

@@ -51,7 +51,8 @@ absl::Status DecodeStrings(absl::string_view in, absl::Span<std::string> out,
     total += len;
   }
   if (in.size() < 4 ||
-      crc32c::Unmask(coding::DecodeFixed32(in.data())) != crc) {
+      !crc32c::CrcMatches(crc32c::Unmask(coding::DecodeFixed32(in.data())),
+                          crc)) {
     return corrupt("string lengths corrupted (CRC mismatch)");
   }
   in.remove_prefix(4);
@@ -229,7 +230,7 @@ absl::StatusOr<Tensor> BundleReader::Read(const std::string& name) const {
                       ReadFileRange(BundleDataPath(prefix_, e->shard_id(),
                                                    header_.num_shards()),
                                     e->offset(), e->size()));
-  if (crc32c::Mask(crc32c::Value(bytes)) != e->crc32c()) {
+  if (!crc32c::CrcMatches(crc32c::Unmask(e->crc32c()), crc32c::Value(bytes))) {
     return absl::DataLossError(
         absl::StrCat(what, " is corrupted (CRC mismatch)"));
   }
