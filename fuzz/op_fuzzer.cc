@@ -4,8 +4,8 @@
 // outcome but a crash, a hang or a sanitizer report is fine; each run is
 // counted per op, and with TG_OP_FUZZER_STATS=PREFIX set the counts
 // (tries, graphs that imported, runs that reached the kernel, runs that
-// succeeded) are written to PREFIX.<pid> at exit (scripts/fuzz.sh adds
-// them up).
+// succeeded) are written to PREFIX.<pid> every 65536 runs and at exit
+// (scripts/fuzz.sh adds them up).
 #include <unistd.h>
 
 #include <cstdint>
@@ -71,6 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tg::fuzz::UseFuzzMemoryLimit();
   static int64_t runs = 0;
   if (++runs % 4096 == 0) tg::fuzz::EmptyScratchDir();  // What SaveV2 left.
+  // Written now and then too, not only at exit: libFuzzer ends some runs
+  // (a crash, SIGUSR1) without running exit handlers.
+  if (runs % 65536 == 0) WriteCounts();
   tg::fuzz::FuzzInput in(data, size);
   const std::string& op = in.Pick(Ops());
   OpCounts& counts = Counts()[op];

@@ -65,8 +65,13 @@ for t in "${targets[@]}"; do
   rm -rf "$stats" && mkdir -p "$stats"
   log="$corpus/last-run.log"
   echo "fuzz: $t for ${runs_wanted:+$runs_wanted runs, at most }${seconds}s"
+  # Every target runs under a 256 MiB tensor memory limit, so a single
+  # allocation past 1 GiB is a bug (-malloc_limit_mb). The RSS limit leaves
+  # room for what allocators keep over millions of runs; AddressSanitizer
+  # hands freed memory back to the system every 10 s.
+  ASAN_OPTIONS="${ASAN_OPTIONS:-allocator_release_to_os_interval_ms=10000}" \
   TG_OP_FUZZER_STATS="$stats/op" timeout $((seconds + 120)) "$bin/$t" \
-    "${limit[@]}" -timeout=10 -rss_limit_mb=2560 \
+    "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=1024 \
     -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" \
     "$corpus" >"$log" 2>&1
   rc=$?
