@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side timing of the reference MLP: train_mlp against the same model
-# in PyTorch (benchmarks/pytorch_mlp.py, REFERENCE.md's setup), interleaved
+# in PyTorch (benchmarks/pytorch_mlp.py, the reference setup), interleaved
 # so both see the same machine load. Prints every epoch time, the median
 # epoch time and the peak resident memory of each.
 #

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The reference MLP of REFERENCE.md in PyTorch, for side-by-side timing.
+"""The reference MLP (784-512-512-10, sigmoid) in PyTorch, for side-by-side timing.
 
 Same data, graph and hyperparameters as //examples/mnist:train_mlp, same
-epoch line format. REFERENCE.md's setup: 2 threads, OPENBLAS_NUM_THREADS=1.
+epoch line format. The reference setup: 2 threads, OPENBLAS_NUM_THREADS=1.
 
 Usage: OPENBLAS_NUM_THREADS=1 python3 benchmarks/pytorch_mlp.py [--epochs 30]
 """

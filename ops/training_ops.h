@@ -1,7 +1,7 @@
-// Builders for TensorFlow's in-place optimizer updates (FORMATS.md section 4).
-// Each takes reference inputs (the variable and its slots), updates them in
-// place and returns the variable's updated reference. Scalars (lr, rho, ...)
-// must have the variable's dtype.
+// Builders for TensorFlow's in-place optimizer updates (TensorFlow's op
+// signatures). Each takes reference inputs (the variable and its slots),
+// updates them in place and returns the variable's updated reference. Scalars
+// (lr, rho, ...) must have the variable's dtype.
 #ifndef TG_OPS_TRAINING_OPS_H_
 #define TG_OPS_TRAINING_OPS_H_
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  bazel-bootstrap      # the build (Bazel 4.2.3, offline; see DESIGN.md)
+  bazel-bootstrap      # the build (Bazel 4.2.3, offline; README "Build")
   g++
   libabsl-dev
   libprotobuf-dev

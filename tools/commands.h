@@ -1,4 +1,4 @@
-// The subcommands of `tg` (see DESIGN.md "The tg command"). Each returns a
+// The subcommands of `tg` (see the README, "The `tg` command"). Each returns a
 // Status; tg_main prints a failure as one line and exits 1.
 #ifndef TG_TOOLS_COMMANDS_H_
 #define TG_TOOLS_COMMANDS_H_

@@ -1,6 +1,6 @@
-// The reference multilayer perceptron of REFERENCE.md, built with the C++
-// API: 784 -> 512 (sigmoid) -> 512 (sigmoid) -> 10, softmax cross-entropy on
-// integer labels, plain SGD.
+// The reference multilayer perceptron (784-512-512-10, sigmoid), built with the
+// C++ API: 784 -> 512 (sigmoid) -> 512 (sigmoid) -> 10, softmax cross-entropy
+// on integer labels, plain SGD.
 //
 // Node names follow TensorFlow's conventions so the saved graph reads
 // naturally there: placeholders "x" (float [?, 784]) and "y" (int32 [?]),

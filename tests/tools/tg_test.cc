@@ -136,7 +136,7 @@ TEST(TgTest, InspectAndDotOfTheReferenceGraph) {
   TG_ASSERT_OK(WriteGraphDefFile(def, dir + "/mlp.pb"));
   Result r = Tg({"inspect", dir + "/mlp.pb"});
   ASSERT_EQ(r.code, 0) << r.err;
-  // 784*512 + 512 + 512*512 + 512 + 512*10 + 10, as REFERENCE.md counts.
+  // 784*512 + 512 + 512*512 + 512 + 512*10 + 10: the layer sizes.
   EXPECT_THAT(r.out, HasSubstr("parameters: 669706\n"));
   EXPECT_THAT(r.out, HasSubstr("  x  float [?,784]\n"));
   EXPECT_THAT(r.out, HasSubstr("unknown ops: none"));
@@ -223,7 +223,7 @@ TEST(TgTest, SavePrefixWithoutADirectoryGoesToTheWorkingDirectory) {
   EXPECT_THAT(v.flat<float>(), ElementsAre(3.5f));
 }
 
-// Each bad input of DESIGN.md: one line on stderr, exit status 1.
+// Each kind of bad input: one line on stderr, exit status 1.
 TEST(TgTest, BadInputsGiveOneClearLine) {
   const std::string dir = testing::TempDir();
   Scope root = Scope::NewRootScope();

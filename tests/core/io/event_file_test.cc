@@ -1,5 +1,6 @@
-// CRC32C, TFRecord framing and event files: FORMATS.md §11's byte-level
-// vectors, a round trip, TensorFlow's own event file, and damaged files.
+// CRC32C, TFRecord framing and event files: byte-level vectors of
+// TensorFlow's format, a round trip, TensorFlow's own event file, and damaged
+// files.
 #include "core/io/event_file.h"
 
 #include <cstdio>

@@ -115,7 +115,7 @@ TEST(MlpTest, ReferenceModelHas669706Parameters) {
   Scope root = Scope::NewRootScope();
   Mlp mlp = BuildMlp(root, MlpConfig());
   TG_ASSERT_OK(root.status());
-  // 784*512 + 512 + 512*512 + 512 + 512*10 + 10, from REFERENCE.md.
+  // 784*512 + 512 + 512*512 + 512 + 512*10 + 10: the layer sizes.
   EXPECT_EQ(CountParameters(mlp), 669706);
   EXPECT_EQ(mlp.variables[0].node()->name(), "dense/kernel");
   EXPECT_EQ(mlp.variables[5].node()->name(), "dense_2/bias");
