@@ -4,7 +4,6 @@
 
 #include <snappy.h>
 
-
 #include "absl/strings/str_cat.h"
 #include "core/file_io.h"
 #include "core/io/coding.h"
