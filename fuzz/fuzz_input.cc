@@ -93,23 +93,33 @@ std::string FuzzInput::String(size_t max_len) {
   return s;
 }
 
-const std::string& ScratchDir() {
-  static const std::string* const dir = [] {
-    const char* tmp = std::getenv("TMPDIR");
-    auto* d = new std::string(std::string(tmp != nullptr ? tmp : "/tmp") +
-                              "/tg_fuzz." + std::to_string(getpid()));
-    mkdir(d->c_str(), 0700);
-    return d;
-  }();
-  return *dir;
-}
-
 void EmptyScratchDir() {
   std::error_code ignored;
   for (const auto& entry :
        std::filesystem::directory_iterator(ScratchDir(), ignored)) {
     std::filesystem::remove_all(entry.path(), ignored);
   }
+}
+
+namespace {
+
+void RemoveScratchDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(ScratchDir(), ignored);
+}
+
+}  // namespace
+
+const std::string& ScratchDir() {
+  static const std::string* const dir = [] {
+    const char* tmp = std::getenv("TMPDIR");
+    auto* d = new std::string(std::string(tmp != nullptr ? tmp : "/tmp") +
+                              "/tg_fuzz." + std::to_string(getpid()));
+    mkdir(d->c_str(), 0700);
+    std::atexit(RemoveScratchDir);
+    return d;
+  }();
+  return *dir;
 }
 
 std::string WriteScratchFile(const std::string& name, const uint8_t* data,

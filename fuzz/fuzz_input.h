@@ -45,7 +45,7 @@ class FuzzInput {
 };
 
 // The scratch directory of this process, made on first use under $TMPDIR
-// (or /tmp) as tg_fuzz.<pid>, and a way to empty it.
+// (or /tmp) as tg_fuzz.<pid> and removed at exit, and a way to empty it.
 const std::string& ScratchDir();
 void EmptyScratchDir();
 

@@ -49,17 +49,20 @@ void WriteCounts() {
   std::fclose(f);
 }
 
-void RemoveScratchDir() {
-  tg::fuzz::EmptyScratchDir();
-  rmdir(tg::fuzz::ScratchDir().c_str());
-}
-
+// The registered ops. The first call also moves the process into its
+// scratch directory: file ops (SaveV2, MergeV2Checkpoints) write where the
+// graph says, and a default string ("" broadcast over a shape) is a path
+// relative to the working directory. Give libFuzzer absolute paths.
 const std::vector<std::string>& Ops() {
   static const auto* const ops = [] {
     auto* v = new std::vector<std::string>(tg::OpRegistry::Global()->ListOps());
     for (const std::string& op : *v) Counts()[op];
+    if (chdir(tg::fuzz::ScratchDir().c_str()) != 0) {
+      std::fprintf(stderr, "op_fuzzer: cannot enter %s\n",
+                   tg::fuzz::ScratchDir().c_str());
+      std::abort();
+    }
     std::atexit(WriteCounts);
-    std::atexit(RemoveScratchDir);
     return v;
   }();
   return *ops;

@@ -38,11 +38,20 @@ void Collect(const std::string& path, std::vector<std::string>* files) {
 int main(int argc, char** argv) {
   std::vector<std::string> files;
   for (int i = 1; i < argc; ++i) Collect(argv[i], &files);
+  // Every input is read before any runs: a target may change the working
+  // directory (op_fuzzer does), and the paths may be relative.
+  std::vector<std::string> inputs;
   for (const std::string& f : files) {
     std::ifstream in(f, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "cannot read %s\n", f.c_str());
+      return 1;
+    }
     std::stringstream ss;
     ss << in.rdbuf();
-    const std::string data = ss.str();
+    inputs.push_back(ss.str());
+  }
+  for (const std::string& data : inputs) {
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(data.data()),
                            data.size());
   }

@@ -72,7 +72,7 @@ for t in "${targets[@]}"; do
   ASAN_OPTIONS="${ASAN_OPTIONS:-allocator_release_to_os_interval_ms=10000}" \
   TG_OP_FUZZER_STATS="$stats/op" timeout $((seconds + 120)) "$bin/$t" \
     "${limit[@]}" -timeout=10 -rss_limit_mb=4096 -malloc_limit_mb=1024 \
-    -print_final_stats=1 -artifact_prefix="fuzz/regressions/$t/" \
+    -print_final_stats=1 -artifact_prefix="$PWD/fuzz/regressions/$t/" \
     "$corpus" >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
