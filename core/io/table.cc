@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/allocator.h"
 #include "core/io/coding.h"
 #include "core/io/crc32c.h"
 #include "core/status.h"
@@ -140,6 +141,21 @@ absl::StatusOr<std::string> ReadBlock(absl::string_view file, const Handle& h,
   }
   if (type == kNoCompression) return std::string(raw);
   if (type == kSnappyCompression) {
+    // The uncompressed length is declared by the block itself: the whole
+    // block is validated (without allocating) and the length checked
+    // against the memory limit before anything is allocated for it.
+    size_t length = 0;
+    if (!snappy::IsValidCompressedBuffer(raw.data(), raw.size()) ||
+        !snappy::GetUncompressedLength(raw.data(), raw.size(), &length)) {
+      return absl::DataLossError(absl::StrCat(
+          "'", name, "': bad Snappy data in block at offset ", h.offset));
+    }
+    if (length > static_cast<uint64_t>(DefaultMemoryLimitBytes())) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "'", name, "': block at offset ", h.offset, " declares ", length,
+          " uncompressed bytes, more than the memory limit of ",
+          HumanBytes(DefaultMemoryLimitBytes())));
+    }
     std::string out;
     if (!snappy::Uncompress(raw.data(), raw.size(), &out)) {
       return absl::DataLossError(absl::StrCat(

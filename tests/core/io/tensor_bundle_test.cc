@@ -4,7 +4,10 @@
 
 #include <snappy.h>
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
+#include "core/allocator.h"
 #include "core/file_io.h"
 #include "core/io/coding.h"
 #include "core/io/crc32c.h"
@@ -59,9 +62,8 @@ TEST(TableTest, EmptyTableReads) {
   EXPECT_TRUE(table.empty());
 }
 
-// A one-block table built here by hand, its data block Snappy-compressed as
-// other writers may do.
-TEST(TableTest, SnappyBlockAccepted) {
+// The block of two entries, alpha=1 and beta=22, with one restart point.
+std::string TwoEntryBlock() {
   std::string block;
   for (auto [k, v] :
        {std::pair<std::string, std::string>{"alpha", "1"}, {"beta", "22"}}) {
@@ -72,8 +74,12 @@ TEST(TableTest, SnappyBlockAccepted) {
   }
   coding::PutFixed32(&block, 0);  // One restart point at offset 0.
   coding::PutFixed32(&block, 1);
-  std::string compressed;
-  snappy::Compress(block.data(), block.size(), &compressed);
+  return block;
+}
+
+// A table file built here by hand around one data block of compression
+// `type` (1: Snappy), whose last key is "beta".
+std::string OneBlockTable(const std::string& data_block, char type) {
   std::string file;
   const auto append_block = [&file](const std::string& b, char type) {
     std::string handle;
@@ -85,7 +91,7 @@ TEST(TableTest, SnappyBlockAccepted) {
     coding::PutFixed32(&file, crc32c::Mask(crc));
     return handle;
   };
-  const std::string data_handle = append_block(compressed, 1);
+  const std::string data_handle = append_block(data_block, type);
   std::string empty;
   coding::PutFixed32(&empty, 0);
   coding::PutFixed32(&empty, 1);
@@ -99,12 +105,45 @@ TEST(TableTest, SnappyBlockAccepted) {
   std::string footer = meta_handle + index_handle;
   footer.resize(40, '\0');
   footer += std::string("\x57\xfb\x80\x8b\x24\x75\x47\xdb", 8);
-  file += footer;
-  TG_ASSERT_OK_AND_ASSIGN(auto table, ReadTable(file, "snappy"));
+  return file + footer;
+}
+
+// Its data block Snappy-compressed, as other writers may do.
+TEST(TableTest, SnappyBlockAccepted) {
+  const std::string block = TwoEntryBlock();
+  std::string compressed;
+  snappy::Compress(block.data(), block.size(), &compressed);
+  TG_ASSERT_OK_AND_ASSIGN(auto table,
+                          ReadTable(OneBlockTable(compressed, 1), "snappy"));
   EXPECT_THAT(
       table,
       ElementsAre(std::pair<const std::string, std::string>("alpha", "1"),
                   std::pair<const std::string, std::string>("beta", "22")));
+}
+
+// A Snappy block is checked before its declared length is allocated: 4 GiB
+// declared over three bytes of data is refused, and so is a real block
+// longer than the memory limit.
+TEST(TableTest, SnappyBlockDeclaringTooMuchIsRefused) {
+  // Varint 2^32 - 1, then a literal of 3 bytes ("abc").
+  const std::string lying(
+      "\xff\xff\xff\xff\x0f\x08"
+      "abc",
+      9);
+  EXPECT_THAT(ReadTable(OneBlockTable(lying, 1), "lying"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       AllOf(HasSubstr("'lying'"), HasSubstr("Snappy"))));
+  const std::string block = TwoEntryBlock();
+  std::string compressed;
+  snappy::Compress(block.data(), block.size(), &compressed);
+  const int64_t limit = DefaultMemoryLimitBytes();
+  SetDefaultMemoryLimitBytes(16);  // Less than the 26-byte block.
+  absl::StatusOr<std::map<std::string, std::string>> table =
+      ReadTable(OneBlockTable(compressed, 1), "big");
+  SetDefaultMemoryLimitBytes(limit);
+  EXPECT_THAT(table, StatusIs(absl::StatusCode::kResourceExhausted,
+                              AllOf(HasSubstr("'big'"),
+                                    HasSubstr("26 uncompressed bytes"))));
 }
 
 class BundleTest : public ::testing::Test {
