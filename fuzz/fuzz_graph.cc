@@ -86,12 +86,11 @@ Tensor RandomTensor(FuzzInput& in, DataType dtype, const TensorShape& shape) {
   absl::StatusOr<Tensor> t = Tensor::Allocate(dtype, shape);
   if (!t.ok()) return Tensor();
   if (dtype == DT_STRING) {
-    // Strings may name files (SaveV2's prefix): each is a name inside the
-    // process's scratch directory, whatever the bytes.
+    // Strings may name files (SaveV2's prefix): without a '/' each is a
+    // name in the working directory, the op fuzzer's scratch directory.
     for (std::string& s : t->flat<std::string>()) {
       s = in.String(6);
       std::replace(s.begin(), s.end(), '/', '_');
-      s = ScratchDir() + "/" + s;
     }
     return *t;
   }

@@ -8,9 +8,9 @@
 // inputs, a VariableV2 given a value by an init run or left uninitialized.
 // Shapes include zero and huge dims; values include extremes, NaN, Inf and
 // negative or out-of-range integers. Type attrs mostly follow one of the
-// op's registered kernels. String values are paths inside the process's
-// scratch directory (any bytes but '/' after it), so file ops such as SaveV2
-// never write elsewhere.
+// op's registered kernels. String values never hold a '/': as file names
+// (SaveV2's prefix) they stay in the working directory, which the op fuzzer
+// makes its scratch directory.
 #ifndef TG_FUZZ_FUZZ_GRAPH_H_
 #define TG_FUZZ_FUZZ_GRAPH_H_
 

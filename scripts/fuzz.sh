@@ -33,7 +33,10 @@ bash scripts/setup.sh || exit 1
 cache="$HOME/.cache/tensorgraph"
 bazel_fuzz=(bazel "--output_base=$cache/bazel-fuzz")
 echo "fuzz: building ${#targets[@]} targets with clang-14 (ASan + UBSan)"
-"${bazel_fuzz[@]}" build --config=fuzz --disk_cache="$cache/bazel-disk" \
+# --symlink_prefix=/: the bazel-* links of the workspace keep pointing at
+# the main build, not at this output base.
+"${bazel_fuzz[@]}" build --config=fuzz --symlink_prefix=/ \
+  --disk_cache="$cache/bazel-disk" \
   "${targets[@]/#/\/\/fuzz:}" || { echo "0 passed, 1 failed"; exit 1; }
 bin="$("${bazel_fuzz[@]}" info --config=fuzz bazel-bin 2>/dev/null)/fuzz"
 testdata="${TG_TESTDATA_DIR:-../shared/testdata/tensorflow}"

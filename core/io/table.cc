@@ -141,14 +141,17 @@ absl::StatusOr<std::string> ReadBlock(absl::string_view file, const Handle& h,
   }
   if (type == kNoCompression) return std::string(raw);
   if (type == kSnappyCompression) {
+    const auto bad_snappy = [&] {
+      return absl::DataLossError(absl::StrCat(
+          "'", name, "': bad Snappy data in block at offset ", h.offset));
+    };
     // The uncompressed length is declared by the block itself: the whole
     // block is validated (without allocating) and the length checked
     // against the memory limit before anything is allocated for it.
     size_t length = 0;
     if (!snappy::IsValidCompressedBuffer(raw.data(), raw.size()) ||
         !snappy::GetUncompressedLength(raw.data(), raw.size(), &length)) {
-      return absl::DataLossError(absl::StrCat(
-          "'", name, "': bad Snappy data in block at offset ", h.offset));
+      return bad_snappy();
     }
     if (length > static_cast<uint64_t>(DefaultMemoryLimitBytes())) {
       return absl::ResourceExhaustedError(absl::StrCat(
@@ -157,10 +160,7 @@ absl::StatusOr<std::string> ReadBlock(absl::string_view file, const Handle& h,
           HumanBytes(DefaultMemoryLimitBytes())));
     }
     std::string out;
-    if (!snappy::Uncompress(raw.data(), raw.size(), &out)) {
-      return absl::DataLossError(absl::StrCat(
-          "'", name, "': bad Snappy data in block at offset ", h.offset));
-    }
+    if (!snappy::Uncompress(raw.data(), raw.size(), &out)) return bad_snappy();
     return out;
   }
   return absl::DataLossError(absl::StrCat("'", name, "': block at offset ",
