@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 #include <vector>
@@ -109,6 +110,36 @@ class CachingCpuAllocator final : public Allocator {
 Allocator* CpuAllocator() {
   static Allocator* const allocator = new CachingCpuAllocator();
   return allocator;
+}
+
+absl::Status Allocator::CopyToHost(void* dst, const void* src, size_t bytes) {
+  if (bytes > 0) std::memcpy(dst, src, bytes);
+  return absl::OkStatus();
+}
+
+absl::Status Allocator::CopyFromHost(void* dst, const void* src, size_t bytes) {
+  if (bytes > 0) std::memcpy(dst, src, bytes);
+  return absl::OkStatus();
+}
+
+absl::Status Allocator::CopyWithin(void* dst, const void* src, size_t bytes) {
+  if (bytes > 0) std::memcpy(dst, src, bytes);
+  return absl::OkStatus();
+}
+
+namespace {
+thread_local const void* current_device_memory = nullptr;
+}  // namespace
+
+DeviceMemoryScope::DeviceMemoryScope(const void* space)
+    : previous_(current_device_memory) {
+  current_device_memory = space;
+}
+
+DeviceMemoryScope::~DeviceMemoryScope() { current_device_memory = previous_; }
+
+bool DeviceMemoryScope::Allows(const void* space) {
+  return space == nullptr || space == current_device_memory;
 }
 
 void* LimitedAllocator::Allocate(size_t bytes) {

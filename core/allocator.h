@@ -8,15 +8,20 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/status.h"
+
 namespace tg {
 
 // Alignment of every CPU buffer: one cache line, enough for AVX-512 loads.
 inline constexpr size_t kTensorAlignment = 64;
 
-// Thread-safe. Allocate returns null when it cannot or may not hand out the
-// bytes (out of memory, over a limit); it never aborts. Allocate(0) may
-// return null too. Callers go through Tensor::Allocate, which turns null
-// into a ResourceExhausted status naming the size.
+// Thread-safe. An allocator hands out either host memory, which any code
+// may read and write, or the memory of one device, which host code reaches
+// only through CopyToHost/CopyFromHost and which only that device's kernels
+// touch directly (inside a DeviceMemoryScope). Allocate returns null when it
+// cannot or may not hand out the bytes (out of memory, over a limit); it never
+// aborts. Allocate(0) may return null too. Callers go through Tensor::Allocate,
+// which turns null into a ResourceExhausted status naming the size.
 class Allocator {
  public:
   virtual ~Allocator() = default;
@@ -30,6 +35,40 @@ class Allocator {
   // device allocator, whose tensors the caller may keep); null for
   // allocators that live for the whole process.
   virtual std::shared_ptr<Allocator> KeepAlive() { return nullptr; }
+
+  // Where the buffers live. Buffers of two allocators with the same
+  // memory_space() are in the same memory; host memory is nullptr.
+  virtual const void* memory_space() const { return nullptr; }
+  bool host_accessible() const { return memory_space() == nullptr; }
+  // "host", or the owning device's name ("/device:GPU:0").
+  virtual std::string MemoryName() const { return "host"; }
+
+  // Copies `bytes` between a buffer of this allocator and host memory.
+  // Each returns once the host side may be reused: CopyToHost when `dst`
+  // holds the values (so the caller may read them), CopyFromHost when `src`
+  // may be freed. CopyWithin copies between two buffers of this allocator.
+  // Host memory: memcpy. Errors name the failing call.
+  virtual absl::Status CopyToHost(void* dst, const void* src, size_t bytes);
+  virtual absl::Status CopyFromHost(void* dst, const void* src, size_t bytes);
+  virtual absl::Status CopyWithin(void* dst, const void* src, size_t bytes);
+};
+
+// While one is alive, the current thread may access buffers in memory
+// `space` directly. A device opens one around each of its kernels, so the
+// kernel reads its inputs and writes its outputs; anywhere else, host code
+// that reads device memory is a bug that Tensor's element access catches
+// (core/tensor.h). Scopes nest; not shared between threads.
+class DeviceMemoryScope {
+ public:
+  explicit DeviceMemoryScope(const void* space);
+  ~DeviceMemoryScope();
+  DeviceMemoryScope(const DeviceMemoryScope&) = delete;
+  DeviceMemoryScope& operator=(const DeviceMemoryScope&) = delete;
+  // True for host memory, and for `space` inside a scope opened for it.
+  static bool Allows(const void* space);
+
+ private:
+  const void* previous_;
 };
 
 // The process-wide host allocator: 64-byte aligned, and caching freed blocks
@@ -55,6 +94,17 @@ class LimitedAllocator final
   void Deallocate(void* ptr, size_t bytes) override;
   std::string DescribeUsage() const override;
   std::shared_ptr<Allocator> KeepAlive() override { return shared_from_this(); }
+  const void* memory_space() const override { return base_->memory_space(); }
+  std::string MemoryName() const override { return base_->MemoryName(); }
+  absl::Status CopyToHost(void* dst, const void* src, size_t bytes) override {
+    return base_->CopyToHost(dst, src, bytes);
+  }
+  absl::Status CopyFromHost(void* dst, const void* src, size_t bytes) override {
+    return base_->CopyFromHost(dst, src, bytes);
+  }
+  absl::Status CopyWithin(void* dst, const void* src, size_t bytes) override {
+    return base_->CopyWithin(dst, src, bytes);
+  }
 
   int64_t limit() const { return limit_; }
   int64_t bytes_in_use() const { return in_use_.load(); }

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "core/op_kernel.h"
 
 namespace tg {
 
@@ -14,6 +15,11 @@ Device::Device(std::string type, int id)
     : type_(std::move(type)),
       id_(id),
       name_(absl::StrCat("/device:", type_, ":", id)) {}
+
+absl::Status Device::Compute(OpKernel& kernel, OpKernelContext& ctx) {
+  DeviceMemoryScope scope(allocator()->memory_space());
+  return kernel.Compute(ctx);
+}
 
 CpuDevice::CpuDevice(int num_threads, int64_t memory_limit_bytes)
     : Device(kDeviceCpu, 0),

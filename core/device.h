@@ -3,8 +3,11 @@
 // A device owns an allocator for its memory and an ordering of the work its
 // kernels enqueue. On the CPU, kernels run synchronously and Sync() returns at
 // once; an accelerator enqueues on its stream and Sync() waits for it, which
-// the executor calls once at the end of a run. Copies to and from host memory
-// go through the device so the runtime can insert them on cross-device edges.
+// the executor calls at the end of a run (and before it releases a failed
+// run's buffers). Copies between a device's memory and the host go through
+// its allocator (core/allocator.h), so the runtime inserts them on
+// cross-device edges without knowing the device. Devices are made by the
+// factories in core/device_factory.h.
 #ifndef TG_CORE_DEVICE_H_
 #define TG_CORE_DEVICE_H_
 
@@ -21,6 +24,9 @@ namespace tg {
 inline constexpr char kDeviceCpu[] = "CPU";
 inline constexpr char kDeviceGpu[] = "GPU";
 
+class OpKernel;
+class OpKernelContext;
+
 class Device {
  public:
   Device(std::string type, int id);
@@ -31,12 +37,16 @@ class Device {
   const std::string& type() const { return type_; }
   int id() const { return id_; }
 
+  // The device's own memory. For the CPU it is host memory.
   virtual Allocator* allocator() = 0;
-  // Waits for every piece of work enqueued so far.
+  bool uses_host_memory() { return allocator()->host_accessible(); }
+  // Runs one kernel on this device. A device that works asynchronously
+  // enqueues the kernel's work and returns; the default calls Compute with
+  // the device's memory open to the calling thread (DeviceMemoryScope).
+  virtual absl::Status Compute(OpKernel& kernel, OpKernelContext& ctx);
+  // Waits for every piece of work enqueued so far, and returns the first
+  // error any of it met.
   virtual absl::Status Sync() = 0;
-  // Returns a copy of host tensor `host` in this device's memory, and back.
-  virtual absl::StatusOr<Tensor> CopyFromHost(const Tensor& host) = 0;
-  virtual absl::StatusOr<Tensor> CopyToHost(const Tensor& on_device) = 0;
   // Intra-op pool for CPU kernels; null on devices that do not use one.
   virtual ThreadPool* thread_pool() { return nullptr; }
 
@@ -54,10 +64,6 @@ class CpuDevice final : public Device {
   explicit CpuDevice(int num_threads = 0, int64_t memory_limit_bytes = 0);
   Allocator* allocator() override { return allocator_.get(); }
   absl::Status Sync() override { return absl::OkStatus(); }
-  absl::StatusOr<Tensor> CopyFromHost(const Tensor& host) override {
-    return host;
-  }
-  absl::StatusOr<Tensor> CopyToHost(const Tensor& t) override { return t; }
   ThreadPool* thread_pool() override { return &pool_; }
 
  private:

@@ -31,6 +31,8 @@ constexpr NpyType kTypes[] = {
 }  // namespace
 
 absl::Status WriteNpyFile(const Tensor& tensor, const std::string& path) {
+  TG_RETURN_IF_ERROR(
+      tensor.CheckOnHost(absl::StrCat("the tensor for '", path, "'")));
   const char* descr = nullptr;
   for (const NpyType& t : kTypes) {
     if (t.dtype == tensor.dtype()) descr = t.descr;

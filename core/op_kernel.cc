@@ -19,16 +19,48 @@ KernelRegistry* KernelRegistry::Global() {
 }
 
 void KernelRegistry::Register(KernelDef def) {
+  absl::MutexLock lock(&mu_);
   kernels_.push_back(std::move(def));
 }
 
 std::vector<const KernelDef*> KernelRegistry::KernelsFor(
     absl::string_view op) const {
+  absl::MutexLock lock(&mu_);
   std::vector<const KernelDef*> out;
   for (const KernelDef& k : kernels_) {
     if (k.op == op) out.push_back(&k);
   }
   return out;
+}
+
+std::vector<const KernelDef*> KernelRegistry::All() const {
+  absl::MutexLock lock(&mu_);
+  std::vector<const KernelDef*> out;
+  for (const KernelDef& k : kernels_) out.push_back(&k);
+  return out;
+}
+
+absl::Status HostMemoryArgs(const KernelDef& def, const OpDef& op,
+                            const AttrMap& attrs, std::vector<bool>* inputs,
+                            std::vector<bool>* outputs) {
+  ArgRanges in, out;
+  TG_RETURN_IF_ERROR(ComputeArgRanges(op, attrs, &in, &out));
+  inputs->assign(in.empty() ? 0 : in.back().end, false);
+  outputs->assign(out.empty() ? 0 : out.back().end, false);
+  for (const std::string& name : def.host_memory) {
+    bool found = false;
+    for (auto [ranges, flags] : {std::pair{&in, inputs}, {&out, outputs}}) {
+      for (const ArgRange& r : *ranges) {
+        if (r.name != name) continue;
+        found = true;
+        for (int i = r.begin; i < r.end; ++i) (*flags)[i] = true;
+      }
+    }
+    TG_REQUIRE(found, Internal, "the ", def.device_type, " kernel of ", def.op,
+               " keeps arg '", name, "' in host memory, but ", def.op,
+               " has no such arg");
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<const KernelDef*> KernelRegistry::Find(

@@ -15,6 +15,7 @@
 #ifndef TG_CORE_OP_KERNEL_H_
 #define TG_CORE_OP_KERNEL_H_
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "core/attr_value.h"
 #include "core/device.h"
@@ -68,31 +70,44 @@ class OpKernelConstruction {
   VariableStore* variables_;
 };
 
+// Per call of Compute: the node's inputs, where its outputs go, and the
+// memory each output is allocated in (the device's, or host memory for an
+// output the kernel declares HostMemory).
 class OpKernelContext {
  public:
-  OpKernelContext(Device* device, absl::Span<const TensorValue* const> inputs,
-                  absl::Span<TensorValue> outputs)
-      : device_(device), inputs_(inputs), outputs_(outputs) {}
+  // Input i is `slots[input_slots[i]]`; output i goes to `outputs[i]`,
+  // allocated from `output_allocators[i]`.
+  OpKernelContext(Device* device, const TensorValue* slots,
+                  absl::Span<const int> input_slots,
+                  absl::Span<TensorValue> outputs,
+                  absl::Span<Allocator* const> output_allocators)
+      : device_(device),
+        slots_(slots),
+        input_slots_(input_slots),
+        outputs_(outputs),
+        output_allocators_(output_allocators) {}
 
-  int num_inputs() const { return static_cast<int>(inputs_.size()); }
+  int num_inputs() const { return static_cast<int>(input_slots_.size()); }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
   // The value of input i (a reference input reads its variable's tensor).
   const Tensor& input(int i) const {
-    const TensorValue* v = inputs_[i];
-    return v->ref != nullptr ? v->ref->tensor : v->tensor;
+    const TensorValue& v = slots_[input_slots_[i]];
+    return v.ref != nullptr ? v.ref->tensor : v.tensor;
   }
   // The variable behind reference input i, or null for a value input.
-  Variable* input_ref(int i) const { return inputs_[i]->ref; }
+  Variable* input_ref(int i) const { return slots_[input_slots_[i]].ref; }
 
   Device* device() const { return device_; }
   ThreadPool* thread_pool() const { return device_->thread_pool(); }
+  // The memory output i belongs in.
+  Allocator* output_allocator(int i) const { return output_allocators_[i]; }
 
-  // Allocates output i on this kernel's device; ResourceExhausted (naming
-  // the bytes and the device's limit) when it does not fit.
+  // Allocates output i in its memory; ResourceExhausted (naming the bytes
+  // and the memory's limit) when it does not fit.
   absl::StatusOr<Tensor*> allocate_output(int i, DataType dtype,
                                           const TensorShape& shape) {
     TG_ASSIGN_OR_RETURN(outputs_[i].tensor,
-                        Tensor::Allocate(dtype, shape, device_->allocator()));
+                        Tensor::Allocate(dtype, shape, output_allocators_[i]));
     return &outputs_[i].tensor;
   }
   // A scratch tensor on this kernel's device, failing the same way.
@@ -105,13 +120,17 @@ class OpKernelContext {
   T* output_data(int i) {
     return outputs_[i].tensor.data<T>();
   }
+  // The tensor set as output i so far (uninitialized if none).
+  const Tensor& output(int i) const { return outputs_[i].tensor; }
   void set_output(int i, Tensor t) { outputs_[i].tensor = std::move(t); }
   void set_output_ref(int i, Variable* v) { outputs_[i].ref = v; }
 
  private:
   Device* device_;
-  absl::Span<const TensorValue* const> inputs_;
+  const TensorValue* slots_;
+  absl::Span<const int> input_slots_;
   absl::Span<TensorValue> outputs_;
+  absl::Span<Allocator* const> output_allocators_;
 };
 
 class OpKernel {
@@ -127,6 +146,11 @@ struct KernelDef {
   std::string op;
   std::string device_type;
   std::vector<std::pair<std::string, DataType>> constraints;
+  // Input and output args (by the op's arg names) that live in host memory
+  // on this device: shapes, axes and sizes the kernel reads on the host,
+  // outputs it computes there (TensorFlow's HostMemory). Meaningless on
+  // the CPU, whose memory is the host's.
+  std::vector<std::string> host_memory;
   KernelFactory factory;
   // "device='CPU'; T in [float]".
   std::string DebugString() const;
@@ -147,6 +171,10 @@ class KernelDefBuilder {
   KernelDefBuilder& TypeConstraint(std::string attr) {
     return TypeConstraint(std::move(attr), DataTypeToEnum<T>::value);
   }
+  KernelDefBuilder& HostMemory(std::string arg) {
+    def_.host_memory.push_back(std::move(arg));
+    return *this;
+  }
   KernelDef Build(KernelFactory factory) const {
     KernelDef d = def_;
     d.factory = std::move(factory);
@@ -163,6 +191,7 @@ inline KernelDefBuilder CpuKernel(std::string op) {
   return KernelDefBuilder(std::move(op)).Device(kDeviceCpu);
 }
 
+// Thread-safe; pointers it returns stay valid for the process.
 class KernelRegistry {
  public:
   static KernelRegistry* Global();
@@ -172,10 +201,20 @@ class KernelRegistry {
   absl::StatusOr<const KernelDef*> Find(const NodeDef& node,
                                         absl::string_view device_type) const;
   std::vector<const KernelDef*> KernelsFor(absl::string_view op) const;
+  // Every kernel, in registration order.
+  std::vector<const KernelDef*> All() const;
 
  private:
-  std::vector<KernelDef> kernels_;
+  mutable absl::Mutex mu_;
+  std::deque<KernelDef> kernels_ ABSL_GUARDED_BY(mu_);
 };
+
+// Which of a node's inputs and outputs the kernel `def` keeps in host
+// memory, by index into the node's expanded inputs and outputs. Internal
+// error when `def` names an arg the op does not have.
+absl::Status HostMemoryArgs(const KernelDef& def, const OpDef& op,
+                            const AttrMap& attrs, std::vector<bool>* inputs,
+                            std::vector<bool>* outputs);
 
 // Creates and initializes the kernel for a node.
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateKernel(

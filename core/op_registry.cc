@@ -395,7 +395,8 @@ absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node) {
 namespace {
 
 absl::Status ExpandArgs(const google::protobuf::RepeatedPtrField<ArgDef>& args,
-                        const AttrMap& attrs, DataTypeVector* out) {
+                        const AttrMap& attrs, DataTypeVector* out,
+                        ArgRanges* ranges = nullptr) {
   out->clear();
   for (const ArgDef& arg : args) {
     DataTypeVector types;
@@ -424,8 +425,12 @@ absl::Status ExpandArgs(const google::protobuf::RepeatedPtrField<ArgDef>& args,
       }
       types.assign(n, t);
     }
+    const int begin = static_cast<int>(out->size());
     for (DataType t : types) {
       out->push_back(arg.is_ref() ? MakeRefType(t) : t);
+    }
+    if (ranges != nullptr) {
+      ranges->push_back({arg.name(), begin, static_cast<int>(out->size())});
     }
   }
   return absl::OkStatus();
@@ -437,6 +442,15 @@ absl::Status ComputeArgTypes(const OpDef& op, const AttrMap& attrs,
                              DataTypeVector* inputs, DataTypeVector* outputs) {
   TG_RETURN_IF_ERROR(ExpandArgs(op.input_arg(), attrs, inputs));
   return ExpandArgs(op.output_arg(), attrs, outputs);
+}
+
+absl::Status ComputeArgRanges(const OpDef& op, const AttrMap& attrs,
+                              ArgRanges* inputs, ArgRanges* outputs) {
+  DataTypeVector types;
+  inputs->clear();
+  outputs->clear();
+  TG_RETURN_IF_ERROR(ExpandArgs(op.input_arg(), attrs, &types, inputs));
+  return ExpandArgs(op.output_arg(), attrs, &types, outputs);
 }
 
 }  // namespace tg

@@ -109,6 +109,18 @@ inline constexpr int64_t kMaxArgListLength = int64_t{1} << 20;
 absl::Status ComputeArgTypes(const OpDef& op, const AttrMap& attrs,
                              DataTypeVector* inputs, DataTypeVector* outputs);
 
+// The tensors one arg of a node covers: [begin, end) in its expanded
+// inputs or outputs.
+struct ArgRange {
+  std::string name;
+  int begin = 0;
+  int end = 0;
+};
+using ArgRanges = std::vector<ArgRange>;
+// The range of each input and output arg, in the op's order.
+absl::Status ComputeArgRanges(const OpDef& op, const AttrMap& attrs,
+                              ArgRanges* inputs, ArgRanges* outputs);
+
 // "[MatMul] node 'dense/MatMul': " — the prefix of every node error.
 std::string NodeErrorPrefix(absl::string_view op, absl::string_view node);
 

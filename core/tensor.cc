@@ -12,6 +12,7 @@ namespace tg {
 TensorBuffer::TensorBuffer(Allocator* allocator, DataType dtype,
                            int64_t num_elements, void* data, size_t bytes)
     : allocator_(allocator),
+      memory_space_(allocator->memory_space()),
       keep_alive_(allocator->KeepAlive()),
       dtype_(dtype),
       num_elements_(num_elements),
@@ -40,6 +41,9 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
     TG_REQUIRE(d >= 0, InvalidArgument, "cannot allocate a tensor of shape ",
                shape.DebugString(), ": negative dimension");
   }
+  TG_REQUIRE(dtype != DT_STRING || allocator->host_accessible(),
+             InvalidArgument, "string tensors live in host memory, not in ",
+             allocator->MemoryName(), " memory");
   const int64_t n = shape.num_elements();
   const size_t element =
       dtype == DT_STRING ? sizeof(std::string) : DataTypeSize(dtype);
@@ -86,29 +90,71 @@ absl::StatusOr<Tensor> Tensor::Reshaped(const TensorShape& shape) const {
   return t;
 }
 
-void Tensor::CopyValuesFrom(const Tensor& other) {
+absl::Status Tensor::CopyValuesFrom(const Tensor& other) {
   TG_CHECK(dtype_ == other.dtype_ && NumElements() == other.NumElements());
-  if (dtype_ == DT_STRING) {
+  if (dtype_ == DT_STRING) {  // Always in host memory (Allocate).
     auto src = other.flat<std::string>();
     auto dst = flat<std::string>();
     std::copy(src.begin(), src.end(), dst.begin());
-  } else if (TotalBytes() > 0) {
-    std::memcpy(raw_data(), other.raw_data(), TotalBytes());
+    return absl::OkStatus();
   }
+  const size_t bytes = TotalBytes();
+  if (bytes == 0) return absl::OkStatus();
+  void* dst = buffer_->data();
+  const void* src = other.buffer_->data();
+  Allocator* to = buffer_->allocator();
+  Allocator* from = other.buffer_->allocator();
+  if (OnHost() && other.OnHost()) {
+    std::memcpy(dst, src, bytes);
+    return absl::OkStatus();
+  }
+  if (OnHost()) return from->CopyToHost(dst, src, bytes);
+  if (other.OnHost()) return to->CopyFromHost(dst, src, bytes);
+  if (memory_space() == other.memory_space()) {
+    return to->CopyWithin(dst, src, bytes);
+  }
+  // Between two devices: through a host buffer.
+  TG_ASSIGN_OR_RETURN(Tensor staging, other.ToHost());
+  return to->CopyFromHost(dst, staging.buffer_->data(), bytes);
 }
 
 absl::StatusOr<Tensor> Tensor::CheckedDeepCopy(Allocator* allocator) const {
   if (!IsInitialized()) return Tensor();
   TG_ASSIGN_OR_RETURN(Tensor t, Allocate(dtype_, shape_, allocator));
-  t.CopyValuesFrom(*this);
+  TG_RETURN_IF_ERROR(t.CopyValuesFrom(*this));
   return t;
 }
 
 Tensor Tensor::DeepCopy() const {
   if (!IsInitialized()) return Tensor();
   Tensor t(dtype_, shape_, buffer_->allocator());
-  t.CopyValuesFrom(*this);
+  absl::Status s = t.CopyValuesFrom(*this);
+  TG_CHECK(s.ok());
   return t;
+}
+
+std::string Tensor::MemoryName() const {
+  return buffer_ ? buffer_->allocator()->MemoryName() : "host";
+}
+
+absl::Status Tensor::CheckOnHost(absl::string_view what) const {
+  TG_REQUIRE(OnHost(), FailedPrecondition, what, " is in ", MemoryName(),
+             " memory; the host reads it only through a copy (Tensor::ToHost)");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Tensor> Tensor::ToHost(Allocator* host) const {
+  if (OnHost()) return *this;
+  return CheckedDeepCopy(host);
+}
+
+void Tensor::AbortOnDeviceAccess() const {
+  std::fprintf(stderr,
+               "tensorgraph: host code accessed a %s tensor %s in %s memory "
+               "directly; copy it to the host first (Tensor::ToHost)\n",
+               DataTypeName(dtype_).c_str(), shape_.DebugString().c_str(),
+               MemoryName().c_str());
+  std::abort();
 }
 
 std::string Tensor::ValuesString(int max_entries) const {
@@ -142,6 +188,10 @@ std::string Tensor::ValuesString(int max_entries) const {
 
 std::string Tensor::DebugString(int max_entries) const {
   if (!IsInitialized()) return "<empty tensor>";
+  if (!DeviceMemoryScope::Allows(memory_space())) {
+    return absl::StrCat(DataTypeName(dtype_), " ", shape_.DebugString(),
+                        " {in ", MemoryName(), " memory}");
+  }
   return absl::StrCat(DataTypeName(dtype_), " ", shape_.DebugString(), " {",
                       ValuesString(max_entries), "}");
 }
@@ -153,6 +203,9 @@ void NormalizeBools(Tensor* t) {
 }
 
 absl::StatusOr<std::vector<int64_t>> TensorToInt64s(const Tensor& t) {
+  if (!DeviceMemoryScope::Allows(t.memory_space())) {
+    return t.CheckOnHost("an int tensor of shape values");
+  }
   if (t.dtype() == DT_INT32) {
     auto v = t.flat<int32_t>();
     return std::vector<int64_t>(v.begin(), v.end());

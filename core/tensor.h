@@ -5,6 +5,13 @@
 // DT_INVALID and no buffer. Buffers are 64-byte aligned (core/allocator.h).
 // Element access checks the dtype; a mismatch is a bug and aborts.
 //
+// A tensor's buffer lives in host memory or in one device's memory (its
+// allocator says which). Element access (flat, data, raw_data, scalar)
+// checks that the calling code may touch that memory: host memory always,
+// device memory only inside the device's own kernels (DeviceMemoryScope);
+// anything else is a bug and aborts, naming the memory. Host code gets a
+// device tensor's values with ToHost(), which copies through the device.
+//
 //   Tensor t(DT_FLOAT, {2, 3});
 //   auto v = t.flat<float>();   // absl::Span<float> of 6 elements
 //
@@ -43,9 +50,11 @@ class TensorBuffer {
   void* data() const { return data_; }
   size_t bytes() const { return bytes_; }
   Allocator* allocator() const { return allocator_; }
+  const void* memory_space() const { return memory_space_; }
 
  private:
   Allocator* allocator_;
+  const void* memory_space_;
   std::shared_ptr<Allocator> keep_alive_;  // See Allocator::KeepAlive.
   DataType dtype_;
   int64_t num_elements_;
@@ -99,6 +108,20 @@ class Tensor {
   size_t TotalBytes() const { return NumElements() * DataTypeSize(dtype_); }
   bool IsInitialized() const { return dtype_ != DT_INVALID; }
 
+  // The memory the buffer lives in (Allocator::memory_space; null: host).
+  const void* memory_space() const {
+    return buffer_ ? buffer_->memory_space() : nullptr;
+  }
+  bool OnHost() const { return memory_space() == nullptr; }
+  // "host" or the owning device's name.
+  std::string MemoryName() const;
+  // FailedPrecondition naming `what` and the memory when the buffer is not
+  // in host memory: for host code that must not read device memory.
+  absl::Status CheckOnHost(absl::string_view what) const;
+  // This tensor when it is in host memory; otherwise a copy of it in host
+  // memory from `host` (a copy through the owning device).
+  absl::StatusOr<Tensor> ToHost(Allocator* host = CpuAllocator()) const;
+
   template <typename T>
   absl::Span<T> flat() {
     CheckType(DataTypeToEnum<T>::value);
@@ -124,19 +147,25 @@ class Tensor {
     return flat<T>()[0];
   }
 
-  void* raw_data() const { return buffer_ ? buffer_->data() : nullptr; }
+  void* raw_data() const {
+    CheckAccess();
+    return buffer_ ? buffer_->data() : nullptr;
+  }
   bool SharesBufferWith(const Tensor& other) const {
     return buffer_ != nullptr && buffer_ == other.buffer_;
   }
 
   // Same buffer viewed with another shape of the same element count.
   absl::StatusOr<Tensor> Reshaped(const TensorShape& shape) const;
+  // A copy in the same allocator; for host tensors the program sized
+  // (tests): aborts on failure.
   Tensor DeepCopy() const;
-  // DeepCopy into `allocator`, failing as Allocate does.
+  // A copy in `allocator`'s memory, whichever memories the two are in;
+  // fails as Allocate does, or with the device's error.
   absl::StatusOr<Tensor> CheckedDeepCopy(Allocator* allocator) const;
-  // Copies the values of `other` (same dtype and element count) into this
-  // tensor's existing buffer.
-  void CopyValuesFrom(const Tensor& other);
+  // Copies the values of `other` (same dtype and element count, any
+  // memory) into this tensor's existing buffer.
+  absl::Status CopyValuesFrom(const Tensor& other);
 
   // "float [2,3] {1, 2, 3, 4, 5, 6}" with at most `max_entries` values.
   std::string DebugString(int max_entries = 6) const;
@@ -144,7 +173,17 @@ class Tensor {
   std::string ValuesString(int max_entries) const;
 
  private:
-  void CheckType(DataType t) const { TG_CHECK(dtype_ == t); }
+  void CheckType(DataType t) const {
+    TG_CHECK(dtype_ == t);
+    CheckAccess();
+  }
+  void CheckAccess() const {
+    if (buffer_ != nullptr &&
+        !DeviceMemoryScope::Allows(buffer_->memory_space())) {
+      AbortOnDeviceAccess();
+    }
+  }
+  [[noreturn]] void AbortOnDeviceAccess() const;
 
   DataType dtype_ = DT_INVALID;
   TensorShape shape_;

@@ -97,6 +97,11 @@ int64_t TensorProtoValueCount(const TensorProto& proto) {
 
 absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto,
                                        Allocator* allocator) {
+  if (!allocator->host_accessible()) {
+    // Decoded on the host, then copied into the device's memory.
+    TG_ASSIGN_OR_RETURN(Tensor host, TensorFromProto(proto, CpuAllocator()));
+    return host.CheckedDeepCopy(allocator);
+  }
   const DataType dtype = proto.dtype();
   TG_REQUIRE(DataTypeSupported(dtype), Unimplemented, "tensors of dtype ",
              DataTypeName(dtype), " are not supported");

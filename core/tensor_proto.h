@@ -16,7 +16,8 @@ namespace tg {
 // Fails with InvalidArgument on an unsupported dtype, a bad shape, a content
 // length that does not match, or more typed values than elements (as
 // TensorFlow does); with ResourceExhausted when the declared shape does not
-// fit in `allocator` (a one-value proto may declare any size). Bool bytes
+// fit in `allocator` (a one-value proto may declare any size). Into device
+// memory it decodes on the host, then copies. Bool bytes
 // other than 0 and 1 read as true.
 absl::StatusOr<Tensor> TensorFromProto(const ::tensorgraph::TensorProto& proto,
                                        Allocator* allocator = CpuAllocator());

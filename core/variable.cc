@@ -10,6 +10,20 @@ absl::Status UninitializedVariableError(const Variable& v) {
                    "'; run its initializer (e.g. the 'init' op) first"));
 }
 
+absl::Status SetVariableValue(Variable* v, const Tensor& value) {
+  if (v->initialized && v->tensor.shape() == value.shape() &&
+      v->tensor.dtype() == value.dtype()) {
+    return v->tensor.CopyValuesFrom(value);
+  }
+  // The variable owns its buffer: updates write it in place, and the value
+  // may be a constant's shared buffer.
+  TG_ASSIGN_OR_RETURN(
+      v->tensor,
+      value.CheckedDeepCopy(v->memory != nullptr ? v->memory : CpuAllocator()));
+  v->initialized = true;
+  return absl::OkStatus();
+}
+
 Variable* VariableStore::GetOrCreate(const std::string& name) {
   std::unique_ptr<Variable>& v = vars_[name];
   if (v == nullptr) {

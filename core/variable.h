@@ -21,7 +21,16 @@ struct Variable {
   std::string name;  // The node (or shared_name) it belongs to.
   Tensor tensor;
   bool initialized = false;
+  // The memory of the device whose VariableV2 kernel owns the variable;
+  // null until a kernel claims it (then host memory is meant). Values
+  // written from outside a step (the Saver's restore) go there.
+  Allocator* memory = nullptr;
 };
+
+// `value` as the variable's new tensor, copied into the variable's memory:
+// the old buffer is overwritten in place when dtype and shape agree (so
+// tensors already read from it see the change, as kernels expect).
+absl::Status SetVariableValue(Variable* v, const Tensor& value);
 
 // The error for reading `v` before it was assigned, naming it.
 absl::Status UninitializedVariableError(const Variable& v);

@@ -15,10 +15,10 @@
 #include <string>
 
 #include "absl/strings/match.h"
-#include "core/runtime/session.h"
 #include "core/status.h"
 #include "fuzz/fuzz_graph.h"
 #include "fuzz/fuzz_input.h"
+#include "runtime/session.h"
 
 namespace {
 

@@ -12,12 +12,12 @@
 #include "core/checked_math.h"
 #include "core/file_io.h"
 #include "core/npy.h"
-#include "core/runtime/saver.h"
-#include "core/runtime/session.h"
 #include "graph/gradients.h"
 #include "graph/graph_def_io.h"
 #include "graph/graph_file.h"
 #include "graph/scope.h"
+#include "runtime/saver.h"
+#include "runtime/session.h"
 #include "tools/commands.h"
 
 namespace tg {

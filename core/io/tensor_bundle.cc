@@ -98,6 +98,8 @@ absl::Status BundleWriter::Add(const std::string& name, const Tensor& tensor) {
         absl::StrCat("cannot save tensor '", name, "' of type ",
                      DataTypeName(tensor.dtype())));
   }
+  TG_RETURN_IF_ERROR(
+      tensor.CheckOnHost(absl::StrCat("tensor '", name, "' to save")));
   std::string bytes;
   absl::string_view view;
   if (tensor.dtype() == DT_STRING) {

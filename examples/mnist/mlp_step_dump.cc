@@ -10,9 +10,9 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "core/npy.h"
-#include "core/runtime/client_session.h"
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
+#include "runtime/client_session.h"
 
 ABSL_FLAG(std::string, data_dir, "", "MNIST folder (default as train_mlp).");
 ABSL_FLAG(std::string, out_dir, ".", "Where to write the .npy files.");

@@ -17,11 +17,11 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_format.h"
 #include "core/io/event_file.h"
-#include "core/runtime/client_session.h"
-#include "core/runtime/saver.h"
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
 #include "graph/graph_def_io.h"
+#include "runtime/client_session.h"
+#include "runtime/saver.h"
 
 ABSL_FLAG(int, epochs, 30, "Number of passes over the training set.");
 ABSL_FLAG(int, batch_size, 100, "Examples per SGD step.");

@@ -14,10 +14,10 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "core/npy.h"
-#include "core/runtime/client_session.h"
 #include "ops/optimizers.h"
 #include "ops/standard_ops.h"
 #include "ops/variables.h"
+#include "runtime/client_session.h"
 
 ABSL_FLAG(std::string, out_dir, ".", "Where to write the .npy files.");
 ABSL_FLAG(int, steps, 20, "Optimizer steps per configuration.");

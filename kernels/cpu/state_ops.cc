@@ -12,6 +12,7 @@ class VariableCpu : public OpKernel {
     TG_ASSIGN_OR_RETURN(std::string shared,
                         c.GetAttr<std::string>("shared_name"));
     var_ = c.variables()->GetOrCreate(shared.empty() ? c.def().name() : shared);
+    var_->memory = c.device()->allocator();
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
@@ -34,25 +35,17 @@ class AssignCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     Variable* var = ctx.input_ref(0);
     const Tensor& value = ctx.input(1);
-    if (var->initialized && var->tensor.shape() == value.shape() &&
-        var->tensor.dtype() == value.dtype()) {
-      // Same shape: overwrite in place, so tensors already read from the
-      // variable in this step keep pointing at its one buffer.
-      var->tensor.CopyValuesFrom(value);
-    } else {
-      if (validate_shape_ && var->initialized &&
-          var->tensor.shape() != value.shape()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "cannot assign a value of shape ", value.shape().DebugString(),
-            " to variable '", var->name, "' of shape ",
-            var->tensor.shape().DebugString()));
-      }
-      // The variable owns its buffer: updates write it in place, and the
-      // value may be a constant's shared buffer.
-      TG_ASSIGN_OR_RETURN(var->tensor,
-                          value.CheckedDeepCopy(ctx.device()->allocator()));
-      var->initialized = true;
+    if (validate_shape_ && var->initialized &&
+        var->tensor.shape() != value.shape()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot assign a value of shape ",
+                       value.shape().DebugString(), " to variable '", var->name,
+                       "' of shape ", var->tensor.shape().DebugString()));
     }
+    // Same shape: overwritten in place, so tensors already read from the
+    // variable in this step keep pointing at its one buffer.
+    if (var->memory == nullptr) var->memory = ctx.device()->allocator();
+    TG_RETURN_IF_ERROR(SetVariableValue(var, value));
     ctx.set_output_ref(0, var);
     return absl::OkStatus();
   }

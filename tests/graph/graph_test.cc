@@ -1,8 +1,6 @@
 // Graph building, GraphDef import/export and autodiff structure.
 #include <cstdio>
 
-#include "core/runtime/client_session.h"
-#include "core/runtime/session.h"
 #include "core/tensor_proto.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -11,6 +9,8 @@
 #include "graph/op_builder.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
+#include "runtime/session.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"
 

@@ -3,10 +3,10 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "core/runtime/session.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
+#include "runtime/session.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"
 

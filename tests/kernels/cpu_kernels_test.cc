@@ -2,11 +2,11 @@
 #include <cmath>
 #include <random>
 
-#include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "kernels/common/fast_math.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {

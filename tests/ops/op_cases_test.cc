@@ -5,13 +5,15 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "core/op_kernel.h"
-#include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "graph/gradients.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_device.h"
 
 namespace tg {
 namespace testing {
@@ -22,24 +24,41 @@ namespace {
 
 constexpr double kGradientTolerance = 1e-6;
 
-// Runs the case's graph on its inputs; the output as doubles.
-absl::StatusOr<Tensor> RunCase(const OpCase& c, std::vector<Device*>* devices) {
+// What one run of a case gives: its output and where its nodes ran.
+struct CaseRun {
+  Tensor output;
+  std::vector<std::string> devices;  // The session's device names.
+  RunMetadata metadata;
+  std::shared_ptr<const Graph> graph;
+};
+
+// Runs the case's graph on its inputs, with `options` (a default device).
+absl::StatusOr<CaseRun> RunCaseOn(const OpCase& c,
+                                  const SessionOptions& options) {
   Scope root = Scope::NewRootScope();
   std::vector<Output> xs;
-  ClientSession::FeedType feeds;
+  std::vector<std::pair<std::string, Tensor>> feeds;
   for (size_t i = 0; i < c.inputs.size(); ++i) {
     xs.push_back(
         ops::Placeholder(root.WithOpName(absl::StrCat("x", i)), DT_DOUBLE,
                          PartialShape::FromShape(c.inputs[i].shape())));
+    feeds.emplace_back(xs.back().name(), c.inputs[i]);
   }
   Output y = c.build(root, xs);
   TG_RETURN_IF_ERROR(root.status());
-  for (size_t i = 0; i < xs.size(); ++i) feeds[xs[i]] = c.inputs[i];
-  ClientSession session(root);
+  CaseRun run;
+  run.graph = root.graph_as_shared_ptr();
+  TG_ASSIGN_OR_RETURN(auto session, Session::Create(run.graph, options));
   std::vector<Tensor> out;
-  TG_RETURN_IF_ERROR(session.Run(feeds, {y}, &out));
-  if (devices != nullptr) *devices = session.session()->devices();
-  return out[0];
+  TG_RETURN_IF_ERROR(session->Run(feeds, {y.name()}, {}, &out, &run.metadata));
+  for (const Device* d : session->devices()) run.devices.push_back(d->name());
+  run.output = out[0];
+  return run;
+}
+
+absl::StatusOr<Tensor> RunCase(const OpCase& c) {
+  TG_ASSIGN_OR_RETURN(CaseRun run, RunCaseOn(c, SessionOptions()));
+  return run.output;
 }
 
 std::vector<double> ToDoubles(const Tensor& t) {
@@ -54,7 +73,7 @@ class OpCaseTest : public ::testing::TestWithParam<OpCase> {};
 
 TEST_P(OpCaseTest, ForwardMatchesReference) {
   const OpCase& c = GetParam();
-  TG_ASSERT_OK_AND_ASSIGN(Tensor out, RunCase(c, nullptr));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor out, RunCase(c));
   if (c.property) {
     TG_EXPECT_OK(c.property(out));
     return;
@@ -97,17 +116,68 @@ INSTANTIATE_TEST_SUITE_P(Table, OpCaseTest, ::testing::ValuesIn(AllOpCases()),
 INSTANTIATE_TEST_SUITE_P(Table, GradientCaseTest,
                          ::testing::ValuesIn(DifferentiableCases()), CaseName);
 
-// Every case on every other device against /cpu:0:
-// |other - cpu| <= atol + rtol |cpu|.
+// Every case on every other device against /cpu:0, in shapes and values:
+// |other - cpu| <= tol (1 + |cpu|). The TEST device runs the CPU's own
+// kernels, so it must agree exactly; a GPU within 1e-6 (float32 kernels
+// accumulate differently). Random ops agree exactly on TEST (same seed, same
+// generator); on a GPU only their property is checked. The case's own ops
+// must have run on the device, where it has a kernel for them.
 TEST(DeviceAgreementTest, EveryCaseMatchesCpu) {
-  std::vector<Device*> devices;
-  TG_ASSERT_OK_AND_ASSIGN(Tensor cpu, RunCase(AllOpCases()[0], &devices));
-  if (devices.size() < 2) {
-    GTEST_SKIP() << "only /device:CPU:0 here: no GPU device in this build or "
-                    "machine, so there is nothing to compare against";
+  TG_ASSERT_OK_AND_ASSIGN(CaseRun first,
+                          RunCaseOn(AllOpCases()[0], SessionOptions()));
+  std::vector<std::string> others;
+  for (const std::string& d : first.devices) {
+    if (!absl::StrContains(d, kDeviceCpu) && absl::EndsWith(d, ":0")) {
+      others.push_back(d);
+    }
   }
-  FAIL() << "a second device exists but the agreement checker does not "
-            "compare against it yet";
+  ASSERT_FALSE(others.empty()) << "the TEST device is linked in: it must exist";
+  for (const std::string& device : others) {
+    TG_ASSERT_OK_AND_ASSIGN(DeviceSpec spec, ParseDeviceSpec(device));
+    const std::string type = spec.type;
+    const bool exact = type == kDeviceTest;
+    SessionOptions on_device;
+    on_device.placement.default_device = device;
+    int placed_on_device = 0;
+    for (const OpCase& c : AllOpCases()) {
+      SCOPED_TRACE(absl::StrCat(c.name, " on ", device));
+      TG_ASSERT_OK_AND_ASSIGN(CaseRun cpu, RunCaseOn(c, SessionOptions()));
+      TG_ASSERT_OK_AND_ASSIGN(CaseRun other, RunCaseOn(c, on_device));
+      for (const auto& [node, where] : other.metadata.placement) {
+        const Node* n = other.graph->FindNode(node);
+        if (std::find(c.ops.begin(), c.ops.end(), n->op()) == c.ops.end()) {
+          continue;
+        }
+        const bool has_kernel =
+            KernelRegistry::Global()->Find(n->def(), type).ok();
+        if (has_kernel) {
+          EXPECT_EQ(where, device) << node;
+          ++placed_on_device;
+        }
+      }
+      ASSERT_EQ(other.output.shape(), cpu.output.shape());
+      ASSERT_EQ(other.output.dtype(), cpu.output.dtype());
+      if (c.property && !exact) {
+        TG_EXPECT_OK(c.property(other.output));
+        continue;
+      }
+      const std::vector<double> want = ToDoubles(cpu.output);
+      const std::vector<double> got = ToDoubles(other.output);
+      const double tol = exact ? 0.0 : 1e-6;
+      for (size_t i = 0; i < want.size(); ++i) {
+        if (std::isnan(want[i])) {
+          EXPECT_TRUE(std::isnan(got[i])) << "element " << i;
+          continue;
+        }
+        EXPECT_LE(std::abs(got[i] - want[i]), tol * (1 + std::abs(want[i])))
+            << "element " << i << ": " << got[i] << " vs " << want[i];
+      }
+    }
+    // Nearly every case's ops have kernels there: the checker compared
+    // devices, not the CPU with itself.
+    EXPECT_GT(placed_on_device, static_cast<int>(AllOpCases().size()) / 2)
+        << device;
+  }
 }
 
 // Every registered op has a CPU kernel, a gradient or an explicit

@@ -3,7 +3,6 @@
 // several inputs at once.
 #include <cmath>
 
-#include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "graph/gradients.h"
 #include "gtest/gtest.h"
@@ -11,6 +10,7 @@
 #include "ops/optimizers.h"
 #include "ops/standard_ops.h"
 #include "ops/variables.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {

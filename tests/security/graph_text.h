@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/runtime/session.h"
+#include "runtime/session.h"
 
 namespace tg {
 namespace testing {

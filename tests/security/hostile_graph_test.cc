@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/runtime/session.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "runtime/session.h"
 #include "tests/security/graph_text.h"
 #include "tests/testing/status_matchers.h"
 

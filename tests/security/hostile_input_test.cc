@@ -11,10 +11,10 @@
 
 #include "core/file_io.h"
 #include "core/npy.h"
-#include "core/runtime/session.h"
 #include "gmock/gmock.h"
 #include "graph/graph_file.h"
 #include "gtest/gtest.h"
+#include "runtime/session.h"
 #include "tests/security/graph_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"

@@ -4,9 +4,9 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
-#include "core/runtime/client_session.h"
 #include "graph/gradients.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 
 namespace tg {
 namespace testing {

@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <random>
 
-#include "core/runtime/client_session.h"
 #include "examples/mnist/idx.h"
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"
 

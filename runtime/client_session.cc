@@ -1,4 +1,4 @@
-#include "core/runtime/client_session.h"
+#include "runtime/client_session.h"
 
 namespace tg {
 

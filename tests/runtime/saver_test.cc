@@ -1,5 +1,5 @@
 // Saver: round trips, keep-last-N, errors, and a save killed midway.
-#include "core/runtime/saver.h"
+#include "runtime/saver.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "core/file_io.h"
 #include "core/io/tensor_bundle.h"
-#include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/tensor_matchers.h"
 #include "tests/testing/testdata.h"
@@ -134,7 +134,7 @@ TEST(SaverTest, Errors) {
 // and kills it with SIGKILL at a different moment each round. The latest
 // recorded checkpoint must always restore, whole and consistent.
 TEST(SaverTest, KilledInTheMiddleOfASaveLeavesTheLastCheckpointIntact) {
-  const std::string helper = "tests/core/runtime/save_loop";
+  const std::string helper = "tests/runtime/save_loop";
   for (int round = 0; round < 6; ++round) {
     const std::string dir = testing::TempDir();
     int out[2];

@@ -1,4 +1,4 @@
-#include "core/runtime/saver.h"
+#include "runtime/saver.h"
 
 #include <cstdio>
 #include <vector>
@@ -70,7 +70,9 @@ absl::StatusOr<std::string> Saver::Save(Session* session,
           "cannot save variable '", v.name,
           "': it is not initialized (run the init op or restore first)"));
     }
-    TG_RETURN_IF_ERROR(writer->Add(v.name, var->tensor));
+    // A variable on a device is written through a copy to the host.
+    TG_ASSIGN_OR_RETURN(Tensor host, var->tensor.ToHost());
+    TG_RETURN_IF_ERROR(writer->Add(v.name, host));
   }
   TG_RETURN_IF_ERROR(writer->Finish());
 
@@ -130,13 +132,9 @@ absl::Status Saver::Restore(Session* session, const std::string& prefix) {
                        ", the graph declares ", declared.DebugString()));
     }
     Variable* var = session->variables()->GetOrCreate(v.name);
-    if (var->initialized && var->tensor.shape() == t.shape() &&
-        var->tensor.dtype() == t.dtype()) {
-      var->tensor.CopyValuesFrom(t);  // Keeps the buffer kernels may hold.
-    } else {
-      var->tensor = std::move(t);
-    }
-    var->initialized = true;
+    TG_RETURN_IF_ERROR(
+        AnnotateStatus(SetVariableValue(var, t),
+                       absl::StrCat("restoring variable '", v.name, "': ")));
   }
   return absl::OkStatus();
 }

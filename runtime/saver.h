@@ -13,14 +13,14 @@
 // only then records it in the directory's `checkpoint` file (rewritten
 // atomically) and deletes checkpoints beyond the last `max_to_keep`: a save
 // interrupted at any point leaves the previous checkpoint intact and listed.
-#ifndef TG_CORE_RUNTIME_SAVER_H_
-#define TG_CORE_RUNTIME_SAVER_H_
+#ifndef TG_RUNTIME_SAVER_H_
+#define TG_RUNTIME_SAVER_H_
 
 #include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "core/runtime/session.h"
+#include "runtime/session.h"
 
 namespace tg {
 
@@ -55,4 +55,4 @@ absl::StatusOr<std::string> LatestCheckpoint(const std::string& dir);
 
 }  // namespace tg
 
-#endif  // TG_CORE_RUNTIME_SAVER_H_
+#endif  // TG_RUNTIME_SAVER_H_

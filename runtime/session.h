@@ -7,9 +7,11 @@
 // Any tensor can be fed, not only placeholders. The first run of a
 // (feeds, fetches, targets) signature builds and caches an Executor (prune,
 // place, instantiate kernels); later runs of it reuse that executor.
+// Devices come from the registry (core/device_factory.h): the CPU, and each
+// GPU of a CUDA build on a machine that has one.
 // Thread-safe: concurrent Run calls are serialized.
-#ifndef TG_CORE_RUNTIME_SESSION_H_
-#define TG_CORE_RUNTIME_SESSION_H_
+#ifndef TG_RUNTIME_SESSION_H_
+#define TG_RUNTIME_SESSION_H_
 
 #include <map>
 #include <memory>
@@ -18,13 +20,23 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "core/runtime/executor.h"
 #include "graph/graph.h"
+#include "runtime/executor.h"
 
 namespace tg {
 
 struct SessionOptions {
+  // Soft placement, the default device for unconstrained nodes and
+  // log_device_placement (runtime/placer.h). A default device that does not
+  // exist here (no GPU) falls back to placement by priority, with one note.
   PlacementOptions placement;
+  // The devices the session may use, as names or types ("GPU",
+  // "/device:GPU:1"); empty: every device the build and the machine have.
+  // The CPU is always used.
+  std::vector<std::string> visible_devices;
+  // Let GPU matrix products use TF32 tensor cores (faster, about 10 bits of
+  // mantissa); off: exact FP32.
+  bool allow_tf32 = false;
   // Threads of the CPU device's intra-op pool; <= 0 means one per core.
   int intra_op_threads = 0;
   // The most bytes the session's tensors (variables and a run's
@@ -34,6 +46,12 @@ struct SessionOptions {
   int64_t memory_limit_bytes = 0;
   // Fail a run at the first NaN or Inf any node produces, naming the node.
   bool check_numerics = false;
+};
+
+// How a signature runs: each node's device and each copy between memories.
+struct RunMetadata {
+  std::vector<std::pair<std::string, std::string>> placement;
+  std::vector<CopyInfo> copies;
 };
 
 class Session {
@@ -52,13 +70,19 @@ class Session {
                    const std::vector<std::string>& fetches,
                    const std::vector<std::string>& targets,
                    std::vector<Tensor>* outputs);
+  // The same, also reporting the signature's plan in `metadata`.
+  absl::Status Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
+                   const std::vector<std::string>& fetches,
+                   const std::vector<std::string>& targets,
+                   std::vector<Tensor>* outputs, RunMetadata* metadata);
 
   const Graph& graph() const { return *graph_; }
   VariableStore* variables() { return &variables_; }
   const std::vector<Device*>& devices() const { return device_ptrs_; }
 
  private:
-  Session(std::shared_ptr<const Graph> graph, const SessionOptions& options);
+  Session(std::shared_ptr<const Graph> graph, const SessionOptions& options,
+          std::vector<std::unique_ptr<Device>> devices);
 
   std::shared_ptr<const Graph> graph_;
   SessionOptions options_;
@@ -73,4 +97,4 @@ class Session {
 
 }  // namespace tg
 
-#endif  // TG_CORE_RUNTIME_SESSION_H_
+#endif  // TG_RUNTIME_SESSION_H_

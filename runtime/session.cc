@@ -1,16 +1,47 @@
-#include "core/runtime/session.h"
+#include "runtime/session.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/device_factory.h"
 #include "graph/graph_def_io.h"
 
 namespace tg {
 
+namespace {
+
+// Clears a default device that names none of `devices`, telling the user
+// once per device type.
+absl::Status CheckDefaultDevice(
+    const std::vector<std::unique_ptr<Device>>& devices,
+    PlacementOptions* placement) {
+  if (placement->default_device.empty()) return absl::OkStatus();
+  TG_ASSIGN_OR_RETURN(DeviceSpec spec,
+                      ParseDeviceSpec(placement->default_device));
+  for (const auto& d : devices) {
+    if ((spec.type.empty() || spec.type == d->type()) &&
+        (spec.id < 0 || spec.id == d->id())) {
+      return absl::OkStatus();
+    }
+  }
+  NoteDeviceTypeOnce(
+      spec.type,
+      absl::StrCat("no device '", placement->default_device, "' here (",
+                   DevicePriority(spec.type) < 0
+                       ? "this build has no such device type"
+                       : "the machine has none",
+                   "); nodes run on ", devices.front()->name()));
+  placement->default_device.clear();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 Session::Session(std::shared_ptr<const Graph> graph,
-                 const SessionOptions& options)
-    : graph_(std::move(graph)), options_(options) {
-  devices_.push_back(std::make_unique<CpuDevice>(options.intra_op_threads,
-                                                 options.memory_limit_bytes));
+                 const SessionOptions& options,
+                 std::vector<std::unique_ptr<Device>> devices)
+    : graph_(std::move(graph)),
+      options_(options),
+      devices_(std::move(devices)) {
   for (const auto& d : devices_) device_ptrs_.push_back(d.get());
 }
 
@@ -27,13 +58,30 @@ absl::StatusOr<std::unique_ptr<Session>> Session::Create(
     return absl::InvalidArgumentError("Session::Create: null graph");
   }
   TG_RETURN_IF_ERROR(graph->CheckInputsConnected());
-  return std::unique_ptr<Session>(new Session(std::move(graph), options));
+  DeviceOptions device_options;
+  device_options.intra_op_threads = options.intra_op_threads;
+  device_options.memory_limit_bytes = options.memory_limit_bytes;
+  device_options.allow_tf32 = options.allow_tf32;
+  TG_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Device>> devices,
+                      CreateDevices(device_options, options.visible_devices));
+  SessionOptions checked = options;
+  TG_RETURN_IF_ERROR(CheckDefaultDevice(devices, &checked.placement));
+  return std::unique_ptr<Session>(
+      new Session(std::move(graph), checked, std::move(devices)));
 }
 
 absl::Status Session::Run(
     const std::vector<std::pair<std::string, Tensor>>& feeds,
     const std::vector<std::string>& fetches,
     const std::vector<std::string>& targets, std::vector<Tensor>* outputs) {
+  return Run(feeds, fetches, targets, outputs, nullptr);
+}
+
+absl::Status Session::Run(
+    const std::vector<std::pair<std::string, Tensor>>& feeds,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets, std::vector<Tensor>* outputs,
+    RunMetadata* metadata) {
   if (outputs == nullptr && !fetches.empty()) {
     return absl::InvalidArgumentError("Session::Run: outputs is null");
   }
@@ -59,6 +107,10 @@ absl::Status Session::Run(
         Executor::Create(*graph_, feed_names, fetches, targets, device_ptrs_,
                          &variables_, ex_options));
     it = executors_.emplace(key, std::move(ex)).first;
+  }
+  if (metadata != nullptr) {
+    metadata->placement = it->second->Placement();
+    metadata->copies = it->second->copies();
   }
   feed_values_.clear();
   for (int i : order) feed_values_.push_back(feeds[i].second);

@@ -3,9 +3,9 @@
 // kill it in the middle of a save.
 #include <cstdio>
 
-#include "core/runtime/client_session.h"
-#include "core/runtime/saver.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
+#include "runtime/saver.h"
 
 int main(int argc, char** argv) {
   if (argc != 2) {

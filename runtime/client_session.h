@@ -7,15 +7,15 @@
 //   ClientSession session(root);
 //   std::vector<Tensor> out;
 //   TG_RETURN_IF_ERROR(session.Run({{x, Tensor::Scalar(3.0f)}}, {y}, &out));
-#ifndef TG_CORE_RUNTIME_CLIENT_SESSION_H_
-#define TG_CORE_RUNTIME_CLIENT_SESSION_H_
+#ifndef TG_RUNTIME_CLIENT_SESSION_H_
+#define TG_RUNTIME_CLIENT_SESSION_H_
 
 #include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "core/runtime/session.h"
 #include "graph/scope.h"
+#include "runtime/session.h"
 
 namespace tg {
 
@@ -45,4 +45,4 @@ class ClientSession {
 
 }  // namespace tg
 
-#endif  // TG_CORE_RUNTIME_CLIENT_SESSION_H_
+#endif  // TG_RUNTIME_CLIENT_SESSION_H_

@@ -1,10 +1,10 @@
-#include "core/runtime/session.h"
+#include "runtime/session.h"
 
-#include "core/runtime/client_session.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {

@@ -1,0 +1,60 @@
+#include "kernels/common/host_memory.h"
+
+#include <map>
+
+namespace tg {
+namespace {
+
+using Table = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+const Table& HostMemoryTable() {
+  static const Table* const table = new Table{
+      {"ArgMax", {"dimension"}},
+      {"BroadcastGradientArgs", {"s0", "s1", "r0", "r1"}},
+      {"BroadcastTo", {"shape"}},
+      {"ConcatV2", {"axis"}},
+      {"DynamicStitch", {"indices"}},
+      {"ExpandDims", {"dim"}},
+      {"Fill", {"dims"}},
+      {"GatherV2", {"axis"}},
+      {"InvertPermutation", {"x", "y"}},
+      {"Max", {"reduction_indices"}},
+      {"Mean", {"reduction_indices"}},
+      {"Min", {"reduction_indices"}},
+      {"OneHot", {"depth"}},
+      {"Pad", {"paddings"}},
+      {"Prod", {"reduction_indices"}},
+      {"Range", {"start", "limit", "delta"}},
+      {"Rank", {"output"}},
+      {"Reshape", {"shape"}},
+      {"Shape", {"output"}},
+      {"Size", {"output"}},
+      {"Slice", {"begin", "size"}},
+      {"Split", {"split_dim"}},
+      {"StridedSlice", {"begin", "end", "strides"}},
+      {"StridedSliceGrad", {"shape", "begin", "end", "strides"}},
+      {"Sum", {"reduction_indices"}},
+      {"Tile", {"multiples"}},
+      {"Transpose", {"perm"}},
+      {"UnsortedSegmentSum", {"num_segments"}},
+  };
+  return *table;
+}
+
+}  // namespace
+
+const std::vector<std::string>& DeviceHostMemoryArgs(absl::string_view op) {
+  static const std::vector<std::string>* const none =
+      new std::vector<std::string>();
+  const Table& t = HostMemoryTable();
+  auto it = t.find(op);
+  return it == t.end() ? *none : it->second;
+}
+
+std::vector<std::string> OpsWithHostMemoryArgs() {
+  std::vector<std::string> ops;
+  for (const auto& [op, args] : HostMemoryTable()) ops.push_back(op);
+  return ops;
+}
+
+}  // namespace tg

@@ -1,0 +1,202 @@
+// Running a plan; runtime/executor_plan.cc builds it.
+#include "runtime/executor.h"
+
+#include <cmath>
+#include <new>
+
+#include "absl/strings/str_cat.h"
+
+namespace tg {
+namespace {
+
+// The first non-finite value of a floating-point tensor, as text; empty
+// when all are finite or the dtype is not floating.
+template <typename T>
+std::string FirstNonFinite(const Tensor& t) {
+  auto v = t.flat<T>();
+  for (int64_t i = 0; i < static_cast<int64_t>(v.size()); ++i) {
+    if (!std::isfinite(v[i])) {
+      return absl::StrCat(std::isnan(v[i]) ? "NaN" : "Inf", " at element ", i);
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<std::string> NonFinite(const Tensor& t) {
+  if (t.dtype() != DT_FLOAT && t.dtype() != DT_DOUBLE) return std::string();
+  TG_ASSIGN_OR_RETURN(Tensor host, t.ToHost());
+  return t.dtype() == DT_FLOAT ? FirstNonFinite<float>(host)
+                               : FirstNonFinite<double>(host);
+}
+
+// Synchronizes every device when the run ends, however it ends, before the
+// run's values (declared before it) are released: a device may still have
+// queued work that reads them.
+class SyncDevicesAtExit {
+ public:
+  explicit SyncDevicesAtExit(const std::vector<Device*>& devices)
+      : devices_(devices) {}
+  ~SyncDevicesAtExit() {
+    if (!synced_) SyncAll().IgnoreError();
+  }
+  absl::Status SyncAll() {
+    synced_ = true;
+    absl::Status first;
+    for (Device* d : devices_) first.Update(d->Sync());
+    return first;
+  }
+
+ private:
+  const std::vector<Device*>& devices_;
+  bool synced_ = false;
+};
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> Executor::Placement() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const Step& s : steps_) {
+    if (!s.is_copy) out.emplace_back(s.node->name(), s.device->name());
+  }
+  return out;
+}
+
+absl::Status Executor::CheckFeed(const Feed& feed, const Tensor& t) const {
+  TG_REQUIRE(t.dtype() == feed.dtype, InvalidArgument, "feed '",
+             SafeText(feed.name), "' is a ", DataTypeName(t.dtype()),
+             " tensor but the graph expects ", DataTypeName(feed.dtype));
+  TG_REQUIRE(feed.shape.IsCompatibleWith(t.shape()), InvalidArgument, "feed '",
+             SafeText(feed.name), "' has shape ", t.shape().DebugString(),
+             " but the graph expects ", feed.shape.DebugString());
+  TG_REQUIRE(t.OnHost(), InvalidArgument, "feed '", SafeText(feed.name),
+             "' is in ", t.MemoryName(),
+             " memory; feeds are host tensors (the run copies them)");
+  return absl::OkStatus();
+}
+
+absl::Status Executor::CheckInputs(
+    const Step& step, const std::vector<TensorValue>& slots) const {
+  for (size_t k = 0; k < step.input_slots.size(); ++k) {
+    const TensorValue& in = slots[step.input_slots[k]];
+    const DataType want = BaseType(step.node->input_type(static_cast<int>(k)));
+    if (in.ref != nullptr) {
+      const Variable* v = in.ref;
+      if (!v->initialized) {
+        if (!step.deref_check[k]) continue;
+        return AnnotateStatus(UninitializedVariableError(*v),
+                              absl::StrCat("input ", k, ": "));
+      }
+      TG_REQUIRE(v->tensor.dtype() == want, InvalidArgument, "input ", k,
+                 ": variable '", SafeText(v->name), "' holds a ",
+                 DataTypeName(v->tensor.dtype()), " tensor, not ",
+                 DataTypeName(want));
+      continue;
+    }
+    TG_REQUIRE(in.tensor.dtype() == want, Internal, "input ", k, " is a ",
+               DataTypeName(in.tensor.dtype()), " tensor, not the declared ",
+               DataTypeName(want));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::CheckOutputs(
+    const Step& step, const std::vector<TensorValue>& slots) const {
+  for (int k = 0; k < step.num_outputs; ++k) {
+    const TensorValue& out = slots[step.output_base + k];
+    const DataType want = BaseType(step.node->output_type(k));
+    if (out.ref != nullptr) continue;
+    TG_REQUIRE(out.tensor.dtype() == want, Internal, "output ", k, " is a ",
+               DataTypeName(out.tensor.dtype()), " tensor, not the declared ",
+               DataTypeName(want));
+    TG_REQUIRE(out.tensor.memory_space() == step.output_spaces[k], Internal,
+               "output ", k, " is in ", out.tensor.MemoryName(),
+               " memory, not in ", step.output_allocators[k]->MemoryName(),
+               " memory where the kernel declares it");
+    if (!check_numerics_) continue;
+    TG_ASSIGN_OR_RETURN(std::string bad, NonFinite(out.tensor));
+    TG_REQUIRE(bad.empty(), InvalidArgument, "output ", k, " of shape ",
+               out.tensor.shape().DebugString(), " has ", bad,
+               " (check_numerics)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::RunKernel(const Step& step,
+                                 std::vector<TensorValue>& slots) const {
+  TG_RETURN_IF_ERROR(CheckInputs(step, slots));
+  // data() + base, not &slots[base]: a node without outputs may sit at the
+  // end of the slots.
+  OpKernelContext ctx(
+      step.device, slots.data(), step.input_slots,
+      absl::MakeSpan(slots.data() + step.output_base, step.num_outputs),
+      step.output_allocators);
+  try {
+    TG_RETURN_IF_ERROR(step.device->Compute(*step.kernel, ctx));
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError(
+        "out of memory in the kernel's own bookkeeping");
+  }
+  return CheckOutputs(step, slots);
+}
+
+absl::Status Executor::RunCopy(const Step& step,
+                               std::vector<TensorValue>& slots) const {
+  const TensorValue& src = slots[step.src_slot];
+  if (src.ref != nullptr && !src.ref->initialized) {
+    return UninitializedVariableError(*src.ref);
+  }
+  const Tensor& value = src.ref != nullptr ? src.ref->tensor : src.tensor;
+  TG_ASSIGN_OR_RETURN(slots[step.dst_slot].tensor,
+                      value.CheckedDeepCopy(step.dst_allocator));
+  return absl::OkStatus();
+}
+
+absl::Status Executor::FetchOutputs(const std::vector<TensorValue>& slots,
+                                    std::vector<Tensor>* fetched) const {
+  fetched->clear();
+  for (const Fetch& f : fetches_) {
+    const TensorValue& v = slots[f.slot];
+    const std::string what = absl::StrCat("fetch '", SafeText(f.name), "': ");
+    if (v.ref != nullptr) {
+      TG_REQUIRE(v.ref->initialized, FailedPrecondition, what,
+                 "reads variable '", SafeText(v.ref->name),
+                 "', which is not initialized");
+      // A snapshot: the variable keeps changing after this run.
+      absl::StatusOr<Tensor> copy =
+          v.ref->tensor.CheckedDeepCopy(host_allocator_);
+      if (!copy.ok()) return AnnotateStatus(copy.status(), what);
+      fetched->push_back(*std::move(copy));
+      continue;
+    }
+    absl::StatusOr<Tensor> host = v.tensor.ToHost(host_allocator_);
+    if (!host.ok()) return AnnotateStatus(host.status(), what);
+    fetched->push_back(*std::move(host));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::Run(absl::Span<const Tensor> feeds,
+                           std::vector<Tensor>* fetched) const {
+  TG_REQUIRE(feeds.size() == feeds_.size(), Internal,
+             "feed count does not match the executor");
+  // This run's values. Declared before the guard, so they are released
+  // only after every device has been synchronized.
+  std::vector<TensorValue> slots(num_slots_);
+  SyncDevicesAtExit sync(devices_);
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    TG_RETURN_IF_ERROR(CheckFeed(feeds_[i], feeds[i]));
+    slots[feeds_[i].slot].tensor = feeds[i];
+  }
+  for (const Step& step : steps_) {
+    absl::Status s =
+        step.is_copy ? RunCopy(step, slots) : RunKernel(step, slots);
+    if (!s.ok()) {
+      sync.SyncAll().IgnoreError();
+      return AnnotateStatus(s, step.error_prefix);
+    }
+  }
+  TG_RETURN_IF_ERROR(sync.SyncAll());
+  return FetchOutputs(slots, fetched);
+}
+
+}  // namespace tg

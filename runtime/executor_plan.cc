@@ -1,0 +1,268 @@
+// Building an executor's plan: prune, place, choose every value's memory,
+// insert the copies between memories, instantiate the kernels.
+#include <new>
+
+#include "absl/strings/str_cat.h"
+#include "graph/graph_def_io.h"
+#include "runtime/executor.h"
+
+namespace tg {
+namespace {
+
+using OutputKey = std::pair<int, int>;  // (node id, output index)
+
+absl::StatusOr<OutputKey> Resolve(const Graph& graph, const std::string& name,
+                                  absl::string_view what) {
+  absl::StatusOr<TensorId> id = ParseTensorName(name);
+  if (!id.ok() || id->index < 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, " '", SafeText(name), "' is not a tensor name like 'x:0'"));
+  }
+  const Node* n = graph.FindNode(id->node);
+  if (n == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat(what, " '", SafeText(name), "': no node named '",
+                     SafeText(id->node), "' in the graph"));
+  }
+  if (id->index >= n->num_outputs()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, " '", SafeText(name), "': ", n->ErrorPrefix(),
+                     "has ", n->num_outputs(), " outputs"));
+  }
+  return OutputKey{n->id(), id->index};
+}
+
+}  // namespace
+
+// Holds what only planning needs; fills the executor's plan.
+class Executor::Planner {
+ public:
+  Planner(Executor* ex, const Graph& graph) : ex_(ex), graph_(graph) {}
+
+  absl::Status Prune(const std::vector<std::string>& feeds,
+                     const std::vector<std::string>& fetches,
+                     const std::vector<std::string>& targets,
+                     std::vector<int>* run);
+  absl::Status Build(const std::vector<int>& run,
+                     const std::vector<Device*>& placed,
+                     VariableStore* variables);
+
+ private:
+  int NewSlot(const void* space, std::string name) {
+    slot_space_.push_back(space);
+    slot_name_.push_back(std::move(name));
+    return static_cast<int>(slot_space_.size()) - 1;
+  }
+  // The slot holding `slot`'s value in memory `space`, adding a copy step
+  // (run before `consumer`) the first time it is asked for.
+  int CopyOf(int slot, const void* space, Allocator* to, const Step& consumer);
+  std::string MemoryName(const void* space) const {
+    for (Device* d : ex_->devices_) {
+      if (d->allocator()->memory_space() == space) {
+        return d->allocator()->MemoryName();
+      }
+    }
+    return "host";
+  }
+  absl::Status AddNode(const Node* n, Device* device, VariableStore* variables);
+  absl::Status PlanInputs(const Node* n, const std::vector<bool>& host_in,
+                          Step* step);
+
+  Executor* ex_;
+  const Graph& graph_;
+  absl::flat_hash_map<OutputKey, int> fed_;
+  std::vector<OutputKey> fetch_keys_;
+  absl::flat_hash_map<int, int> output_base_;  // node id -> first slot
+  std::vector<const void*> slot_space_;        // planned memory per slot
+  std::vector<std::string> slot_name_;
+  absl::flat_hash_map<std::pair<int, const void*>, int> copies_;
+};
+
+absl::Status Executor::Planner::Prune(const std::vector<std::string>& feeds,
+                                      const std::vector<std::string>& fetches,
+                                      const std::vector<std::string>& targets,
+                                      std::vector<int>* run) {
+  for (const std::string& name : feeds) {
+    TG_ASSIGN_OR_RETURN(OutputKey key, Resolve(graph_, name, "feed"));
+    TG_REQUIRE(!fed_.contains(key), InvalidArgument, "feed '", SafeText(name),
+               "' is given twice");
+    const Node* n = graph_.node(key.first);
+    const int slot = NewSlot(nullptr, absl::StrCat("feed ", name));
+    fed_[key] = slot;
+    ex_->feeds_.push_back({slot, name, BaseType(n->output_type(key.second)),
+                           n->output_shape(key.second)});
+  }
+  // Walk back from fetches and targets; fed tensors cut the walk.
+  std::vector<bool> needed(graph_.num_nodes(), false);
+  std::vector<int> stack;
+  for (const std::string& name : fetches) {
+    TG_ASSIGN_OR_RETURN(OutputKey key, Resolve(graph_, name, "fetch"));
+    fetch_keys_.push_back(key);
+    if (!fed_.contains(key)) stack.push_back(key.first);
+  }
+  for (const std::string& name : targets) {
+    absl::StatusOr<TensorId> id = ParseTensorName(name);
+    const Node* n = id.ok() ? graph_.FindNode(id->node) : nullptr;
+    TG_REQUIRE(n != nullptr, NotFound, "target '", SafeText(name),
+               "': no node named '", SafeText(name), "' in the graph");
+    stack.push_back(n->id());
+  }
+  while (!stack.empty()) {
+    const int id = stack.back();
+    stack.pop_back();
+    if (needed[id]) continue;
+    needed[id] = true;
+    for (const Edge* e : graph_.node(id)->in_edges()) {
+      if (!e->IsControl() && fed_.contains({e->src->id(), e->src_output})) {
+        continue;
+      }
+      stack.push_back(e->src->id());
+    }
+  }
+  TG_ASSIGN_OR_RETURN(std::vector<int> order, graph_.TopologicalOrder());
+  for (int id : order) {
+    if (needed[id]) run->push_back(id);
+  }
+  return absl::OkStatus();
+}
+
+int Executor::Planner::CopyOf(int slot, const void* space, Allocator* to,
+                              const Step& consumer) {
+  auto [it, inserted] = copies_.try_emplace({slot, space}, -1);
+  if (!inserted) return it->second;
+  const std::string from = slot_name_[slot];
+  Step copy;
+  copy.is_copy = true;
+  copy.node = consumer.node;
+  copy.device = consumer.device;
+  copy.src_slot = slot;
+  copy.dst_allocator = to;
+  copy.dst_slot = NewSlot(space, absl::StrCat(from, " (copy)"));
+  ex_->copies_.push_back(
+      {from, MemoryName(slot_space_[slot]), to->MemoryName()});
+  copy.error_prefix = absl::StrCat(consumer.error_prefix, "copying '", from,
+                                   "' to ", to->MemoryName(), " memory: ");
+  it->second = copy.dst_slot;
+  ex_->steps_.push_back(std::move(copy));
+  return it->second;
+}
+
+absl::Status Executor::Planner::PlanInputs(const Node* n,
+                                           const std::vector<bool>& host_in,
+                                           Step* step) {
+  Allocator* device_memory = step->device->allocator();
+  const bool allows_uninit =
+      n->op_registration().def.allows_uninitialized_input();
+  for (int k = 0; k < n->num_inputs(); ++k) {
+    const Edge* e = n->input_edge(k);
+    const OutputKey src{e->src->id(), e->src_output};
+    const bool is_ref = IsRefType(n->input_type(k));
+    auto fed = fed_.find(src);
+    TG_REQUIRE(!is_ref || fed == fed_.end(), InvalidArgument,
+               step->error_prefix, "input ", k, " takes variable '",
+               SafeText(e->src->name()), "' by reference, so it cannot be fed");
+    int slot = fed != fed_.end() ? fed->second
+                                 : output_base_.at(src.first) + src.second;
+    const bool on_host = device_memory->host_accessible() || host_in[k];
+    const void* want = on_host ? nullptr : device_memory->memory_space();
+    if (slot_space_[slot] != want) {
+      TG_REQUIRE(!is_ref, InvalidArgument, step->error_prefix, "input ", k,
+                 " updates variable '", SafeText(e->src->name()),
+                 "' in place, but the variable is on another device (",
+                 slot_name_[slot], "); place them together");
+      slot = CopyOf(slot, want, on_host ? ex_->host_allocator_ : device_memory,
+                    *step);
+    }
+    step->input_slots.push_back(slot);
+    step->deref_check.push_back(!is_ref && !allows_uninit);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
+                                        VariableStore* variables) {
+  Step step;
+  step.node = n;
+  step.device = device;
+  step.error_prefix = n->ErrorPrefix();
+  TG_ASSIGN_OR_RETURN(const KernelDef* def,
+                      KernelRegistry::Global()->Find(n->def(), device->type()));
+  std::vector<bool> host_in, host_out;
+  TG_RETURN_IF_ERROR(
+      AnnotateStatus(HostMemoryArgs(*def, n->op_registration().def, n->attrs(),
+                                    &host_in, &host_out),
+                     step.error_prefix));
+  TG_RETURN_IF_ERROR(PlanInputs(n, host_in, &step));
+  // Outputs: the device's memory, or the host's for host-memory outputs.
+  Allocator* device_memory = device->allocator();
+  step.num_outputs = n->num_outputs();
+  step.output_base = static_cast<int>(slot_space_.size());
+  output_base_[n->id()] = step.output_base;
+  for (int k = 0; k < step.num_outputs; ++k) {
+    Allocator* a = host_out[k] ? ex_->host_allocator_ : device_memory;
+    step.output_allocators.push_back(a);
+    step.output_spaces.push_back(a->memory_space());
+    NewSlot(a->memory_space(), absl::StrCat(n->name(), ":", k));
+  }
+  OpKernelConstruction construction(&n->def(), &n->input_types(),
+                                    &n->output_types(), device, variables);
+  absl::StatusOr<std::unique_ptr<OpKernel>> kernel;
+  try {
+    kernel = CreateKernel(*def, construction);
+  } catch (const std::bad_alloc&) {
+    kernel = absl::ResourceExhaustedError("out of memory creating the kernel");
+  }
+  if (!kernel.ok()) return AnnotateStatus(kernel.status(), step.error_prefix);
+  step.kernel = *std::move(kernel);
+  ex_->steps_.push_back(std::move(step));
+  ++ex_->num_nodes_;
+  return absl::OkStatus();
+}
+
+absl::Status Executor::Planner::Build(const std::vector<int>& run,
+                                      const std::vector<Device*>& placed,
+                                      VariableStore* variables) {
+  for (size_t i = 0; i < run.size(); ++i) {
+    TG_RETURN_IF_ERROR(AddNode(graph_.node(run[i]), placed[i], variables));
+  }
+  for (size_t i = 0; i < fetch_keys_.size(); ++i) {
+    const OutputKey& key = fetch_keys_[i];
+    auto fed = fed_.find(key);
+    const int slot = fed != fed_.end()
+                         ? fed->second
+                         : output_base_.at(key.first) + key.second;
+    ex_->fetches_[i].slot = slot;
+    if (slot_space_[slot] != nullptr) {
+      ex_->copies_.push_back({absl::StrCat("fetch ", ex_->fetches_[i].name),
+                              MemoryName(slot_space_[slot]), "host"});
+    }
+  }
+  ex_->num_slots_ = static_cast<int>(slot_space_.size());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
+    const Graph& graph, const std::vector<std::string>& feeds,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets,
+    const std::vector<Device*>& devices, VariableStore* variables,
+    const ExecutorOptions& options) {
+  std::unique_ptr<Executor> ex(new Executor());
+  ex->devices_ = devices;
+  ex->check_numerics_ = options.check_numerics;
+  for (Device* d : devices) {
+    if (d->type() == kDeviceCpu) ex->host_allocator_ = d->allocator();
+  }
+  TG_REQUIRE(ex->host_allocator_ != nullptr, Internal,
+             "the executor's devices include no CPU");
+  Planner planner(ex.get(), graph);
+  std::vector<int> run;
+  TG_RETURN_IF_ERROR(planner.Prune(feeds, fetches, targets, &run));
+  for (const std::string& f : fetches) ex->fetches_.push_back({-1, f});
+  TG_ASSIGN_OR_RETURN(std::vector<Device*> placed,
+                      PlaceNodes(graph, run, devices, options.placement));
+  TG_RETURN_IF_ERROR(planner.Build(run, placed, variables));
+  return ex;
+}
+
+}  // namespace tg
