@@ -12,7 +12,14 @@ class VariableCpu : public OpKernel {
     TG_ASSIGN_OR_RETURN(std::string shared,
                         c.GetAttr<std::string>("shared_name"));
     var_ = c.variables()->GetOrCreate(shared.empty() ? c.def().name() : shared);
+    // The variable lives in this device's memory; a value restored before
+    // the kernel existed (held on the host) moves there now.
     var_->memory = c.device()->allocator();
+    if (var_->initialized &&
+        var_->tensor.memory_space() != var_->memory->memory_space()) {
+      TG_ASSIGN_OR_RETURN(var_->tensor,
+                          var_->tensor.CheckedDeepCopy(var_->memory));
+    }
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
