@@ -23,8 +23,41 @@ void KernelRegistry::Register(KernelDef def) {
   kernels_.push_back(std::move(def));
 }
 
+void KernelRegistry::AddDeferred(std::function<void()> fn) {
+  {
+    absl::MutexLock lock(&deferred_mu_);
+    if (!deferred_done_ && !deferred_running_) {
+      deferred_.push_back(std::move(fn));
+      return;
+    }
+  }
+  fn();
+}
+
+void KernelRegistry::RunDeferred() const {
+  std::vector<std::function<void()>> todo;
+  {
+    absl::MutexLock lock(&deferred_mu_);
+    if (deferred_done_) return;
+    // A deferred function looking kernels up itself sees what exists.
+    if (deferred_running_) {
+      if (deferred_runner_ == std::this_thread::get_id()) return;
+      deferred_mu_.Await(absl::Condition(&deferred_done_));
+      return;
+    }
+    deferred_running_ = true;
+    deferred_runner_ = std::this_thread::get_id();
+    todo.swap(deferred_);
+  }
+  for (auto& fn : todo) fn();
+  absl::MutexLock lock(&deferred_mu_);
+  deferred_done_ = true;
+  deferred_running_ = false;
+}
+
 std::vector<const KernelDef*> KernelRegistry::KernelsFor(
     absl::string_view op) const {
+  RunDeferred();
   absl::MutexLock lock(&mu_);
   std::vector<const KernelDef*> out;
   for (const KernelDef& k : kernels_) {
@@ -34,6 +67,7 @@ std::vector<const KernelDef*> KernelRegistry::KernelsFor(
 }
 
 std::vector<const KernelDef*> KernelRegistry::All() const {
+  RunDeferred();
   absl::MutexLock lock(&mu_);
   std::vector<const KernelDef*> out;
   for (const KernelDef& k : kernels_) out.push_back(&k);

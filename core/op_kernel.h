@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -203,8 +204,21 @@ class KernelRegistry {
   std::vector<const KernelDef*> KernelsFor(absl::string_view op) const;
   // Every kernel, in registration order.
   std::vector<const KernelDef*> All() const;
+  // Runs `fn` before the first lookup, once every static registration is
+  // done: for registrations derived from other kernels (a device that
+  // re-registers CPU kernels), which static initialization order cannot
+  // sequence. Added after the first lookup, it runs at once.
+  void AddDeferred(std::function<void()> fn);
 
  private:
+  void RunDeferred() const;
+
+  mutable absl::Mutex deferred_mu_;
+  mutable std::vector<std::function<void()>> deferred_
+      ABSL_GUARDED_BY(deferred_mu_);
+  mutable bool deferred_done_ ABSL_GUARDED_BY(deferred_mu_) = false;
+  mutable bool deferred_running_ ABSL_GUARDED_BY(deferred_mu_) = false;
+  mutable std::thread::id deferred_runner_ ABSL_GUARDED_BY(deferred_mu_);
   mutable absl::Mutex mu_;
   std::deque<KernelDef> kernels_ ABSL_GUARDED_BY(mu_);
 };
@@ -225,6 +239,13 @@ struct KernelRegistrar {
     KernelRegistry::Global()->Register(std::move(def));
   }
 };
+
+// Calls `fn` (a void() function) through KernelRegistry::AddDeferred.
+#define TG_REGISTER_DEFERRED_KERNELS(fn)                                \
+  static const bool TG_CONCAT(tg_deferred_kernels_, __COUNTER__) = [] { \
+    ::tg::KernelRegistry::Global()->AddDeferred(fn);                    \
+    return true;                                                        \
+  }()
 
 #define TG_REGISTER_KERNEL(builder, ...)                                     \
   static ::tg::KernelRegistrar TG_CONCAT(tg_kernel_registrar_, __COUNTER__)( \

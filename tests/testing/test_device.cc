@@ -2,11 +2,10 @@
 
 #include <set>
 
-#include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "core/device_factory.h"
 #include "core/op_kernel.h"
-#include "kernels/common/host_memory.h"
+#include "kernels/common/reregister.h"
 
 namespace tg {
 namespace testing {
@@ -74,101 +73,11 @@ bool TestDevice::work_queued() const { return memory_->queued_; }
 
 namespace {
 
-// A CPU kernel run on the TEST device. An output the CPU kernel leaves in
-// host memory where the device's memory is expected (a constant made at
-// Init) is moved there, as a device's own kernel would place it.
-class TestDeviceKernel final : public OpKernel {
- public:
-  explicit TestDeviceKernel(std::unique_ptr<OpKernel> cpu)
-      : cpu_(std::move(cpu)) {}
-  absl::Status Init(OpKernelConstruction& c) override { return cpu_->Init(c); }
-  absl::Status Compute(OpKernelContext& ctx) override {
-    TG_RETURN_IF_ERROR(cpu_->Compute(ctx));
-    for (int i = 0; i < ctx.num_outputs(); ++i) {
-      const Tensor& t = ctx.output(i);
-      Allocator* want = ctx.output_allocator(i);
-      if (!t.IsInitialized() || t.memory_space() == want->memory_space()) {
-        continue;
-      }
-      TG_ASSIGN_OR_RETURN(Tensor moved, t.CheckedDeepCopy(want));
-      ctx.set_output(i, std::move(moved));
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  std::unique_ptr<OpKernel> cpu_;
-};
-
-bool HasStringArg(const OpDef& op) {
-  for (const auto* args : {&op.input_arg(), &op.output_arg()}) {
-    for (const auto& a : *args) {
-      if (a.type() == DT_STRING) return true;
-    }
-  }
-  return false;
-}
-
-// The dtypes a TEST kernel may take for type attr `attr` of `op`: the
-// attr's allowed list (or every supported dtype), less strings.
-std::vector<DataType> DeviceTypes(const OpDef& op, const std::string& attr) {
-  std::vector<DataType> out;
-  for (const auto& a : op.attr()) {
-    if (a.name() != attr) continue;
-    for (int t : a.allowed_values().list().type()) {
-      if (t != DT_STRING) out.push_back(static_cast<DataType>(t));
-    }
-  }
-  if (!out.empty()) return out;
-  for (DataType t : {DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL, DT_UINT8,
-                     DT_INT8, DT_INT16, DT_HALF}) {
-    if (DataTypeSupported(t)) out.push_back(t);
-  }
-  return out;
-}
-
-// Registers `cpu` for TEST once per combination of the dtypes its
-// unconstrained type attrs may take, so no TEST kernel accepts strings.
-void RegisterFor(const KernelDef& cpu, const OpDef& op) {
-  std::vector<std::vector<std::pair<std::string, DataType>>> combos = {
-      cpu.constraints};
-  for (const auto& a : op.attr()) {
-    if (a.type() != "type") continue;
-    bool constrained = false;
-    for (const auto& c : cpu.constraints) constrained |= c.first == a.name();
-    if (constrained) continue;
-    std::vector<std::vector<std::pair<std::string, DataType>>> next;
-    for (const auto& combo : combos) {
-      for (DataType t : DeviceTypes(op, a.name())) {
-        next.push_back(combo);
-        next.back().emplace_back(a.name(), t);
-      }
-    }
-    combos = std::move(next);
-  }
-  for (const auto& combo : combos) {
-    if (std::any_of(combo.begin(), combo.end(),
-                    [](const auto& c) { return c.second == DT_STRING; })) {
-      continue;
-    }
-    KernelDef def = cpu;
-    def.device_type = kDeviceTest;
-    def.constraints = combo;
-    def.host_memory = DeviceHostMemoryArgs(cpu.op);
-    KernelFactory make_cpu = cpu.factory;
-    def.factory = [make_cpu]() -> std::unique_ptr<OpKernel> {
-      return std::make_unique<TestDeviceKernel>(make_cpu());
-    };
-    KernelRegistry::Global()->Register(std::move(def));
-  }
-}
-
 class TestDeviceFactory final : public DeviceFactory {
  public:
   absl::Status CreateDevices(
       const DeviceOptions&,
       std::vector<std::unique_ptr<Device>>* devices) override {
-    RegisterTestDeviceKernels();
     devices->push_back(std::make_unique<TestDevice>(0));
     devices->push_back(std::make_unique<TestDevice>(1));
     return absl::OkStatus();
@@ -176,19 +85,21 @@ class TestDeviceFactory final : public DeviceFactory {
 };
 TG_REGISTER_DEVICE_FACTORY(kDeviceTest, 100, TestDeviceFactory);
 
-}  // namespace
-
+// Every CPU kernel, for every dtype but strings, with the accelerators'
+// host-memory args.
 void RegisterTestDeviceKernels() {
-  static absl::once_flag once;
-  absl::call_once(once, [] {
-    for (const KernelDef* k : KernelRegistry::Global()->All()) {
-      if (k->device_type != kDeviceCpu) continue;
-      const OpRegistration* op = OpRegistry::Global()->Find(k->op);
-      if (op == nullptr || HasStringArg(op->def)) continue;
-      RegisterFor(*k, op->def);
-    }
-  });
+  ReregisterOptions options;
+  options.device_type = kDeviceTest;
+  options.dtypes = {DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL,
+                    DT_UINT8, DT_INT8,   DT_INT16, DT_HALF};
+  options.wrap = PlaceOutputsInDeviceMemory;
+  for (const std::string& op : OpRegistry::Global()->ListOps()) {
+    ReregisterCpuKernels(op, options);
+  }
 }
+TG_REGISTER_DEFERRED_KERNELS(RegisterTestDeviceKernels);
+
+}  // namespace
 
 }  // namespace testing
 }  // namespace tg

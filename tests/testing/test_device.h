@@ -52,11 +52,6 @@ class TestDevice final : public Device {
   std::shared_ptr<TestMemory> memory_;
 };
 
-// Makes sure the TEST kernels are registered (the device factory does it
-// when it first creates devices; tests that only inspect the registry call
-// this).
-void RegisterTestDeviceKernels();
-
 }  // namespace testing
 }  // namespace tg
 
