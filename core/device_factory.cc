@@ -62,6 +62,34 @@ void NoteDeviceTypeOnce(const std::string& type, const std::string& message) {
   std::fprintf(stderr, "tensorgraph: note: %s\n", message.c_str());
 }
 
+namespace {
+absl::Mutex reasons_mu(absl::kConstInit);
+std::vector<std::pair<std::string, std::string>>& Reasons()
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(reasons_mu) {
+  static auto* reasons = new std::vector<std::pair<std::string, std::string>>();
+  return *reasons;
+}
+}  // namespace
+
+void SetNoDevicesReason(const std::string& type, const std::string& reason) {
+  absl::MutexLock lock(&reasons_mu);
+  for (auto& [t, r] : Reasons()) {
+    if (t == type) {
+      r = reason;
+      return;
+    }
+  }
+  Reasons().emplace_back(type, reason);
+}
+
+std::string NoDevicesReason(const std::string& type) {
+  absl::MutexLock lock(&reasons_mu);
+  for (const auto& [t, r] : Reasons()) {
+    if (t == type) return r;
+  }
+  return "";
+}
+
 void RegisterDeviceFactory(const std::string& type, int priority,
                            std::unique_ptr<DeviceFactory> factory) {
   Registry& r = GetRegistry();

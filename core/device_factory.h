@@ -61,8 +61,15 @@ absl::StatusOr<std::vector<std::unique_ptr<Device>>> CreateDevices(
 
 // Prints "tensorgraph: note: <message>" on stderr the first time it is
 // called for `type` in this process; later calls are silent. For telling a
-// user once that a device type has no devices here (no GPU, no driver).
+// user once that a device type they asked for has no devices here.
 void NoteDeviceTypeOnce(const std::string& type, const std::string& message);
+
+// Why a factory found no devices of its type ("cudaGetDeviceCount: no
+// CUDA-capable device is detected"): recorded by the factory, told to the
+// user when they ask for that type (a session's default device), so that
+// runs that never asked stay quiet. Empty when none was recorded.
+void SetNoDevicesReason(const std::string& type, const std::string& reason);
+std::string NoDevicesReason(const std::string& type);
 
 struct DeviceFactoryRegistrar {
   DeviceFactoryRegistrar(const std::string& type, int priority,

@@ -23,12 +23,14 @@ absl::Status CheckDefaultDevice(
       return absl::OkStatus();
     }
   }
+  std::string why = NoDevicesReason(spec.type);
+  if (why.empty()) {
+    why = DevicePriority(spec.type) < 0 ? "this build has no such device type"
+                                        : "the machine has none";
+  }
   NoteDeviceTypeOnce(
       spec.type,
-      absl::StrCat("no device '", placement->default_device, "' here (",
-                   DevicePriority(spec.type) < 0
-                       ? "this build has no such device type"
-                       : "the machine has none",
+      absl::StrCat("no device '", placement->default_device, "' here (", why,
                    "); nodes run on ", devices.front()->name()));
   placement->default_device.clear();
   return absl::OkStatus();

@@ -16,7 +16,8 @@ const Table& HostMemoryTable() {
       {"DynamicStitch", {"indices"}},
       {"ExpandDims", {"dim"}},
       {"Fill", {"dims"}},
-      {"GatherV2", {"axis"}},
+      // Checked on the host, as on the CPU, then copied by the kernel.
+      {"GatherV2", {"indices", "axis"}},
       {"InvertPermutation", {"x", "y"}},
       {"Max", {"reduction_indices"}},
       {"Mean", {"reduction_indices"}},
@@ -30,6 +31,8 @@ const Table& HostMemoryTable() {
       {"Shape", {"output"}},
       {"Size", {"output"}},
       {"Slice", {"begin", "size"}},
+      // Validated on the host before the kernel runs, as on the CPU.
+      {"SparseSoftmaxCrossEntropyWithLogits", {"labels"}},
       {"Split", {"split_dim"}},
       {"StridedSlice", {"begin", "end", "strides"}},
       {"StridedSliceGrad", {"shape", "begin", "end", "strides"}},

@@ -41,24 +41,44 @@ bool HasStringArg(const OpDef& op) {
   return false;
 }
 
-// `wanted` restricted to what attr `attr` of `op` allows.
-std::vector<DataType> Allowed(const OpDef& op, const std::string& attr,
-                              const std::vector<DataType>& wanted) {
+// The dtypes attr `attr` of `op` allows (empty: any).
+std::vector<DataType> AllowedTypes(const OpDef& op, const std::string& attr) {
   std::vector<DataType> out;
   for (const auto& a : op.attr()) {
     if (a.name() != attr) continue;
-    const auto& list = a.allowed_values().list().type();
-    for (DataType t : wanted) {
-      if (list.empty() || std::find(list.begin(), list.end(), t) != list.end())
-        out.push_back(t);
+    for (int t : a.allowed_values().list().type()) {
+      out.push_back(static_cast<DataType>(t));
     }
   }
   return out;
 }
 
+bool Contains(const std::vector<DataType>& v, DataType t) {
+  return std::find(v.begin(), v.end(), t) != v.end();
+}
+
+// The dtypes a copy may take in type attr `attr`. A data attr (one that
+// allows any of `wanted`) takes those of `wanted` it allows; an index attr
+// (Tshape, Tidx: none of `wanted`) keeps every dtype it allows.
+std::vector<DataType> Choices(const OpDef& op, const std::string& attr,
+                              const std::vector<DataType>& wanted) {
+  const std::vector<DataType> allowed = AllowedTypes(op, attr);
+  std::vector<DataType> out;
+  for (DataType t : wanted) {
+    if (allowed.empty() || Contains(allowed, t)) out.push_back(t);
+  }
+  return out.empty() ? allowed : out;
+}
+
 std::vector<Combo> Combinations(const KernelDef& cpu, const OpDef& op,
                                 const std::vector<DataType>& dtypes) {
-  std::vector<Combo> combos = {cpu.constraints};
+  Combo fixed;
+  for (const auto& [attr, t] : cpu.constraints) {
+    // A constrained data attr must hold a wanted dtype.
+    if (!Contains(Choices(op, attr, dtypes), t)) return {};
+    fixed.emplace_back(attr, t);
+  }
+  std::vector<Combo> combos = {fixed};
   for (const auto& a : op.attr()) {
     if (a.type() != "type") continue;
     const bool constrained =
@@ -67,23 +87,14 @@ std::vector<Combo> Combinations(const KernelDef& cpu, const OpDef& op,
     if (constrained) continue;
     std::vector<Combo> next;
     for (const Combo& combo : combos) {
-      for (DataType t : Allowed(op, a.name(), dtypes)) {
+      for (DataType t : Choices(op, a.name(), dtypes)) {
+        if (t == DT_STRING) continue;
         next.push_back(combo);
         next.back().emplace_back(a.name(), t);
       }
     }
     combos = std::move(next);
   }
-  // Constrained attrs must hold one of the wanted dtypes too.
-  combos.erase(std::remove_if(
-                   combos.begin(), combos.end(),
-                   [&](const Combo& c) {
-                     return std::any_of(c.begin(), c.end(), [&](const auto& p) {
-                       return std::find(dtypes.begin(), dtypes.end(),
-                                        p.second) == dtypes.end();
-                     });
-                   }),
-               combos.end());
   return combos;
 }
 

@@ -5,6 +5,7 @@
 #define TG_KERNELS_CPU_ELEMENTWISE_H_
 
 #include "core/op_kernel.h"
+#include "kernels/common/broadcast.h"
 
 namespace tg {
 
@@ -27,20 +28,6 @@ class UnaryCpu : public OpKernel {
     return absl::OkStatus();
   }
 };
-
-// Shape and strides of a broadcast: for each output dim, the step of x and
-// y (0 where that operand is broadcast).
-struct BroadcastPlan {
-  TensorShape out;
-  Dims x_strides, y_strides;
-};
-absl::StatusOr<BroadcastPlan> PlanBroadcast(const TensorShape& x,
-                                            const TensorShape& y);
-
-// Offset of output element `i` (row-major over `out`) in a tensor of shape
-// `in` broadcast against it.
-int64_t BroadcastOffset(int64_t i, const TensorShape& out,
-                        const TensorShape& in);
 
 template <typename T, typename Tout, typename F>
 void BroadcastMap(const BroadcastPlan& plan, const T* x, const T* y,

@@ -1,0 +1,84 @@
+// GPU kernels that reuse the CPU's: ops whose CPU kernels work in any
+// memory (constants, identities, variables, reshapes, shape queries: they
+// move whole buffers through the allocator or only read shapes), and the
+// ops the GPU runs on the host, as TensorFlow does: integer arithmetic on
+// shapes and indices, and the random ops (the CPU's generator, so a seed
+// gives the same numbers on both devices). Also Fill, ZerosLike and
+// OnesLike, which write device memory.
+#include "core/kernel_checks.h"
+#include "kernels/common/reregister.h"
+#include "kernels/gpu/gpu_kernel.h"
+
+namespace tg {
+namespace gpu {
+namespace {
+
+template <typename T>
+class FillGpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(TensorShape shape,
+                        ShapeFromTensor(ctx.input(0), "dims"));
+    const Tensor& value = ctx.input(1);
+    TG_RETURN_IF_ERROR(RequireScalar(value, "value"));
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, value.dtype(), shape));
+    LaunchFill<T>(Stream(ctx), out->data<T>(), value.data<T>(), T(0),
+                  out->NumElements());
+    return absl::OkStatus();
+  }
+};
+
+template <typename T, int kValue>
+class FillLikeGpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    LaunchFill<T>(Stream(ctx), out->data<T>(), nullptr, T(kValue),
+                  out->NumElements());
+    return absl::OkStatus();
+  }
+};
+
+#define TG_GPU_FILL(T)                                                      \
+  TG_REGISTER_KERNEL(GpuKernel("Fill").TypeConstraint<T>("T"), FillGpu<T>); \
+  TG_REGISTER_KERNEL(GpuKernel("ZerosLike").TypeConstraint<T>("T"),         \
+                     FillLikeGpu<T, 0>);                                    \
+  TG_REGISTER_KERNEL(GpuKernel("OnesLike").TypeConstraint<T>("T"),          \
+                     FillLikeGpu<T, 1>)
+TG_GPU_FILL(float);
+TG_GPU_FILL(double);
+
+void RegisterReusedKernels() {
+  ReregisterOptions device;
+  device.device_type = kDeviceGpu;
+  device.dtypes = {DT_FLOAT, DT_DOUBLE};
+  device.wrap = PlaceOutputsInDeviceMemory;
+  for (const char* op : {"Const", "Identity", "StopGradient", "PreventGradient",
+                         "NoOp", "Placeholder", "PlaceholderWithDefault",
+                         "VariableV2", "Variable", "Assign", "Reshape",
+                         "ExpandDims", "Squeeze", "Shape", "Size", "Rank"}) {
+    ReregisterCpuKernels(op, device);
+  }
+  // Integer kernels on the host: every arg in host memory. Explicit GPU
+  // kernels (registered statically, so found first) still win.
+  ReregisterOptions host;
+  host.device_type = kDeviceGpu;
+  host.dtypes = {DT_INT32, DT_INT64, DT_BOOL};
+  host.all_args_on_host = true;
+  for (const std::string& op : OpRegistry::Global()->ListOps()) {
+    ReregisterCpuKernels(op, host);
+  }
+  host.dtypes = {DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64};
+  for (const char* op :
+       {"RandomUniform", "RandomStandardNormal", "TruncatedNormal"}) {
+    ReregisterCpuKernels(op, host);
+  }
+}
+TG_REGISTER_DEFERRED_KERNELS(RegisterReusedKernels);
+
+}  // namespace
+}  // namespace gpu
+}  // namespace tg

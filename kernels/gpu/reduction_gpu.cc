@@ -1,0 +1,157 @@
+// Sum, Mean, Prod, Max, Min, BiasAddGrad and ArgMax on the GPU. Axes are
+// read on the host (host-memory args); whole-tensor reductions use CUB.
+#include "core/kernel_checks.h"
+#include "kernels/common/reduction_plan.h"
+#include "kernels/gpu/gpu_kernel.h"
+
+namespace tg {
+namespace gpu {
+namespace {
+
+// The launch index of reducing `reduced` dims of `shape`.
+absl::StatusOr<ReduceIndex> IndexOf(const TensorShape& shape,
+                                    const std::vector<bool>& reduced) {
+  ReduceIndex ix;
+  ix.num_out = 1;
+  ix.num_reduce = 1;
+  int64_t stride = 1;
+  for (int d = shape.rank() - 1; d >= 0; --d) {
+    const int64_t n = shape.dim_size(d);
+    const bool r = reduced[d];
+    int& rank = r ? ix.red_rank : ix.kept_rank;
+    TG_REQUIRE(rank < kMaxDims, Unimplemented, "GPU reduction of rank ",
+               shape.rank(), " (at most ", kMaxDims, " kept or reduced dims)");
+    // Filled innermost first, then reversed below.
+    (r ? ix.red_dims : ix.kept_dims)[rank] = n;
+    (r ? ix.red_strides : ix.kept_strides)[rank] = stride;
+    ++rank;
+    (r ? ix.num_reduce : ix.num_out) *= n;
+    stride *= n;
+  }
+  std::reverse(ix.kept_dims, ix.kept_dims + ix.kept_rank);
+  std::reverse(ix.kept_strides, ix.kept_strides + ix.kept_rank);
+  std::reverse(ix.red_dims, ix.red_dims + ix.red_rank);
+  std::reverse(ix.red_strides, ix.red_strides + ix.red_rank);
+  return ix;
+}
+
+template <typename T>
+absl::Status ReduceInto(OpKernelContext& ctx, Reducer r, const Tensor& x,
+                        const std::vector<bool>& reduced, Tensor* y) {
+  TG_ASSIGN_OR_RETURN(ReduceIndex ix, IndexOf(x.shape(), reduced));
+  if (ix.num_out == 1 && ix.num_reduce > 1) {
+    const size_t bytes = ReduceAllScratchBytes<T>(r, ix.num_reduce);
+    TG_ASSIGN_OR_RETURN(
+        Tensor scratch,
+        ctx.allocate_temp(DT_UINT8,
+                          TensorShape({static_cast<int64_t>(bytes)})));
+    LaunchReduceAll<T>(Stream(ctx), r, x.data<T>(), y->data<T>(), ix.num_reduce,
+                       scratch.raw_data(), bytes);
+    return absl::OkStatus();
+  }
+  LaunchReduce<T>(Stream(ctx), r, x.data<T>(), y->data<T>(), ix);
+  return absl::OkStatus();
+}
+
+template <typename T, Reducer kReducer>
+class ReductionGpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(keep_dims_, c.GetAttr<bool>("keep_dims"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
+                        VectorToInt64s(ctx.input(1), "reduction_indices"));
+    std::vector<bool> reduced;
+    TensorShape out_shape;
+    TG_RETURN_IF_ERROR(
+        PlanReduction(x.shape(), axes, keep_dims_, &reduced, &out_shape));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), out_shape));
+    return ReduceInto<T>(ctx, kReducer, x, reduced, y);
+  }
+
+ private:
+  bool keep_dims_ = false;
+};
+
+template <typename T>
+class BiasAddGradGpu : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
+    nchw_ = f == "NCHW";
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& dy = ctx.input(0);
+    const int rank = dy.shape().rank();
+    TG_REQUIRE(rank >= 2, InvalidArgument,
+               "out_backprop must have rank at least 2, got shape ",
+               dy.shape().DebugString());
+    const int axis = nchw_ ? 1 : rank - 1;
+    std::vector<bool> reduced(rank, true);
+    reduced[axis] = false;
+    TG_ASSIGN_OR_RETURN(
+        Tensor * y,
+        ctx.allocate_output(0, dy.dtype(),
+                            TensorShape({dy.shape().dim_size(axis)})));
+    return ReduceInto<T>(ctx, Reducer::kSum, dy, reduced, y);
+  }
+
+ private:
+  bool nchw_ = false;
+};
+
+template <typename T, typename Tout>
+class ArgMaxGpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "dimension"));
+    const int rank = x.shape().rank();
+    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank, "dimension"));
+    const int64_t n = x.shape().dim_size(axis);
+    TG_REQUIRE(n > 0, InvalidArgument, "cannot take ArgMax of an empty axis");
+    int64_t outer = 1, inner = 1;
+    TensorShape out_shape;
+    for (int d = 0; d < rank; ++d) {
+      if (d < axis) outer *= x.shape().dim_size(d);
+      if (d > axis) inner *= x.shape().dim_size(d);
+      if (d != axis) out_shape.AddDim(x.shape().dim_size(d));
+    }
+    TG_ASSIGN_OR_RETURN(
+        Tensor * y,
+        ctx.allocate_output(0, DataTypeToEnum<Tout>::value, out_shape));
+    LaunchArgMax<T, Tout>(Stream(ctx), x.data<T>(), y->data<Tout>(), outer, n,
+                          inner);
+    return absl::OkStatus();
+  }
+};
+
+#define TG_GPU_REDUCTION(OP, T, R) \
+  TG_REGISTER_KERNEL(GpuKernel(OP).TypeConstraint<T>("T"), ReductionGpu<T, R>)
+#define TG_GPU_REDUCTIONS(T)                                              \
+  TG_GPU_REDUCTION("Sum", T, Reducer::kSum);                              \
+  TG_GPU_REDUCTION("Mean", T, Reducer::kMean);                            \
+  TG_GPU_REDUCTION("Prod", T, Reducer::kProd);                            \
+  TG_GPU_REDUCTION("Max", T, Reducer::kMax);                              \
+  TG_GPU_REDUCTION("Min", T, Reducer::kMin);                              \
+  TG_REGISTER_KERNEL(GpuKernel("BiasAddGrad").TypeConstraint<T>("T"),     \
+                     BiasAddGradGpu<T>);                                  \
+  TG_REGISTER_KERNEL(                                                     \
+      GpuKernel("ArgMax").TypeConstraint<T>("T").TypeConstraint<int32_t>( \
+          "output_type"),                                                 \
+      ArgMaxGpu<T, int32_t>);                                             \
+  TG_REGISTER_KERNEL(                                                     \
+      GpuKernel("ArgMax").TypeConstraint<T>("T").TypeConstraint<int64_t>( \
+          "output_type"),                                                 \
+      ArgMaxGpu<T, int64_t>)
+TG_GPU_REDUCTIONS(float);
+TG_GPU_REDUCTIONS(double);
+
+}  // namespace
+}  // namespace gpu
+}  // namespace tg
