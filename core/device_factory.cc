@@ -130,7 +130,9 @@ absl::StatusOr<std::vector<std::unique_ptr<Device>>> CreateDevices(
   std::vector<DeviceSpec> specs;
   for (const std::string& v : visible) {
     TG_ASSIGN_OR_RETURN(DeviceSpec spec, ParseDeviceSpec(v));
-    TG_REQUIRE(spec.type.empty() || DevicePriority(spec.type) >= 0,
+    // GPU is known to every build; one without CUDA just has none.
+    TG_REQUIRE(spec.type.empty() || spec.type == kDeviceGpu ||
+                   DevicePriority(spec.type) >= 0,
                InvalidArgument, "visible device '", v,
                "' names no device type of this build; registered: ",
                absl::StrJoin(types, ", "));

@@ -22,6 +22,8 @@ absl::Status Dot(const Args& args, std::ostream& out);
 absl::Status Run(const Args& args, std::ostream& out);
 // Symbolic gradients of y with respect to each x, evaluated.
 absl::Status Grad(const Args& args, std::ostream& out);
+// tg ops [--device cpu|gpu]: the op and kernel registries, one op a line.
+absl::Status Ops(const Args& args, std::ostream& out);
 
 }  // namespace tool
 }  // namespace tg

@@ -59,21 +59,18 @@ bool IsVariableOp(const std::string& op) {
   return op == "VariableV2" || op == "Variable";
 }
 
-// Sets the device of every node that names none, so --device gpu on a
-// machine without one gets the placer's soft-placement notice.
-absl::Status ApplyDevice(const std::string& device, GraphDef* def) {
+// --device: where nodes go that name no device. gpu: the GPU for every node
+// it has a kernel for, the CPU for the rest (a machine without a GPU falls
+// back to the CPU with one note); cpu: the CPU alone.
+absl::Status ApplyDevice(const std::string& device, SessionOptions* options) {
   if (device.empty()) return absl::OkStatus();
-  std::string full;
   if (device == "cpu") {
-    full = "/device:CPU:0";
+    options->visible_devices = {"CPU"};
   } else if (device == "gpu") {
-    full = "/device:GPU:0";
+    options->placement.default_device = "/device:GPU:0";
   } else {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown --device '", device, "' (cpu or gpu)"));
-  }
-  for (NodeDef& n : *def->mutable_node()) {
-    if (n.device().empty()) n.set_device(full);
   }
   return absl::OkStatus();
 }
@@ -146,6 +143,8 @@ absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
     SetDefaultMemoryLimitBytes(options.memory_limit_bytes);
   }
   options.check_numerics = args.Has("check_numerics");
+  options.placement.log_device_placement = args.Has("log_device_placement");
+  TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &options));
   return options;
 }
 
@@ -191,7 +190,6 @@ absl::Status Run(const Args& args, std::ostream& out) {
   }
   TG_ASSIGN_OR_RETURN(GraphDef pruned,
                       PruneGraphDef(file.graph_def, needed, feeds.names));
-  TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &pruned));
   TG_ASSIGN_OR_RETURN(auto session, Session::Create(pruned, options));
 
   std::vector<Tensor> outputs;

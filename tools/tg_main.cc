@@ -19,7 +19,8 @@ usage:
                        binary otherwise
   tg run GRAPH [--feed NAME=FILE.npy]... [--fetch NAME[:K]]...
                [--target NAME]... [--init NAME] [--steps N] [--log_every K]
-               [--device cpu|gpu] [--restore PREFIX] [--save PREFIX]
+               [--device cpu|gpu] [--log_device_placement]
+               [--restore PREFIX] [--save PREFIX]
                [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
                        run --init once, restore, then run the fetches and
                        targets N times (default 1) with the same feeds;
@@ -30,12 +31,20 @@ usage:
                        of usable memory) bounds what the run may hold: a
                        larger request fails with ResourceExhausted naming
                        the node. --check_numerics fails at the first NaN or
-                       Inf, naming the node that made it
+                       Inf, naming the node that made it. --device gpu
+                       runs every node the GPU has a kernel for there and
+                       the rest on the CPU (without a GPU: all on the CPU,
+                       with one note); --log_device_placement prints each
+                       node's device
   tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
                        them, print them (and write OUT_DIR/grad_<x>.npy)
   tg dot GRAPH         Graphviz DOT on stdout, name scopes as clusters
+  tg ops [--device cpu|gpu]
+                       every registered op, the devices with a kernel for it
+                       and the dtypes each takes (--device: only that
+                       device's kernels)
 
 GRAPH is a GraphDef (.pb or .pbtxt; the format is detected from the
 contents), a MetaGraphDef (.meta) or a SavedModel directory (its first
@@ -61,7 +70,7 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<Args> args = absl::InvalidArgumentError(
       "unknown command '" + command +
-      "' (inspect, convert, run, grad, dot; see tg --help)");
+      "' (inspect, convert, run, grad, dot, ops; see tg --help)");
   absl::Status (*fn)(const Args&, std::ostream&) = nullptr;
   if (command == "inspect" || command == "convert" || command == "dot") {
     args = tg::tool::ParseArgs(argc, argv, 2, {});
@@ -72,9 +81,13 @@ int main(int argc, char** argv) {
     args = tg::tool::ParseArgs(
         argc, argv, 2,
         {"feed", "fetch", "target", "init", "steps", "log_every", "device",
-         "restore", "save", "out_dir", "memory_limit", "check_numerics"},
-        {"check_numerics"});
+         "restore", "save", "out_dir", "memory_limit", "check_numerics",
+         "log_device_placement"},
+        {"check_numerics", "log_device_placement"});
     fn = tg::tool::Run;
+  } else if (command == "ops") {
+    args = tg::tool::ParseArgs(argc, argv, 2, {"device"});
+    fn = tg::tool::Ops;
   } else if (command == "grad") {
     args = tg::tool::ParseArgs(argc, argv, 2, {"y", "x", "feed", "out_dir"});
     fn = tg::tool::Grad;

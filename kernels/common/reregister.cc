@@ -32,6 +32,15 @@ class OutputPlacingKernel final : public OpKernel {
   std::unique_ptr<OpKernel> cpu_;
 };
 
+bool HasRefArg(const OpDef& op) {
+  for (const auto* args : {&op.input_arg(), &op.output_arg()}) {
+    for (const auto& a : *args) {
+      if (a.is_ref()) return true;
+    }
+  }
+  return false;
+}
+
 bool HasStringArg(const OpDef& op) {
   for (const auto* args : {&op.input_arg(), &op.output_arg()}) {
     for (const auto& a : *args) {
@@ -116,6 +125,9 @@ void ReregisterCpuKernels(const std::string& op,
                           const ReregisterOptions& options) {
   const OpRegistration* reg = OpRegistry::Global()->Find(op);
   if (reg == nullptr || HasStringArg(reg->def)) return;
+  // A variable lives in its device's memory, which a kernel run on the
+  // host cannot update.
+  if (options.all_args_on_host && HasRefArg(reg->def)) return;
   std::vector<DataType> dtypes;
   for (DataType t : options.dtypes) {
     if (t != DT_STRING) dtypes.push_back(t);

@@ -28,7 +28,8 @@ struct ReregisterOptions {
 };
 
 // Registers a copy of each CPU kernel of `op` for the device. Ops with a
-// fixed string arg are skipped. Call it from a deferred registration
+// fixed string arg are skipped, and with all_args_on_host ops with a
+// reference (variable) arg. Call it from a deferred registration
 // (TG_REGISTER_DEFERRED_KERNELS), after the CPU kernels exist.
 void ReregisterCpuKernels(const std::string& op,
                           const ReregisterOptions& options);

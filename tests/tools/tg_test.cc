@@ -13,6 +13,7 @@
 #include "core/io/tensor_bundle.h"
 #include "core/npy.h"
 #include "examples/mnist/mlp.h"
+#include "core/device_factory.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
@@ -221,6 +222,48 @@ TEST(TgTest, SavePrefixWithoutADirectoryGoesToTheWorkingDirectory) {
   TG_ASSERT_OK_AND_ASSIGN(auto reader, BundleReader::Open(dir + "/ckpt"));
   TG_ASSERT_OK_AND_ASSIGN(Tensor v, reader->Read("v"));
   EXPECT_THAT(v.flat<float>(), ElementsAre(3.5f));
+}
+
+// tg ops lists each op with the devices that have a kernel for it.
+TEST(TgTest, OpsListsTheKernelsOfEachDevice) {
+  Result r = Tg({"ops"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(
+                         "\nMatMul .*CPU \\(T=double\\|float\\)"));
+  EXPECT_THAT(r.out, HasSubstr("\nSaveV2  CPU (any dtype)\n"));
+  Result gpu = Tg({"ops", "--device", "gpu"});
+  ASSERT_EQ(gpu.code, 0) << gpu.err;
+  if (DevicePriority(kDeviceGpu) < 0) {
+    EXPECT_THAT(gpu.out, HasSubstr("0 ops with a GPU kernel (this build has "
+                                   "no GPU kernels"));
+  } else {
+    EXPECT_THAT(gpu.out, HasSubstr("\nMatMul  GPU (T=double|float)\n"));
+    EXPECT_THAT(gpu.out, ::testing::Not(HasSubstr("SaveV2")));
+  }
+  EXPECT_EQ(Tg({"ops", "--device", "tpu"}).code, 1);
+}
+
+// --device gpu without a GPU: the run happens on the CPU, with one note.
+TEST(TgTest, DeviceGpuWithoutAGpuFallsBackToTheCpuWithOneNote) {
+  TG_ASSERT_OK_AND_ASSIGN(auto devices, CreateDevices({}, {"GPU"}));
+  if (devices.size() > 1) GTEST_SKIP() << "this machine has a GPU";
+  const std::string dir = testing::TempDir();
+  const std::string graph =
+      "node { name: 'c' op: 'Const' attr { key: 'dtype' value { type: "
+      "DT_FLOAT } } attr { key: 'value' value { tensor { dtype: DT_FLOAT "
+      "tensor_shape { } float_val: 3.5 } } } }\n"
+      "node { name: 'y' op: 'Square' input: 'c' attr { key: 'T' value { "
+      "type: DT_FLOAT } } }\n";
+  TG_ASSERT_OK(WriteFileAtomically(dir + "/sq.pbtxt", graph));
+  Result r = Tg({"run", dir + "/sq.pbtxt", "--fetch", "y", "--device", "gpu",
+                 "--log_device_placement"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("12.25"));
+  // The note, then the placement log.
+  EXPECT_THAT(r.err, StartsWith("tensorgraph: note: no device '/device:GPU:0' "
+                                "here ("));
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("y (Square): /device:CPU:0"));
 }
 
 // Each kind of bad input: one line on stderr, exit status 1.
