@@ -36,10 +36,15 @@ absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
 
 Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   Mlp m;
-  m.x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
-                         PartialShape::Of({-1, 784}));
-  m.y =
-      ops::Placeholder(root.WithOpName("y"), DT_INT32, PartialShape::Of({-1}));
+  if (config.images.valid() && config.labels.valid()) {
+    m.x = ops::Identity(root.WithOpName("x"), config.images);
+    m.y = ops::Identity(root.WithOpName("y"), config.labels);
+  } else {
+    m.x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
+                           PartialShape::Of({-1, 784}));
+    m.y = ops::Placeholder(root.WithOpName("y"), DT_INT32,
+                           PartialShape::Of({-1}));
+  }
   if (config.dropout < 0 || config.dropout >= 1) {
     root.UpdateStatus(absl::InvalidArgumentError(
         absl::StrCat("dropout rate must be in [0, 1), got ", config.dropout)));

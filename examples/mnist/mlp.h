@@ -32,6 +32,10 @@ struct MlpConfig {
   // Dropout rate after each hidden layer; 0 for none.
   float dropout = 0.0f;
   int64_t seed = 1;
+  // Where the model reads its batch: when set (a gather from a data set
+  // kept on the GPU, say), the inputs "x" and "y" are Identity nodes over
+  // these instead of placeholders. Feeding x and y still overrides them.
+  Output images, labels;
 };
 
 struct Mlp {

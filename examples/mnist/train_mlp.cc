@@ -21,6 +21,7 @@
 #include "examples/mnist/mnist_data.h"
 #include "graph/graph_def_io.h"
 #include "runtime/client_session.h"
+#include "ops/standard_ops.h"
 #include "runtime/saver.h"
 
 ABSL_FLAG(int, epochs, 30, "Number of passes over the training set.");
@@ -42,6 +43,10 @@ ABSL_FLAG(std::string, save_graph, "",
 ABSL_FLAG(std::string, logdir, "",
           "If set, write TensorBoard events there: the graph, and loss, acc, "
           "val_loss and val_acc per epoch.");
+ABSL_FLAG(std::string, device, "cpu",
+          "cpu, or gpu: the model and the training set on the GPU, each "
+          "batch gathered there (falls back to the CPU, with a note, on a "
+          "machine without one).");
 ABSL_FLAG(std::string, checkpoint_dir, "",
           "If set, save the variables to DIR/model-<epoch> after each epoch "
           "(TensorFlow V2 checkpoints; the last 5 kept).");
@@ -74,6 +79,77 @@ void GatherRows(const Tensor& src, const std::vector<int64_t>& index,
   }
 }
 
+// How each step's batch reaches the model. On the CPU, rows are copied
+// into fed tensors. On a GPU, the training set is copied there once, into
+// two variables, and each step feeds only the batch's indices: a gather on
+// the device forms the batch, so no image crosses to the device per step.
+class Batches {
+ public:
+  Batches(const Scope& root, const Dataset& data, bool on_device, int batch,
+          MlpConfig* config)
+      : data_(data),
+        on_device_(on_device),
+        xb_(DT_FLOAT, TensorShape({batch, 784})),
+        yb_(DT_INT32, TensorShape({batch})),
+        index_(DT_INT32, TensorShape({batch})) {
+    if (!on_device) return;
+    Scope s = root.NewSubScope("data");
+    const TensorShape& images = data.train.images.shape();
+    Output x = ops::Variable(s.WithOpName("images"),
+                             PartialShape::FromShape(images), DT_FLOAT);
+    Output y = ops::Variable(s.WithOpName("labels"),
+                             PartialShape::FromShape(data.train.labels.shape()),
+                             DT_INT32);
+    images_in_ = ops::Placeholder(s.WithOpName("images_in"), DT_FLOAT);
+    labels_in_ = ops::Placeholder(s.WithOpName("labels_in"), DT_INT32);
+    load_ = ops::NoOp(s.WithOpName("load").WithControlDependencies(
+        {ops::Assign(s, x, images_in_).op(),
+         ops::Assign(s, y, labels_in_).op()}));
+    indices_ = ops::Placeholder(s.WithOpName("indices"), DT_INT32,
+                                PartialShape::Of({-1}));
+    config->images = ops::GatherV2(s, x, indices_, 0);
+    config->labels = ops::GatherV2(s, y, indices_, 0);
+  }
+
+  // Copies the training set to the device (once).
+  absl::Status Load(const ClientSession& session) {
+    if (!on_device_) return absl::OkStatus();
+    return session.Run({{images_in_, data_.train.images},
+                        {labels_in_, data_.train.labels}},
+                       {}, {load_}, nullptr);
+  }
+
+  // The feeds of the step whose batch is order[begin, begin + batch).
+  ClientSession::FeedType Feeds(const Mlp& mlp,
+                                const std::vector<int64_t>& order,
+                                size_t begin) {
+    if (on_device_) {
+      int32_t* idx = index_.data<int32_t>();
+      for (int64_t i = 0; i < index_.NumElements(); ++i) {
+        idx[i] = static_cast<int32_t>(order[begin + i]);
+      }
+      return {{indices_, index_}};
+    }
+    GatherRows<float>(data_.train.images, order, begin, &xb_);
+    GatherRows<int32_t>(data_.train.labels, order, begin, &yb_);
+    return {{mlp.x, xb_}, {mlp.y, yb_}};
+  }
+
+ private:
+  const Dataset& data_;
+  bool on_device_;
+  Tensor xb_, yb_, index_;
+  Output images_in_, labels_in_, indices_;
+  Operation load_;
+};
+
+absl::StatusOr<bool> OnGpu() {
+  const std::string device = absl::GetFlag(FLAGS_device);
+  TG_REQUIRE(device == "cpu" || device == "gpu", InvalidArgument,
+             "--device must be cpu or gpu, got '", device, "'");
+  return device == "gpu";
+}
+
 absl::Status Train() {
   const int epochs = absl::GetFlag(FLAGS_epochs);
   const int batch = absl::GetFlag(FLAGS_batch_size);
@@ -85,6 +161,7 @@ absl::Status Train() {
   if (dir.empty()) dir = DefaultDataDir();
   TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
 
+  TG_ASSIGN_OR_RETURN(const bool gpu, OnGpu());
   Scope root = Scope::NewRootScope();
   MlpConfig config;
   config.learning_rate = static_cast<float>(absl::GetFlag(FLAGS_learning_rate));
@@ -92,6 +169,7 @@ absl::Status Train() {
   config.optimizer = absl::GetFlag(FLAGS_optimizer);
   config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
   config.init = absl::GetFlag(FLAGS_init);
+  Batches batches(root, data, gpu, batch, &config);
   Mlp mlp = BuildMlp(root, config);
   TG_RETURN_IF_ERROR(root.status());
   if (const std::string path = absl::GetFlag(FLAGS_save_graph); !path.empty()) {
@@ -122,13 +200,14 @@ absl::Status Train() {
   const std::string checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
   Saver saver;
 
-  ClientSession session(root);
+  SessionOptions options;
+  if (gpu) options.placement.default_device = "/device:GPU:0";
+  ClientSession session(root, options);
   TG_RETURN_IF_ERROR(session.Run({}, {}, {mlp.init}, nullptr));
+  TG_RETURN_IF_ERROR(batches.Load(session));
   std::vector<int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 shuffle_rng(config.seed);
-  Tensor xb(DT_FLOAT, TensorShape({batch, 784}));
-  Tensor yb(DT_INT32, TensorShape({batch}));
   const bool tty = isatty(STDOUT_FILENO) != 0;
   std::vector<Tensor> out;
   for (int epoch = 1; epoch <= epochs; ++epoch) {
@@ -136,9 +215,7 @@ absl::Status Train() {
     std::shuffle(order.begin(), order.end(), shuffle_rng);
     double loss_sum = 0, acc_sum = 0;
     for (int step = 0; step < steps; ++step) {
-      GatherRows<float>(data.train.images, order, step * batch, &xb);
-      GatherRows<int32_t>(data.train.labels, order, step * batch, &yb);
-      TG_RETURN_IF_ERROR(session.Run({{mlp.x, xb}, {mlp.y, yb}},
+      TG_RETURN_IF_ERROR(session.Run(batches.Feeds(mlp, order, step * batch),
                                      {mlp.loss, mlp.accuracy}, {mlp.train},
                                      &out));
       loss_sum += out[0].scalar<float>();
@@ -192,7 +269,8 @@ int main(int argc, char** argv) {
       "[--batch_size=100] [--optimizer=sgd|momentum|rmsprop|adam] "
       "[--learning_rate=0.5] [--init=normal|glorot_uniform|he_normal] "
       "[--dropout=0] [--data_dir=DIR] [--seed=1] "
-      "[--save_graph=FILE] [--logdir=DIR] [--checkpoint_dir=DIR]");
+      "[--device=cpu|gpu] [--save_graph=FILE] [--logdir=DIR] "
+      "[--checkpoint_dir=DIR]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train();
   if (!s.ok()) {
