@@ -5,6 +5,9 @@ Same data, graph and hyperparameters as //examples/mnist:train_mlp, same
 epoch line format. The reference setup: 2 threads, OPENBLAS_NUM_THREADS=1.
 
 Usage: OPENBLAS_NUM_THREADS=1 python3 benchmarks/pytorch_mlp.py [--epochs 30]
+       python3 benchmarks/pytorch_mlp.py --device cuda   (eager, on a GPU: the
+       data set is copied there once and each batch gathered there, as
+       train_mlp --device=gpu does)
 """
 import argparse
 import os
@@ -28,6 +31,7 @@ def main():
     p.add_argument("--optimizer", default="sgd", choices=["sgd", "adam"])
     p.add_argument("--lr", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     p.add_argument("--data_dir", default=os.environ.get(
         "TG_MNIST_DIR", os.path.expanduser("~/.cache/tensorgraph/mnist")))
     args = p.parse_args()
@@ -38,6 +42,8 @@ def main():
     ytr = torch.tensor(load("train-labels-idx1-ubyte"), dtype=torch.long)
     xte = torch.tensor(load("t10k-images-idx3-ubyte").reshape(-1, 784) / 255.0, dtype=torch.float32)
     yte = torch.tensor(load("t10k-labels-idx1-ubyte"), dtype=torch.long)
+    dev = torch.device(args.device)
+    xtr, ytr, xte, yte = (t.to(dev) for t in (xtr, ytr, xte, yte))
     model = torch.nn.Sequential(
         torch.nn.Linear(784, 512), torch.nn.Sigmoid(),
         torch.nn.Linear(512, 512), torch.nn.Sigmoid(),
@@ -46,12 +52,13 @@ def main():
         if isinstance(m, torch.nn.Linear):
             torch.nn.init.normal_(m.weight, 0.0, 0.01)
             torch.nn.init.zeros_(m.bias)
+    model = model.to(dev)
     opt = (torch.optim.Adam(model.parameters(), lr=args.lr) if args.optimizer == "adam"
            else torch.optim.SGD(model.parameters(), lr=args.lr))
     lossf = torch.nn.CrossEntropyLoss()
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        perm = torch.randperm(len(xtr))
+        perm = torch.randperm(len(xtr), device=dev)
         tl = ta = 0.0
         steps = len(xtr) // 100
         for s in range(steps):

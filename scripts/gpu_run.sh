@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# The GPU checks, run on the GPU machine inside an unpacked bundle
+# (scripts/gpu_bundle.sh makes it; its run.sh calls this): every GPU test,
+# compute-sanitizer's memcheck over the GPU and op-case tests,
+# train_mlp --device=gpu for $TG_GPU_EPOCHS epochs (default 30) and the
+# same MLP in PyTorch eager on the same GPU. Ends with one summary; exits
+# non-zero when a check failed.
+set -uo pipefail
+work="$1"
+cd "$work"
+epochs="${TG_GPU_EPOCHS:-30}"
+
+# CUDA's own libraries come from this machine: the toolkit's, or PyTorch's.
+cuda_libs=""
+for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib \
+  $(python3 -c 'import glob, site
+for s in site.getsitepackages():
+    print("\n".join(glob.glob(s + "/nvidia/*/lib")))' 2>/dev/null); do
+  [ -d "$d" ] && cuda_libs="$cuda_libs:$d"
+done
+loader="$work/lib/ld-linux-x86-64.so.2"
+run() {  # binary args...: through the bundle's own C library
+  local b=$1
+  shift
+  "$loader" --library-path "$work/lib$cuda_libs" "$work/bin/$b" "$@"
+}
+sanitizer=$(command -v compute-sanitizer ||
+  ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
+
+summary=()
+status=0
+note() { summary+=("$1"); }
+fail() {
+  summary+=("FAIL: $1")
+  status=1
+}
+
+nvidia-smi -L 2>/dev/null || echo "nvidia-smi: not found"
+
+echo "=== GPU tests"
+for t in gpu_test op_cases_test device_test gpu_kernels_test; do
+  log="$work/$t.log"
+  timeout 300 bash -c "$(declare -f run); work='$work'; loader='$loader'; \
+    cuda_libs='$cuda_libs'; run $t" >"$log" 2>&1
+  rc=$?
+  tail -3 "$log"
+  passed=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
+  skipped=$(grep -cE '^\[  SKIPPED \] .*\([0-9]+ ms\)' "$log" || true)
+  if [ "$rc" -ne 0 ]; then
+    fail "$t exited $rc (see its log below)"
+    grep -E 'Failure|FAILED|error' "$log" | head -20
+  elif [ "$t" = gpu_test ] && [ "$skipped" -gt 0 ]; then
+    fail "$t skipped $skipped tests: $(grep -A1 'Skipped$' "$log" | sed -n 2p)"
+  else
+    note "$t: $passed passed, $skipped skipped"
+  fi
+done
+
+echo "=== compute-sanitizer memcheck"
+if [ -z "$sanitizer" ]; then
+  fail "compute-sanitizer not found"
+else
+  for spec in "gpu_test" "op_cases_test --gtest_filter=DeviceAgreement*"; do
+    set -- $spec
+    log="$work/memcheck_$1.log"
+    timeout 420 "$sanitizer" --tool memcheck --error-exitcode 86 \
+      --log-file "$log.sanitizer" "$loader" --library-path "$work/lib$cuda_libs" \
+      "$work/bin/$1" "${@:2}" >"$log" 2>&1
+    rc=$?
+    errors=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log.sanitizer" | tail -1)
+    if [ "$rc" -ne 0 ]; then
+      fail "memcheck $spec: exit $rc, ${errors:-no summary}"
+      head -40 "$log.sanitizer"
+    else
+      note "memcheck $spec: ${errors:-ERROR SUMMARY missing}"
+    fi
+  done
+fi
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "=== train_mlp --device=gpu --epochs=$epochs"
+timeout 600 bash -c "$(declare -f run); work='$work'; loader='$loader'; \
+  cuda_libs='$cuda_libs'; run train_mlp --device=gpu --epochs=$epochs \
+  --data_dir='$work/mnist'" 2>&1 | tee "$work/train.log"
+ours=$(grep -Eo ' - [0-9.]+s - ' "$work/train.log" | grep -Eo '[0-9.]+' | median)
+acc=$(grep "^Epoch $epochs/" "$work/train.log" | grep -Eo 'val_acc: [0-9.]+' | grep -Eo '[0-9.]+$')
+if [ -z "$acc" ]; then
+  fail "train_mlp did not finish $epochs epochs"
+else
+  note "train_mlp --device=gpu: epoch $epochs val_acc $acc, median epoch ${ours}s"
+  awk -v a="$acc" 'BEGIN {exit !(a >= 0.972)}' ||
+    fail "val_acc $acc below the reference 0.972"
+fi
+
+echo "=== PyTorch eager, same MLP, same GPU"
+timeout 600 python3 benchmarks/pytorch_mlp.py --device cuda --epochs "$epochs" \
+  --data_dir "$work/mnist" 2>&1 | tee "$work/torch.log"
+theirs=$(grep -Eo ' - [0-9.]+s - ' "$work/torch.log" | grep -Eo '[0-9.]+' | median)
+tacc=$(grep "^Epoch $epochs/" "$work/torch.log" | grep -Eo 'val_acc: [0-9.]+' | grep -Eo '[0-9.]+$')
+if [ -z "$theirs" ]; then
+  fail "PyTorch did not run"
+else
+  note "PyTorch eager on the GPU: epoch $epochs val_acc ${tacc:-?}, median epoch ${theirs}s"
+  [ -n "$ours" ] && note "median epoch time, tensorgraph / PyTorch: $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
+fi
+
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+[ "$status" -eq 0 ] && echo "GPU checks: all passed" || echo "GPU checks: FAILED"
+exit "$status"
