@@ -15,17 +15,6 @@ inline absl::Status RejectStrings(const Tensor& t) {
   return absl::OkStatus();
 }
 
-// Row-major strides (in elements) of `shape`.
-inline Dims RowMajorStrides(const TensorShape& shape) {
-  Dims s(shape.rank());
-  int64_t stride = 1;
-  for (int d = shape.rank() - 1; d >= 0; --d) {
-    s[d] = stride;
-    stride *= shape.dim_size(d);
-  }
-  return s;
-}
-
 // Product of the dims before `axis`, and of the dims after it.
 inline int64_t ElementsBefore(const TensorShape& shape, int axis) {
   int64_t n = 1;

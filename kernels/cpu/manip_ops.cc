@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/kernel_checks.h"
 #include "core/op_kernel.h"
+#include "kernels/common/copy_plan.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/layout.h"
 
@@ -165,43 +166,12 @@ class TransposeCpu : public OpKernel {
     TG_RETURN_IF_ERROR(RejectStrings(x));
     TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
                         VectorToInt64s(ctx.input(1), "perm"));
-    const int rank = x.shape().rank();
-    if (static_cast<int>(perm.size()) != rank) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "perm has ", perm.size(), " entries for an input of shape ",
-          x.shape().DebugString()));
-    }
-    std::vector<bool> seen(rank, false);
-    Dims out_dims(rank), in_strides(rank);
-    int64_t stride = 1;
-    for (int d = rank - 1; d >= 0; --d) {
-      in_strides[d] = stride;
-      stride *= x.shape().dim_size(d);
-    }
-    Dims src_stride(rank);  // Input stride of each output dim.
-    for (int d = 0; d < rank; ++d) {
-      if (perm[d] < 0 || perm[d] >= rank || seen[perm[d]]) {
-        return absl::InvalidArgumentError("perm is not a permutation");
-      }
-      seen[perm[d]] = true;
-      out_dims[d] = x.shape().dim_size(perm[d]);
-      src_stride[d] = in_strides[perm[d]];
-    }
-    TG_ASSIGN_OR_RETURN(
-        Tensor * y, ctx.allocate_output(0, x.dtype(), TensorShape(out_dims)));
-    const size_t size = DataTypeSize(x.dtype());
-    const char* in = static_cast<const char*>(x.raw_data());
-    char* out = static_cast<char*>(y->raw_data());
-    Dims index(rank, 0);
-    int64_t src = 0;
-    for (int64_t i = 0; i < y->NumElements(); ++i) {
-      std::memcpy(out + i * size, in + src * size, size);
-      for (int d = rank - 1; d >= 0; --d) {
-        src += src_stride[d];
-        if (++index[d] < out_dims[d]) break;
-        src -= src_stride[d] * index[d];
-        index[d] = 0;
-      }
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTranspose(x.shape(), perm));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), plan.output));
+    if (y->NumElements() > 0) {
+      RunCopyPlan(plan.copies[0], x.raw_data(), y->raw_data(),
+                  DataTypeSize(x.dtype()));
     }
     return absl::OkStatus();
   }

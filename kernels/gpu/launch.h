@@ -110,6 +110,18 @@ void LaunchGather(cudaStream_t stream, const T* params, const int64_t* indices,
                   T* out, int64_t outer, int64_t axis, int64_t num_indices,
                   int64_t inner);
 
+// One strided copy (kernels/common/copy_plan.h) of `element_size`-byte
+// elements (1, 2, 4 or 8).
+struct CopyIndex {
+  int rank = 0;
+  int64_t dims[kMaxDims] = {};
+  int64_t src_strides[kMaxDims] = {};
+  int64_t dst_strides[kMaxDims] = {};
+  int64_t src_base = 0, dst_base = 0, n = 0;
+};
+void LaunchCopy(cudaStream_t stream, const void* src, void* dst,
+                size_t element_size, const CopyIndex& index);
+
 }  // namespace gpu
 }  // namespace tg
 
