@@ -66,17 +66,22 @@ bool Contains(const std::vector<DataType>& v, DataType t) {
   return std::find(v.begin(), v.end(), t) != v.end();
 }
 
-// The dtypes a copy may take in type attr `attr`. A data attr (one that
-// allows any of `wanted`) takes those of `wanted` it allows; an index attr
-// (Tshape, Tidx: none of `wanted`) keeps every dtype it allows.
+// The dtypes a copy may take in type attr `attr`. An index attr (Tshape,
+// Tidx: it allows only int32 and int64) keeps every dtype it allows; a data
+// attr takes those of `wanted` it allows (possibly none).
 std::vector<DataType> Choices(const OpDef& op, const std::string& attr,
                               const std::vector<DataType>& wanted) {
   const std::vector<DataType> allowed = AllowedTypes(op, attr);
+  const bool index = !allowed.empty() &&
+                     std::all_of(allowed.begin(), allowed.end(), [](DataType t) {
+                       return t == DT_INT32 || t == DT_INT64;
+                     });
+  if (index) return allowed;
   std::vector<DataType> out;
   for (DataType t : wanted) {
     if (allowed.empty() || Contains(allowed, t)) out.push_back(t);
   }
-  return out.empty() ? allowed : out;
+  return out;
 }
 
 std::vector<Combo> Combinations(const KernelDef& cpu, const OpDef& op,
