@@ -72,10 +72,10 @@ bool Contains(const std::vector<DataType>& v, DataType t) {
 std::vector<DataType> Choices(const OpDef& op, const std::string& attr,
                               const std::vector<DataType>& wanted) {
   const std::vector<DataType> allowed = AllowedTypes(op, attr);
-  const bool index = !allowed.empty() &&
-                     std::all_of(allowed.begin(), allowed.end(), [](DataType t) {
-                       return t == DT_INT32 || t == DT_INT64;
-                     });
+  const bool index =
+      !allowed.empty() &&
+      std::all_of(allowed.begin(), allowed.end(),
+                  [](DataType t) { return t == DT_INT32 || t == DT_INT64; });
   if (index) return allowed;
   std::vector<DataType> out;
   for (DataType t : wanted) {

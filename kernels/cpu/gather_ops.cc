@@ -5,6 +5,7 @@
 #include "core/checked_math.h"
 #include "core/kernel_checks.h"
 #include "core/op_kernel.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/layout.h"
 
 namespace tg {
@@ -35,32 +36,11 @@ class GatherCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> indices,
-                        TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(2), "axis"));
-    const int rank = params.shape().rank();
-    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank));
-    const int64_t n = params.shape().dim_size(axis);
-    int64_t outer = 1, inner = 1;
-    Dims out;
-    for (int d = 0; d < axis; ++d) {
-      outer *= params.shape().dim_size(d);
-      out.push_back(params.shape().dim_size(d));
-    }
-    for (int64_t d : ctx.input(1).shape().dims()) out.push_back(d);
-    for (int d = axis + 1; d < rank; ++d) {
-      inner *= params.shape().dim_size(d);
-      out.push_back(params.shape().dim_size(d));
-    }
-    for (size_t i = 0; i < indices.size(); ++i) {
-      if (indices[i] < 0 || indices[i] >= n) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "indices[", i, "] = ", indices[i], " is not in [0, ", n, ")"));
-      }
-    }
-    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGather(ctx));
+    const std::vector<int64_t>& indices = p.indices;
+    const int64_t n = p.n, outer = p.outer, inner = p.inner;
     TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, params.dtype(), out_shape));
+                        ctx.allocate_output(0, params.dtype(), p.output));
     const int64_t k = static_cast<int64_t>(indices.size());
     for (int64_t o = 0; o < outer; ++o) {
       for (int64_t i = 0; i < k; ++i) {

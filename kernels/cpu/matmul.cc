@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/elementwise.h"
 
 namespace tg {
@@ -45,33 +46,18 @@ class MatMulCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
-    if (a.shape().rank() != 2 || b.shape().rank() != 2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("inputs must be matrices, got ", a.shape().DebugString(),
-                       " and ", b.shape().DebugString()));
-    }
-    const int64_t m = a.shape().dim_size(transpose_a_ ? 1 : 0);
-    const int64_t k = a.shape().dim_size(transpose_a_ ? 0 : 1);
-    const int64_t k2 = b.shape().dim_size(transpose_b_ ? 1 : 0);
-    const int64_t n = b.shape().dim_size(transpose_b_ ? 0 : 1);
-    if (k != k2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("inner dimensions differ: ", a.shape().DebugString(),
-                       transpose_a_ ? "^T" : "", " x ", b.shape().DebugString(),
-                       transpose_b_ ? "^T" : ""));
-    }
-    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims({m, n}));
+    TG_ASSIGN_OR_RETURN(MatMulPlan p, PlanMatMul(a.shape(), b.shape(),
+                                                 transpose_a_, transpose_b_));
     TG_ASSIGN_OR_RETURN(Tensor * out,
-                        ctx.allocate_output(0, a.dtype(), out_shape));
-    if (m == 0 || n == 0) return absl::OkStatus();
-    TG_RETURN_IF_ERROR(CheckBlasDims({m, n, k}));
-    if (k == 0) {
-      std::fill_n(out->data<T>(), m * n, T(0));
+                        ctx.allocate_output(0, a.dtype(), p.output));
+    if (p.m == 0 || p.n == 0) return absl::OkStatus();
+    TG_RETURN_IF_ERROR(CheckBlasDims({p.m, p.n, p.k}));
+    if (p.k == 0) {
+      std::fill_n(out->data<T>(), p.m * p.n, T(0));
       return absl::OkStatus();
     }
-    Gemm<T>(transpose_a_, transpose_b_, m, n, k, a.data<T>(),
-            a.shape().dim_size(1), b.data<T>(), b.shape().dim_size(1),
-            out->data<T>());
+    Gemm<T>(transpose_a_, transpose_b_, p.m, p.n, p.k, a.data<T>(), p.a_cols,
+            b.data<T>(), p.b_cols, out->data<T>());
     return absl::OkStatus();
   }
 
@@ -92,43 +78,23 @@ class BatchMatMulCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     const Tensor& y = ctx.input(1);
-    const int rx = x.shape().rank(), ry = y.shape().rank();
-    if (rx < 2 || ry < 2) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "inputs must have rank >= 2, got ", x.shape().DebugString(), " and ",
-          y.shape().DebugString()));
-    }
-    const int64_t xr = x.shape().dim_size(rx - 2),
-                  xc = x.shape().dim_size(rx - 1);
-    const int64_t yr = y.shape().dim_size(ry - 2),
-                  yc = y.shape().dim_size(ry - 1);
-    const int64_t m = adj_x_ ? xc : xr, k = adj_x_ ? xr : xc;
-    const int64_t k2 = adj_y_ ? yc : yr, n = adj_y_ ? yr : yc;
-    if (k != k2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("inner dimensions differ: ", x.shape().DebugString(),
-                       adj_x_ ? "^T" : "", " x ", y.shape().DebugString(),
-                       adj_y_ ? "^T" : ""));
-    }
-    const TensorShape bx(absl::MakeConstSpan(x.shape().dims().data(), rx - 2));
-    const TensorShape by(absl::MakeConstSpan(y.shape().dims().data(), ry - 2));
-    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(bx, by));
-    Dims out = plan.out.dims();
-    out.push_back(m);
-    out.push_back(n);
-    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(MatMulPlan p,
+                        PlanBatchMatMul(x.shape(), y.shape(), adj_x_, adj_y_));
     TG_ASSIGN_OR_RETURN(Tensor * z,
-                        ctx.allocate_output(0, x.dtype(), out_shape));
-    TG_RETURN_IF_ERROR(CheckBlasDims({m, n, k, xc, yc}));
-    const int64_t batches = plan.out.num_elements();
+                        ctx.allocate_output(0, x.dtype(), p.output));
+    TG_RETURN_IF_ERROR(CheckBlasDims({p.m, p.n, p.k, p.a_cols, p.b_cols}));
+    const int64_t batches = p.batch.out.num_elements();
+    const int64_t xm = p.a_rows * p.a_cols, ym = p.b_rows * p.b_cols;
     for (int64_t b = 0; b < batches; ++b) {
-      const T* xp = x.data<T>() + BroadcastOffset(b, plan.out, bx) * xr * xc;
-      const T* yp = y.data<T>() + BroadcastOffset(b, plan.out, by) * yr * yc;
-      T* zp = z->data<T>() + b * m * n;
-      if (k == 0) {
-        std::fill_n(zp, m * n, T(0));
-      } else if (m > 0 && n > 0) {
-        Gemm<T>(adj_x_, adj_y_, m, n, k, xp, xc, yp, yc, zp);
+      const T* xp =
+          x.data<T>() + BroadcastOffset(b, p.batch.out, p.a_batch) * xm;
+      const T* yp =
+          y.data<T>() + BroadcastOffset(b, p.batch.out, p.b_batch) * ym;
+      T* zp = z->data<T>() + b * p.m * p.n;
+      if (p.k == 0) {
+        std::fill_n(zp, p.m * p.n, T(0));
+      } else if (p.m > 0 && p.n > 0) {
+        Gemm<T>(adj_x_, adj_y_, p.m, p.n, p.k, xp, p.a_cols, yp, p.b_cols, zp);
       }
     }
     return absl::OkStatus();

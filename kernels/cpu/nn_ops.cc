@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/common/kernel_plans.h"
 
 namespace tg {
 namespace {
@@ -12,8 +13,7 @@ template <typename T>
 class BiasAddCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
-    nchw_ = f == "NCHW";
+    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {

@@ -6,6 +6,7 @@
 #include "core/checked_math.h"
 #include "core/kernel_checks.h"
 #include "core/op_kernel.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/common/reduction_plan.h"
 
 namespace tg {
@@ -137,20 +138,14 @@ class ReductionCpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
-                        VectorToInt64s(ctx.input(1), "reduction_indices"));
-    std::vector<bool> reduced;
-    TensorShape out_shape;
-    TG_RETURN_IF_ERROR(
-        PlanReduction(x.shape(), axes, keep_dims_, &reduced, &out_shape));
+    TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
+                        PlanReductionOf(ctx, keep_dims_));
+    const std::vector<bool>& reduced = plan.reduced;
     TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, x.dtype(), out_shape));
-    const int64_t out_size = out_shape.num_elements();
+                        ctx.allocate_output(0, x.dtype(), plan.output));
+    const int64_t out_size = plan.output.num_elements();
     // Elements per group: the product of the reduced dims.
-    int64_t count = 1;
-    for (int d = 0; d < x.shape().rank(); ++d) {
-      if (reduced[d]) count *= x.shape().dim_size(d);
-    }
+    const int64_t count = plan.count;
     if constexpr (kMean && std::is_integral_v<T>) {
       TG_REQUIRE(count > 0 || out_size == 0, InvalidArgument,
                  "integer Mean over an empty axis of ", x.shape().DebugString(),
@@ -177,8 +172,7 @@ template <typename T>
 class BiasAddGradCpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
-    nchw_ = f == "NCHW";
+    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
@@ -214,20 +208,9 @@ class ArgMaxCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "dimension"));
-    const int rank = x.shape().rank();
-    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank, "dimension"));
-    const int64_t n = x.shape().dim_size(axis);
-    if (n == 0) {
-      return absl::InvalidArgumentError("cannot take ArgMax of an empty axis");
-    }
-    int64_t outer = 1, inner = 1;
-    TensorShape out_shape;
-    for (int d = 0; d < rank; ++d) {
-      if (d < axis) outer *= x.shape().dim_size(d);
-      if (d > axis) inner *= x.shape().dim_size(d);
-      if (d != axis) out_shape.AddDim(x.shape().dim_size(d));
-    }
+    TG_ASSIGN_OR_RETURN(AxisPlan p, PlanArgMax(ctx));
+    const int64_t n = p.n, outer = p.outer, inner = p.inner;
+    const TensorShape& out_shape = p.output;
     const T* in = x.data<T>();
     TG_ASSIGN_OR_RETURN(
         Tensor * y,

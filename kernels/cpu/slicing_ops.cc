@@ -8,6 +8,7 @@
 #include "core/op_kernel.h"
 #include "core/strided_slice_spec.h"
 #include "kernels/common/copy_plan.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/layout.h"
 
@@ -235,24 +236,9 @@ class StridedSliceCpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& data = ctx.input(kGrad ? 4 : 0);
     TG_RETURN_IF_ERROR(RejectStrings(data));
-    TensorShape shape = data.shape();
-    if (kGrad) {
-      TG_ASSIGN_OR_RETURN(shape, ShapeFromTensor(ctx.input(0), "shape"));
-    }
-    std::vector<int64_t> spec[3];
-    const char* names[] = {"begin", "end", "strides"};
-    for (int k = 0; k < 3; ++k) {
-      TG_ASSIGN_OR_RETURN(spec[k], VectorToInt64s(ctx.input(1 + k), names[k]));
-    }
-    TG_ASSIGN_OR_RETURN(
-        StridedSlicePlan slice,
-        PlanStridedSlice(shape, spec[0], spec[1], spec[2], masks_));
-    if (kGrad && data.NumElements() != slice.output.num_elements()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "dy of shape ", data.shape().DebugString(),
-          " does not match the slice ", slice.output.DebugString()));
-    }
-    return RunLayout(ctx, PlanStridedSliceCopy(slice, shape, kGrad), {&data});
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                        PlanStridedSliceOf(ctx, masks_, kGrad));
+    return RunLayout(ctx, plan, {&data});
   }
 
  private:

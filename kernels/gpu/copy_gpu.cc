@@ -4,6 +4,7 @@
 
 #include "core/kernel_checks.h"
 #include "kernels/common/copy_plan.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
 namespace tg {
@@ -119,23 +120,9 @@ class StridedSliceGpu : public OpKernel {
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& data = ctx.input(kGrad ? 4 : 0);
-    TensorShape shape = data.shape();
-    if (kGrad) {
-      TG_ASSIGN_OR_RETURN(shape, ShapeFromTensor(ctx.input(0), "shape"));
-    }
-    std::vector<int64_t> spec[3];
-    const char* names[] = {"begin", "end", "strides"};
-    for (int k = 0; k < 3; ++k) {
-      TG_ASSIGN_OR_RETURN(spec[k], VectorToInt64s(ctx.input(1 + k), names[k]));
-    }
-    TG_ASSIGN_OR_RETURN(
-        StridedSlicePlan slice,
-        PlanStridedSlice(shape, spec[0], spec[1], spec[2], masks_));
-    TG_REQUIRE(!kGrad || data.NumElements() == slice.output.num_elements(),
-               InvalidArgument, "dy of shape ", data.shape().DebugString(),
-               " does not match the slice ", slice.output.DebugString());
-    return RunLayout(ctx, PlanStridedSliceCopy(slice, shape, kGrad), {&data});
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                        PlanStridedSliceOf(ctx, masks_, kGrad));
+    return RunLayout(ctx, plan, {&ctx.input(kGrad ? 4 : 0)});
   }
 
  private:

@@ -1,6 +1,7 @@
 // Elementwise GPU kernels (one registration line per op in cwise_ops.h),
 // Cast and BiasAdd.
 #include "kernels/common/elementwise_functors.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/cwise_ops.h"
 #include "kernels/gpu/gpu_kernel.h"
 
@@ -57,8 +58,7 @@ template <typename T>
 class BiasAddGpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
-    nchw_ = f == "NCHW";
+    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {

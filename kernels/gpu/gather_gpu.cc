@@ -1,6 +1,6 @@
 // GatherV2 on the GPU: the indices are checked on the host, as on the CPU,
 // then copied to the device with the kernel's launch.
-#include "core/kernel_checks.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
 namespace tg {
@@ -17,37 +17,16 @@ class GatherGpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> indices,
-                        TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(2), "axis"));
-    const int rank = params.shape().rank();
-    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank));
-    const int64_t n = params.shape().dim_size(axis);
-    int64_t outer = 1, inner = 1;
-    Dims out;
-    for (int d = 0; d < axis; ++d) {
-      outer *= params.shape().dim_size(d);
-      out.push_back(params.shape().dim_size(d));
-    }
-    for (int64_t d : ctx.input(1).shape().dims()) out.push_back(d);
-    for (int d = axis + 1; d < rank; ++d) {
-      inner *= params.shape().dim_size(d);
-      out.push_back(params.shape().dim_size(d));
-    }
-    for (size_t i = 0; i < indices.size(); ++i) {
-      TG_REQUIRE(indices[i] >= 0 && indices[i] < n, InvalidArgument, "indices[",
-                 i, "] = ", indices[i], " is not in [0, ", n, ")");
-    }
-    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGather(ctx));
     TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, params.dtype(), out_shape));
-    const int64_t k = static_cast<int64_t>(indices.size());
+                        ctx.allocate_output(0, params.dtype(), p.output));
     if (y->NumElements() == 0) return absl::OkStatus();
-    TG_ASSIGN_OR_RETURN(
-        Tensor on_device,
-        Tensor::FromVector(indices).CheckedDeepCopy(ctx.device()->allocator()));
+    TG_ASSIGN_OR_RETURN(Tensor on_device,
+                        Tensor::FromVector(p.indices).CheckedDeepCopy(
+                            ctx.device()->allocator()));
     LaunchGather<T>(Stream(ctx), params.data<T>(), on_device.data<int64_t>(),
-                    y->data<T>(), outer, n, k, inner);
+                    y->data<T>(), p.outer, p.n,
+                    static_cast<int64_t>(p.indices.size()), p.inner);
     return absl::OkStatus();
   }
 };

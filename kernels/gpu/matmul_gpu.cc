@@ -2,6 +2,7 @@
 // column-major: C = A B is computed as C^T = B^T A^T, which needs no copy.
 #include <limits>
 
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
 namespace tg {
@@ -48,23 +49,13 @@ class MatMulGpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
-    TG_REQUIRE(a.shape().rank() == 2 && b.shape().rank() == 2, InvalidArgument,
-               "inputs must be matrices, got ", a.shape().DebugString(),
-               " and ", b.shape().DebugString());
-    const int64_t m = a.shape().dim_size(ta_ ? 1 : 0);
-    const int64_t k = a.shape().dim_size(ta_ ? 0 : 1);
-    const int64_t k2 = b.shape().dim_size(tb_ ? 1 : 0);
-    const int64_t n = b.shape().dim_size(tb_ ? 0 : 1);
-    TG_REQUIRE(k == k2, InvalidArgument,
-               "inner dimensions differ: ", a.shape().DebugString(),
-               ta_ ? "^T" : "", " x ", b.shape().DebugString(),
-               tb_ ? "^T" : "");
-    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims({m, n}));
-    TG_ASSIGN_OR_RETURN(Tensor * out, ctx.allocate_output(0, a.dtype(), shape));
-    if (m == 0 || n == 0) return absl::OkStatus();
-    return RowMajorGemm<T>(ctx, ta_, tb_, m, n, k, a.data<T>(),
-                           a.shape().dim_size(1), b.data<T>(),
-                           b.shape().dim_size(1), out->data<T>());
+    TG_ASSIGN_OR_RETURN(MatMulPlan p,
+                        PlanMatMul(a.shape(), b.shape(), ta_, tb_));
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, a.dtype(), p.output));
+    if (p.m == 0 || p.n == 0) return absl::OkStatus();
+    return RowMajorGemm<T>(ctx, ta_, tb_, p.m, p.n, p.k, a.data<T>(), p.a_cols,
+                           b.data<T>(), p.b_cols, out->data<T>());
   }
 
  private:
@@ -84,43 +75,26 @@ class BatchMatMulGpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     const Tensor& y = ctx.input(1);
-    const int rx = x.shape().rank(), ry = y.shape().rank();
-    TG_REQUIRE(rx >= 2 && ry >= 2, InvalidArgument,
-               "inputs must have rank >= 2, got ", x.shape().DebugString(),
-               " and ", y.shape().DebugString());
-    const int64_t xr = x.shape().dim_size(rx - 2),
-                  xc = x.shape().dim_size(rx - 1);
-    const int64_t yr = y.shape().dim_size(ry - 2),
-                  yc = y.shape().dim_size(ry - 1);
-    const int64_t m = adj_x_ ? xc : xr, k = adj_x_ ? xr : xc;
-    const int64_t k2 = adj_y_ ? yc : yr, n = adj_y_ ? yr : yc;
-    TG_REQUIRE(k == k2, InvalidArgument,
-               "inner dimensions differ: ", x.shape().DebugString(),
-               adj_x_ ? "^T" : "", " x ", y.shape().DebugString(),
-               adj_y_ ? "^T" : "");
-    const TensorShape bx(absl::MakeConstSpan(x.shape().dims().data(), rx - 2));
-    const TensorShape by(absl::MakeConstSpan(y.shape().dims().data(), ry - 2));
-    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(bx, by));
-    Dims out = plan.out.dims();
-    out.push_back(m);
-    out.push_back(n);
-    TG_ASSIGN_OR_RETURN(TensorShape out_shape, TensorShape::FromDims(out));
+    TG_ASSIGN_OR_RETURN(MatMulPlan p,
+                        PlanBatchMatMul(x.shape(), y.shape(), adj_x_, adj_y_));
     TG_ASSIGN_OR_RETURN(Tensor * z,
-                        ctx.allocate_output(0, x.dtype(), out_shape));
-    const int64_t batches = plan.out.num_elements();
-    if (batches == 0 || m == 0 || n == 0) return absl::OkStatus();
-    const int64_t nx = bx.num_elements(), ny = by.num_elements();
+                        ctx.allocate_output(0, x.dtype(), p.output));
+    const int64_t batches = p.batch.out.num_elements();
+    if (batches == 0 || p.m == 0 || p.n == 0) return absl::OkStatus();
+    const int64_t nx = p.a_batch.num_elements(), ny = p.b_batch.num_elements();
+    const int64_t xm = p.a_rows * p.a_cols, ym = p.b_rows * p.b_cols;
     if ((nx == batches || nx == 1) && (ny == batches || ny == 1)) {
-      return RowMajorGemm<T>(ctx, adj_x_, adj_y_, m, n, k, x.data<T>(), xc,
-                             y.data<T>(), yc, z->data<T>(), batches,
-                             nx == 1 ? 0 : xr * xc, ny == 1 ? 0 : yr * yc);
+      return RowMajorGemm<T>(ctx, adj_x_, adj_y_, p.m, p.n, p.k, x.data<T>(),
+                             p.a_cols, y.data<T>(), p.b_cols, z->data<T>(),
+                             batches, nx == 1 ? 0 : xm, ny == 1 ? 0 : ym);
     }
     for (int64_t b = 0; b < batches; ++b) {
       TG_RETURN_IF_ERROR(RowMajorGemm<T>(
-          ctx, adj_x_, adj_y_, m, n, k,
-          x.data<T>() + BroadcastOffset(b, plan.out, bx) * xr * xc, xc,
-          y.data<T>() + BroadcastOffset(b, plan.out, by) * yr * yc, yc,
-          z->data<T>() + b * m * n));
+          ctx, adj_x_, adj_y_, p.m, p.n, p.k,
+          x.data<T>() + BroadcastOffset(b, p.batch.out, p.a_batch) * xm,
+          p.a_cols,
+          y.data<T>() + BroadcastOffset(b, p.batch.out, p.b_batch) * ym,
+          p.b_cols, z->data<T>() + b * p.m * p.n));
     }
     return absl::OkStatus();
   }

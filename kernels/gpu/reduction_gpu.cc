@@ -1,7 +1,7 @@
 // Sum, Mean, Prod, Max, Min, BiasAddGrad and ArgMax on the GPU. Axes are
 // read on the host (host-memory args); whole-tensor reductions use CUB.
 #include "core/kernel_checks.h"
-#include "kernels/common/reduction_plan.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
 namespace tg {
@@ -62,15 +62,11 @@ class ReductionGpu : public OpKernel {
   }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
-                        VectorToInt64s(ctx.input(1), "reduction_indices"));
-    std::vector<bool> reduced;
-    TensorShape out_shape;
-    TG_RETURN_IF_ERROR(
-        PlanReduction(x.shape(), axes, keep_dims_, &reduced, &out_shape));
+    TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
+                        PlanReductionOf(ctx, keep_dims_));
     TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, x.dtype(), out_shape));
-    return ReduceInto<T>(ctx, kReducer, x, reduced, y);
+                        ctx.allocate_output(0, x.dtype(), plan.output));
+    return ReduceInto<T>(ctx, kReducer, x, plan.reduced, y);
   }
 
  private:
@@ -81,8 +77,7 @@ template <typename T>
 class BiasAddGradGpu : public OpKernel {
  public:
   absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
-    nchw_ = f == "NCHW";
+    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
     return absl::OkStatus();
   }
   absl::Status Compute(OpKernelContext& ctx) override {
@@ -110,27 +105,15 @@ class ArgMaxGpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "dimension"));
-    const int rank = x.shape().rank();
-    TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank, "dimension"));
-    const int64_t n = x.shape().dim_size(axis);
-    TG_REQUIRE(n > 0, InvalidArgument, "cannot take ArgMax of an empty axis");
-    int64_t outer = 1, inner = 1;
-    TensorShape out_shape;
-    for (int d = 0; d < rank; ++d) {
-      if (d < axis) outer *= x.shape().dim_size(d);
-      if (d > axis) inner *= x.shape().dim_size(d);
-      if (d != axis) out_shape.AddDim(x.shape().dim_size(d));
-    }
+    TG_ASSIGN_OR_RETURN(AxisPlan p, PlanArgMax(ctx));
     TG_ASSIGN_OR_RETURN(
         Tensor * y,
-        ctx.allocate_output(0, DataTypeToEnum<Tout>::value, out_shape));
-    LaunchArgMax<T, Tout>(Stream(ctx), x.data<T>(), y->data<Tout>(), outer, n,
-                          inner);
+        ctx.allocate_output(0, DataTypeToEnum<Tout>::value, p.output));
+    LaunchArgMax<T, Tout>(Stream(ctx), x.data<T>(), y->data<Tout>(), p.outer,
+                          p.n, p.inner);
     return absl::OkStatus();
   }
 };
-
 #define TG_GPU_REDUCTION(OP, T, R) \
   TG_REGISTER_KERNEL(GpuKernel(OP).TypeConstraint<T>("T"), ReductionGpu<T, R>)
 #define TG_GPU_REDUCTIONS(T)                                              \

@@ -1,0 +1,143 @@
+#include "kernels/common/kernel_plans.h"
+
+#include "absl/strings/str_cat.h"
+#include "core/kernel_checks.h"
+#include "kernels/common/reduction_plan.h"
+
+namespace tg {
+
+absl::StatusOr<MatMulPlan> PlanMatMul(const TensorShape& a,
+                                      const TensorShape& b, bool ta, bool tb) {
+  TG_REQUIRE(a.rank() == 2 && b.rank() == 2, InvalidArgument,
+             "inputs must be matrices, got ", a.DebugString(), " and ",
+             b.DebugString());
+  MatMulPlan p;
+  p.a_rows = a.dim_size(0);
+  p.a_cols = a.dim_size(1);
+  p.b_rows = b.dim_size(0);
+  p.b_cols = b.dim_size(1);
+  p.m = ta ? p.a_cols : p.a_rows;
+  p.k = ta ? p.a_rows : p.a_cols;
+  const int64_t k2 = tb ? p.b_cols : p.b_rows;
+  p.n = tb ? p.b_rows : p.b_cols;
+  TG_REQUIRE(p.k == k2, InvalidArgument,
+             "inner dimensions differ: ", a.DebugString(), ta ? "^T" : "",
+             " x ", b.DebugString(), tb ? "^T" : "");
+  TG_ASSIGN_OR_RETURN(p.output, TensorShape::FromDims({p.m, p.n}));
+  return p;
+}
+
+absl::StatusOr<MatMulPlan> PlanBatchMatMul(const TensorShape& x,
+                                           const TensorShape& y, bool adj_x,
+                                           bool adj_y) {
+  const int rx = x.rank(), ry = y.rank();
+  TG_REQUIRE(rx >= 2 && ry >= 2, InvalidArgument,
+             "inputs must have rank >= 2, got ", x.DebugString(), " and ",
+             y.DebugString());
+  MatMulPlan p;
+  p.a_rows = x.dim_size(rx - 2);
+  p.a_cols = x.dim_size(rx - 1);
+  p.b_rows = y.dim_size(ry - 2);
+  p.b_cols = y.dim_size(ry - 1);
+  p.m = adj_x ? p.a_cols : p.a_rows;
+  p.k = adj_x ? p.a_rows : p.a_cols;
+  const int64_t k2 = adj_y ? p.b_cols : p.b_rows;
+  p.n = adj_y ? p.b_rows : p.b_cols;
+  TG_REQUIRE(p.k == k2, InvalidArgument,
+             "inner dimensions differ: ", x.DebugString(), adj_x ? "^T" : "",
+             " x ", y.DebugString(), adj_y ? "^T" : "");
+  p.a_batch = TensorShape(absl::MakeConstSpan(x.dims().data(), rx - 2));
+  p.b_batch = TensorShape(absl::MakeConstSpan(y.dims().data(), ry - 2));
+  TG_ASSIGN_OR_RETURN(p.batch, PlanBroadcast(p.a_batch, p.b_batch));
+  Dims out = p.batch.out.dims();
+  out.push_back(p.m);
+  out.push_back(p.n);
+  TG_ASSIGN_OR_RETURN(p.output, TensorShape::FromDims(out));
+  return p;
+}
+
+absl::StatusOr<ReductionPlanResult> PlanReductionOf(const OpKernelContext& ctx,
+                                                    bool keep_dims) {
+  const TensorShape& shape = ctx.input(0).shape();
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> axes,
+                      VectorToInt64s(ctx.input(1), "reduction_indices"));
+  ReductionPlanResult r;
+  TG_RETURN_IF_ERROR(
+      PlanReduction(shape, axes, keep_dims, &r.reduced, &r.output));
+  for (int d = 0; d < shape.rank(); ++d) {
+    if (r.reduced[d]) r.count *= shape.dim_size(d);
+  }
+  return r;
+}
+
+absl::StatusOr<AxisPlan> PlanArgMax(const OpKernelContext& ctx) {
+  const TensorShape& shape = ctx.input(0).shape();
+  TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(1), "dimension"));
+  const int rank = shape.rank();
+  TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank, "dimension"));
+  AxisPlan p;
+  p.n = shape.dim_size(axis);
+  TG_REQUIRE(p.n > 0, InvalidArgument, "cannot take ArgMax of an empty axis");
+  for (int d = 0; d < rank; ++d) {
+    if (d < axis) p.outer *= shape.dim_size(d);
+    if (d > axis) p.inner *= shape.dim_size(d);
+    if (d != axis) p.output.AddDim(shape.dim_size(d));
+  }
+  return p;
+}
+
+absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx) {
+  const TensorShape& params = ctx.input(0).shape();
+  GatherPlan p;
+  TG_ASSIGN_OR_RETURN(p.indices, TensorToInt64s(ctx.input(1)));
+  TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(2), "axis"));
+  const int rank = params.rank();
+  TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank));
+  p.n = params.dim_size(axis);
+  Dims out;
+  for (int d = 0; d < axis; ++d) {
+    p.outer *= params.dim_size(d);
+    out.push_back(params.dim_size(d));
+  }
+  for (int64_t d : ctx.input(1).shape().dims()) out.push_back(d);
+  for (int d = axis + 1; d < rank; ++d) {
+    p.inner *= params.dim_size(d);
+    out.push_back(params.dim_size(d));
+  }
+  for (size_t i = 0; i < p.indices.size(); ++i) {
+    TG_REQUIRE(p.indices[i] >= 0 && p.indices[i] < p.n, InvalidArgument,
+               "indices[", i, "] = ", p.indices[i], " is not in [0, ", p.n,
+               ")");
+  }
+  TG_ASSIGN_OR_RETURN(p.output, TensorShape::FromDims(out));
+  return p;
+}
+
+absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
+                                              const StridedSliceMasks& masks,
+                                              bool grad) {
+  const Tensor& data = ctx.input(grad ? 4 : 0);
+  TensorShape shape = data.shape();
+  if (grad) {
+    TG_ASSIGN_OR_RETURN(shape, ShapeFromTensor(ctx.input(0), "shape"));
+  }
+  std::vector<int64_t> spec[3];
+  const char* names[] = {"begin", "end", "strides"};
+  for (int k = 0; k < 3; ++k) {
+    TG_ASSIGN_OR_RETURN(spec[k], VectorToInt64s(ctx.input(1 + k), names[k]));
+  }
+  TG_ASSIGN_OR_RETURN(
+      StridedSlicePlan slice,
+      PlanStridedSlice(shape, spec[0], spec[1], spec[2], masks));
+  TG_REQUIRE(!grad || data.NumElements() == slice.output.num_elements(),
+             InvalidArgument, "dy of shape ", data.shape().DebugString(),
+             " does not match the slice ", slice.output.DebugString());
+  return PlanStridedSliceCopy(slice, shape, grad);
+}
+
+absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(std::string f, c.GetAttr<std::string>("data_format"));
+  return f == "NCHW";
+}
+
+}  // namespace tg

@@ -1,0 +1,76 @@
+// Input checks and output shapes of kernels that have both a CPU and a GPU
+// implementation: each device runs the same plan, so both refuse the same
+// inputs with the same errors.
+#ifndef TG_KERNELS_COMMON_KERNEL_PLANS_H_
+#define TG_KERNELS_COMMON_KERNEL_PLANS_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/op_kernel.h"
+#include "core/strided_slice_spec.h"
+#include "kernels/common/broadcast.h"
+#include "kernels/common/copy_plan.h"
+
+namespace tg {
+
+// A product of row-major matrices: out [m, n] = op(a) [m, k] op(b) [k, n],
+// each of `batches` batch elements (NumPy-broadcast batch dims; MatMul has
+// one). a's rows are a_cols long, b's b_cols; one matrix of a is
+// a_rows * a_cols elements.
+struct MatMulPlan {
+  int64_t m = 0, n = 0, k = 0;
+  int64_t a_rows = 0, a_cols = 0, b_rows = 0, b_cols = 0;
+  TensorShape output;
+  // BatchMatMulV2: the batch shapes of a and b and their broadcast.
+  TensorShape a_batch, b_batch;
+  BroadcastPlan batch;
+};
+absl::StatusOr<MatMulPlan> PlanMatMul(const TensorShape& a,
+                                      const TensorShape& b, bool transpose_a,
+                                      bool transpose_b);
+absl::StatusOr<MatMulPlan> PlanBatchMatMul(const TensorShape& x,
+                                           const TensorShape& y, bool adj_x,
+                                           bool adj_y);
+
+// A reduction node (input 0 the data, input 1 the axes): which dims fold,
+// the output shape, and how many elements each output folds.
+struct ReductionPlanResult {
+  std::vector<bool> reduced;
+  TensorShape output;
+  int64_t count = 1;
+};
+absl::StatusOr<ReductionPlanResult> PlanReductionOf(const OpKernelContext& ctx,
+                                                    bool keep_dims);
+
+// ArgMax of input 0 along the axis in input 1: [outer, n, inner] and the
+// output shape.
+struct AxisPlan {
+  int64_t outer = 1, n = 0, inner = 1;
+  TensorShape output;
+};
+absl::StatusOr<AxisPlan> PlanArgMax(const OpKernelContext& ctx);
+
+// GatherV2 of input 0 by the indices in input 1 along the axis in input 2:
+// params as [outer, n, inner], the checked indices and the output shape.
+struct GatherPlan {
+  int64_t outer = 1, n = 0, inner = 1;
+  std::vector<int64_t> indices;
+  TensorShape output;
+};
+absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx);
+
+// StridedSlice (input, begin, end, strides) or, with `grad`,
+// StridedSliceGrad (shape, begin, end, strides, dy): the copy plan and the
+// data it reads.
+absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
+                                              const StridedSliceMasks& masks,
+                                              bool grad);
+
+// BiasAdd's and BiasAddGrad's data_format attr: true for NCHW.
+absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c);
+
+}  // namespace tg
+
+#endif  // TG_KERNELS_COMMON_KERNEL_PLANS_H_
