@@ -34,6 +34,9 @@ struct LayoutPlan {
   TensorShape output;
   std::vector<CopyPlan> copies;
   bool zero_fill = false;
+  // The node input each copy reads (set by the kernel planners in
+  // kernels/common/kernel_plans.h).
+  std::vector<int> sources;
 };
 
 // Row-major strides (in elements) of `shape`.

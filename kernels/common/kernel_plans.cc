@@ -132,7 +132,56 @@ absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
   TG_REQUIRE(!grad || data.NumElements() == slice.output.num_elements(),
              InvalidArgument, "dy of shape ", data.shape().DebugString(),
              " does not match the slice ", slice.output.DebugString());
-  return PlanStridedSliceCopy(slice, shape, grad);
+  LayoutPlan plan = PlanStridedSliceCopy(slice, shape, grad);
+  plan.sources = {grad ? 4 : 0};
+  return plan;
+}
+
+absl::StatusOr<LayoutPlan> PlanSliceOf(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
+                      VectorToInt64s(ctx.input(1), "begin"));
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
+                      VectorToInt64s(ctx.input(2), "size"));
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                      PlanSlice(ctx.input(0).shape(), begin, size));
+  plan.sources = {0};
+  return plan;
+}
+
+absl::StatusOr<LayoutPlan> PlanPadOf(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(ctx.input(1)));
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                      PlanPad(ctx.input(0).shape(), ctx.input(1).shape(), p));
+  plan.sources = {0};
+  return plan;
+}
+
+absl::StatusOr<LayoutPlan> PlanTileOf(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
+                      VectorToInt64s(ctx.input(1), "multiples"));
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTile(ctx.input(0).shape(), mult));
+  plan.sources = {0};
+  return plan;
+}
+
+absl::StatusOr<LayoutPlan> PlanTransposeOf(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
+                      VectorToInt64s(ctx.input(1), "perm"));
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                      PlanTranspose(ctx.input(0).shape(), perm));
+  plan.sources = {0};
+  return plan;
+}
+
+absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx) {
+  const int n = ctx.num_inputs() - 1;
+  TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(n), "axis"));
+  TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, ctx.input(0).shape().rank()));
+  std::vector<TensorShape> shapes;
+  for (int i = 0; i < n; ++i) shapes.push_back(ctx.input(i).shape());
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanConcat(shapes, axis));
+  for (int i = 0; i < n; ++i) plan.sources.push_back(i);
+  return plan;
 }
 
 absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c) {

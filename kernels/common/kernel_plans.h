@@ -61,12 +61,49 @@ struct GatherPlan {
 };
 absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx);
 
-// StridedSlice (input, begin, end, strides) or, with `grad`,
-// StridedSliceGrad (shape, begin, end, strides, dy): the copy plan and the
-// data it reads.
+// The data-movement kernels' plans from their inputs, with the input each
+// copy reads: Slice, Pad, Tile, Transpose, ConcatV2; StridedSlice (input,
+// begin, end, strides) or, with `grad`, StridedSliceGrad (shape, begin,
+// end, strides, dy).
+absl::StatusOr<LayoutPlan> PlanSliceOf(const OpKernelContext& ctx);
+absl::StatusOr<LayoutPlan> PlanPadOf(const OpKernelContext& ctx);
+absl::StatusOr<LayoutPlan> PlanTileOf(const OpKernelContext& ctx);
+absl::StatusOr<LayoutPlan> PlanTransposeOf(const OpKernelContext& ctx);
+absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
                                               const StridedSliceMasks& masks,
                                               bool grad);
+
+// A data-movement kernel: kPlan (one of the planners above) validates and
+// plans; kRun, the device's, allocates the output and runs the copies.
+using LayoutPlanner = absl::StatusOr<LayoutPlan> (*)(const OpKernelContext&);
+using LayoutRunner = absl::Status (*)(OpKernelContext&, const LayoutPlan&);
+template <LayoutPlanner kPlan, LayoutRunner kRun>
+class LayoutKernel : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan, kPlan(ctx));
+    return kRun(ctx, plan);
+  }
+};
+
+// StridedSlice (kGrad false) and StridedSliceGrad over a device's runner.
+template <bool kGrad, LayoutRunner kRun>
+class StridedSliceKernel : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(masks_, StridedSliceMasksFromAttrs(c));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
+                        PlanStridedSliceOf(ctx, masks_, kGrad));
+    return kRun(ctx, plan);
+  }
+
+ private:
+  StridedSliceMasks masks_;
+};
 
 // BiasAdd's and BiasAddGrad's data_format attr: true for NCHW.
 absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c);

@@ -8,6 +8,7 @@
 #include "core/kernel_checks.h"
 #include "core/op_kernel.h"
 #include "kernels/common/copy_plan.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/layout.h"
 
@@ -159,24 +160,8 @@ TG_CPU_RANGE(double);
 TG_CPU_RANGE(int32_t);
 TG_CPU_RANGE(int64_t);
 
-class TransposeCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
-                        VectorToInt64s(ctx.input(1), "perm"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTranspose(x.shape(), perm));
-    TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, x.dtype(), plan.output));
-    if (y->NumElements() > 0) {
-      RunCopyPlan(plan.copies[0], x.raw_data(), y->raw_data(),
-                  DataTypeSize(x.dtype()));
-    }
-    return absl::OkStatus();
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("Transpose"), TransposeCpu);
+TG_REGISTER_KERNEL(CpuKernel("Transpose"),
+                   LayoutKernel<PlanTransposeOf, RunLayout>);
 
 template <typename T>
 class InvertPermutationCpu : public OpKernel {

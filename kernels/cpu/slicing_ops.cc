@@ -15,77 +15,11 @@
 namespace tg {
 namespace {
 
-// Allocates the plan's output and fills it: copies[k] from sources[k], or
-// from sources[0] when there is one source.
-absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan,
-                       const std::vector<const Tensor*>& sources) {
-  const DataType dtype = sources[0]->dtype();
-  TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, dtype, plan.output));
-  if (plan.zero_fill && y->TotalBytes() > 0) {
-    std::memset(y->raw_data(), 0, y->TotalBytes());
-  }
-  for (size_t k = 0; k < plan.copies.size(); ++k) {
-    const Tensor* src = sources[sources.size() == 1 ? 0 : k];
-    if (src->NumElements() == 0 || y->NumElements() == 0) continue;
-    RunCopyPlan(plan.copies[k], src->raw_data(), y->raw_data(),
-                DataTypeSize(dtype));
-  }
-  return absl::OkStatus();
-}
-
-class SliceCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
-                        VectorToInt64s(ctx.input(1), "begin"));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
-                        VectorToInt64s(ctx.input(2), "size"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanSlice(x.shape(), begin, size));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("Slice"), SliceCpu);
-
-class PadCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(x));
-    const Tensor& paddings = ctx.input(1);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(paddings));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
-                        PlanPad(x.shape(), paddings.shape(), p));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("Pad"), PadCpu);
-
 // Normalizes an axis input against `rank`.
 absl::StatusOr<int> AxisOf(const Tensor& t, int rank) {
   TG_ASSIGN_OR_RETURN(int64_t axis, ScalarToInt64(t, "axis"));
   return NormalizeAxis(axis, rank);
 }
-
-class ConcatCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const int n = ctx.num_inputs() - 1;
-    TG_RETURN_IF_ERROR(RejectStrings(ctx.input(0)));
-    TG_ASSIGN_OR_RETURN(int axis,
-                        AxisOf(ctx.input(n), ctx.input(0).shape().rank()));
-    std::vector<TensorShape> shapes;
-    std::vector<const Tensor*> sources;
-    for (int i = 0; i < n; ++i) {
-      shapes.push_back(ctx.input(i).shape());
-      sources.push_back(&ctx.input(i));
-    }
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanConcat(shapes, axis));
-    return RunLayout(ctx, plan, sources);
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("ConcatV2"), ConcatCpu);
 
 class SplitCpu : public OpKernel {
  public:
@@ -130,19 +64,6 @@ class SplitCpu : public OpKernel {
   int64_t num_ = 1;
 };
 TG_REGISTER_KERNEL(CpuKernel("Split"), SplitCpu);
-
-class TileCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
-                        VectorToInt64s(ctx.input(1), "multiples"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTile(x.shape(), mult));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("Tile"), TileCpu);
 
 class BroadcastToCpu : public OpKernel {
  public:
@@ -224,28 +145,16 @@ class OneHotCpu : public OpKernel {
 };
 TG_REGISTER_KERNEL(CpuKernel("OneHot"), OneHotCpu);
 
-// kGrad: StridedSliceGrad (inputs shape, begin, end, strides, dy) scatters
-// dy into zeros; otherwise StridedSlice (input, begin, end, strides).
-template <bool kGrad>
-class StridedSliceCpu : public OpKernel {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(masks_, StridedSliceMasksFromAttrs(c));
-    return absl::OkStatus();
-  }
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& data = ctx.input(kGrad ? 4 : 0);
-    TG_RETURN_IF_ERROR(RejectStrings(data));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
-                        PlanStridedSliceOf(ctx, masks_, kGrad));
-    return RunLayout(ctx, plan, {&data});
-  }
-
- private:
-  StridedSliceMasks masks_;
-};
-TG_REGISTER_KERNEL(CpuKernel("StridedSlice"), StridedSliceCpu<false>);
-TG_REGISTER_KERNEL(CpuKernel("StridedSliceGrad"), StridedSliceCpu<true>);
+// Data movement: the plans shared with the GPU (kernels/common), run here.
+TG_REGISTER_KERNEL(CpuKernel("Slice"), LayoutKernel<PlanSliceOf, RunLayout>);
+TG_REGISTER_KERNEL(CpuKernel("Pad"), LayoutKernel<PlanPadOf, RunLayout>);
+TG_REGISTER_KERNEL(CpuKernel("Tile"), LayoutKernel<PlanTileOf, RunLayout>);
+TG_REGISTER_KERNEL(CpuKernel("ConcatV2"),
+                   LayoutKernel<PlanConcatOf, RunLayout>);
+TG_REGISTER_KERNEL(CpuKernel("StridedSlice"),
+                   StridedSliceKernel<false, RunLayout>);
+TG_REGISTER_KERNEL(CpuKernel("StridedSliceGrad"),
+                   StridedSliceKernel<true, RunLayout>);
 
 class PreventGradientCpu : public OpKernel {
  public:

@@ -27,11 +27,10 @@ absl::StatusOr<CopyIndex> ToIndex(const CopyPlan& plan) {
   return c;
 }
 
-// Allocates the plan's output and fills it: copies[k] from sources[k], or
-// from sources[0] when there is one source.
-absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan,
-                       const std::vector<const Tensor*>& sources) {
-  const DataType dtype = sources[0]->dtype();
+// Allocates the plan's output, zeroes it when asked, and runs each copy
+// from the input it names.
+absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan) {
+  const DataType dtype = ctx.input(plan.sources[0]).dtype();
   TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, dtype, plan.output));
   if (y->NumElements() == 0) return absl::OkStatus();
   if (plan.zero_fill) {
@@ -39,107 +38,30 @@ absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan,
         cudaMemsetAsync(y->raw_data(), 0, y->TotalBytes(), Stream(ctx)));
   }
   for (size_t k = 0; k < plan.copies.size(); ++k) {
-    const Tensor* src = sources[sources.size() == 1 ? 0 : k];
-    if (src->NumElements() == 0) continue;
+    const Tensor& src = ctx.input(plan.sources[k]);
+    if (src.NumElements() == 0) continue;
     TG_ASSIGN_OR_RETURN(CopyIndex index, ToIndex(plan.copies[k]));
-    LaunchCopy(Stream(ctx), src->raw_data(), y->raw_data(), DataTypeSize(dtype),
+    LaunchCopy(Stream(ctx), src.raw_data(), y->raw_data(), DataTypeSize(dtype),
                index);
   }
   return absl::OkStatus();
 }
 
-class SliceGpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> begin,
-                        VectorToInt64s(ctx.input(1), "begin"));
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> size,
-                        VectorToInt64s(ctx.input(2), "size"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanSlice(x.shape(), begin, size));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-
-class PadGpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> p, TensorToInt64s(ctx.input(1)));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
-                        PlanPad(x.shape(), ctx.input(1).shape(), p));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-
-class TileGpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> mult,
-                        VectorToInt64s(ctx.input(1), "multiples"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTile(x.shape(), mult));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-
-class TransposeGpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
-                        VectorToInt64s(ctx.input(1), "perm"));
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanTranspose(x.shape(), perm));
-    return RunLayout(ctx, plan, {&x});
-  }
-};
-
-class ConcatGpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const int n = ctx.num_inputs() - 1;
-    TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(n), "axis"));
-    TG_ASSIGN_OR_RETURN(int axis,
-                        NormalizeAxis(a, ctx.input(0).shape().rank()));
-    std::vector<TensorShape> shapes;
-    std::vector<const Tensor*> sources;
-    for (int i = 0; i < n; ++i) {
-      shapes.push_back(ctx.input(i).shape());
-      sources.push_back(&ctx.input(i));
-    }
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanConcat(shapes, axis));
-    return RunLayout(ctx, plan, sources);
-  }
-};
-
-template <bool kGrad>
-class StridedSliceGpu : public OpKernel {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(masks_, StridedSliceMasksFromAttrs(c));
-    return absl::OkStatus();
-  }
-  absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(LayoutPlan plan,
-                        PlanStridedSliceOf(ctx, masks_, kGrad));
-    return RunLayout(ctx, plan, {&ctx.input(kGrad ? 4 : 0)});
-  }
-
- private:
-  StridedSliceMasks masks_;
-};
-
-#define TG_GPU_LAYOUT(T)                                                       \
-  TG_REGISTER_KERNEL(GpuKernel("Slice").TypeConstraint<T>("T"), SliceGpu);     \
-  TG_REGISTER_KERNEL(GpuKernel("Pad").TypeConstraint<T>("T"), PadGpu);         \
-  TG_REGISTER_KERNEL(GpuKernel("Tile").TypeConstraint<T>("T"), TileGpu);       \
-  TG_REGISTER_KERNEL(GpuKernel("Transpose").TypeConstraint<T>("T"),            \
-                     TransposeGpu);                                            \
-  TG_REGISTER_KERNEL(GpuKernel("ConcatV2").TypeConstraint<T>("T"), ConcatGpu); \
-  TG_REGISTER_KERNEL(GpuKernel("StridedSlice").TypeConstraint<T>("T"),         \
-                     StridedSliceGpu<false>);                                  \
-  TG_REGISTER_KERNEL(GpuKernel("StridedSliceGrad").TypeConstraint<T>("T"),     \
-                     StridedSliceGpu<true>)
+#define TG_GPU_LAYOUT(T)                                                   \
+  TG_REGISTER_KERNEL(GpuKernel("Slice").TypeConstraint<T>("T"),            \
+                     LayoutKernel<PlanSliceOf, RunLayout>);                \
+  TG_REGISTER_KERNEL(GpuKernel("Pad").TypeConstraint<T>("T"),              \
+                     LayoutKernel<PlanPadOf, RunLayout>);                  \
+  TG_REGISTER_KERNEL(GpuKernel("Tile").TypeConstraint<T>("T"),             \
+                     LayoutKernel<PlanTileOf, RunLayout>);                 \
+  TG_REGISTER_KERNEL(GpuKernel("Transpose").TypeConstraint<T>("T"),        \
+                     LayoutKernel<PlanTransposeOf, RunLayout>);            \
+  TG_REGISTER_KERNEL(GpuKernel("ConcatV2").TypeConstraint<T>("T"),         \
+                     LayoutKernel<PlanConcatOf, RunLayout>);               \
+  TG_REGISTER_KERNEL(GpuKernel("StridedSlice").TypeConstraint<T>("T"),     \
+                     StridedSliceKernel<false, RunLayout>);                \
+  TG_REGISTER_KERNEL(GpuKernel("StridedSliceGrad").TypeConstraint<T>("T"), \
+                     StridedSliceKernel<true, RunLayout>)
 TG_GPU_LAYOUT(float);
 TG_GPU_LAYOUT(double);
 
