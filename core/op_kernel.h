@@ -44,20 +44,26 @@ struct TensorValue {
 
 class OpKernelConstruction {
  public:
+  // `allocator`: where the kernel keeps tensors it makes at Init (a
+  // constant's value); null: the device's memory.
   OpKernelConstruction(const NodeDef* def, const DataTypeVector* input_types,
                        const DataTypeVector* output_types, Device* device,
-                       VariableStore* variables)
+                       VariableStore* variables, Allocator* allocator = nullptr)
       : def_(def),
         input_types_(input_types),
         output_types_(output_types),
         device_(device),
-        variables_(variables) {}
+        variables_(variables),
+        allocator_(allocator != nullptr ? allocator : device->allocator()) {}
 
   const NodeDef& def() const { return *def_; }
   const DataTypeVector& input_types() const { return *input_types_; }
   const DataTypeVector& output_types() const { return *output_types_; }
   Device* device() const { return device_; }
   VariableStore* variables() const { return variables_; }
+  // The memory the kernel's own tensors go to: its device's, or the host's
+  // for a kernel the device runs on the host (KernelDef::on_host).
+  Allocator* allocator() const { return allocator_; }
   template <typename T>
   absl::StatusOr<T> GetAttr(absl::string_view name) const {
     return tg::GetAttr<T>(def_->attr(), name);
@@ -69,6 +75,7 @@ class OpKernelConstruction {
   const DataTypeVector* output_types_;
   Device* device_;
   VariableStore* variables_;
+  Allocator* allocator_;
 };
 
 // Per call of Compute: the node's inputs, where its outputs go, and the
@@ -77,16 +84,20 @@ class OpKernelConstruction {
 class OpKernelContext {
  public:
   // Input i is `slots[input_slots[i]]`; output i goes to `outputs[i]`,
-  // allocated from `output_allocators[i]`.
+  // allocated from `output_allocators[i]`; scratch tensors come from
+  // `temp_allocator` (null: the device's memory).
   OpKernelContext(Device* device, const TensorValue* slots,
                   absl::Span<const int> input_slots,
                   absl::Span<TensorValue> outputs,
-                  absl::Span<Allocator* const> output_allocators)
+                  absl::Span<Allocator* const> output_allocators,
+                  Allocator* temp_allocator = nullptr)
       : device_(device),
         slots_(slots),
         input_slots_(input_slots),
         outputs_(outputs),
-        output_allocators_(output_allocators) {}
+        output_allocators_(output_allocators),
+        temp_allocator_(temp_allocator != nullptr ? temp_allocator
+                                                  : device->allocator()) {}
 
   int num_inputs() const { return static_cast<int>(input_slots_.size()); }
   int num_outputs() const { return static_cast<int>(outputs_.size()); }
@@ -111,10 +122,11 @@ class OpKernelContext {
                         Tensor::Allocate(dtype, shape, output_allocators_[i]));
     return &outputs_[i].tensor;
   }
-  // A scratch tensor on this kernel's device, failing the same way.
+  // A scratch tensor in the kernel's memory (its device's, or the host's
+  // for a kernel run on the host), failing the same way.
   absl::StatusOr<Tensor> allocate_temp(DataType dtype,
                                        const TensorShape& shape) {
-    return Tensor::Allocate(dtype, shape, device_->allocator());
+    return Tensor::Allocate(dtype, shape, temp_allocator_);
   }
   // The buffer of output i, allocated earlier in this Compute.
   template <typename T>
@@ -132,6 +144,7 @@ class OpKernelContext {
   absl::Span<const int> input_slots_;
   absl::Span<TensorValue> outputs_;
   absl::Span<Allocator* const> output_allocators_;
+  Allocator* temp_allocator_;
 };
 
 class OpKernel {
@@ -152,6 +165,10 @@ struct KernelDef {
   // outputs it computes there (TensorFlow's HostMemory). Meaningless on
   // the CPU, whose memory is the host's.
   std::vector<std::string> host_memory;
+  // A kernel its device runs on the host (integer shape arithmetic on a
+  // GPU): every arg in host memory, and its scratch and constant tensors
+  // there too.
+  bool on_host = false;
   KernelFactory factory;
   // "device='CPU'; T in [float]".
   std::string DebugString() const;

@@ -129,9 +129,12 @@ absl::Status Executor::RunKernel(const Step& step,
   OpKernelContext ctx(
       step.device, slots.data(), step.input_slots,
       absl::MakeSpan(slots.data() + step.output_base, step.num_outputs),
-      step.output_allocators);
+      step.output_allocators, step.temp_allocator);
   try {
-    TG_RETURN_IF_ERROR(step.device->Compute(*step.kernel, ctx));
+    // A kernel run on the host gets no access to the device's memory: it
+    // touches host memory only, and the access check says so if not.
+    TG_RETURN_IF_ERROR(step.on_host ? step.kernel->Compute(ctx)
+                                    : step.device->Compute(*step.kernel, ctx));
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError(
         "out of memory in the kernel's own bookkeeping");

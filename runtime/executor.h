@@ -88,6 +88,9 @@ class Executor {
     int num_outputs = 0;
     std::vector<Allocator*> output_allocators;
     std::vector<const void*> output_spaces;
+    Allocator* temp_allocator = nullptr;
+    bool on_host = false;  // KernelDef::on_host: runs here, not on device
+
     // A copy: the value in src_slot, copied into dst_allocator's memory.
     int src_slot = -1;
     int dst_slot = -1;

@@ -204,8 +204,12 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
     step.output_spaces.push_back(a->memory_space());
     NewSlot(a->memory_space(), absl::StrCat(n->name(), ":", k));
   }
+  // A kernel run on the host keeps its own tensors in host memory.
+  step.temp_allocator = def->on_host ? ex_->host_allocator_ : device_memory;
+  step.on_host = def->on_host;
   OpKernelConstruction construction(&n->def(), &n->input_types(),
-                                    &n->output_types(), device, variables);
+                                    &n->output_types(), device, variables,
+                                    step.temp_allocator);
   absl::StatusOr<std::unique_ptr<OpKernel>> kernel;
   try {
     kernel = CreateKernel(*def, construction);

@@ -67,15 +67,17 @@ bool Contains(const std::vector<DataType>& v, DataType t) {
 }
 
 // The dtypes a copy may take in type attr `attr`. An index attr (Tshape,
-// Tidx: it allows only int32 and int64) keeps every dtype it allows; a data
-// attr takes those of `wanted` it allows (possibly none).
+// Tidx, output_type: it allows integers only) keeps every dtype it allows;
+// a data attr takes those of `wanted` it allows (possibly none).
 std::vector<DataType> Choices(const OpDef& op, const std::string& attr,
                               const std::vector<DataType>& wanted) {
   const std::vector<DataType> allowed = AllowedTypes(op, attr);
   const bool index =
       !allowed.empty() &&
-      std::all_of(allowed.begin(), allowed.end(),
-                  [](DataType t) { return t == DT_INT32 || t == DT_INT64; });
+      std::all_of(allowed.begin(), allowed.end(), [](DataType t) {
+        return t == DT_INT8 || t == DT_INT16 || t == DT_INT32 ||
+               t == DT_INT64 || t == DT_UINT8;
+      });
   if (index) return allowed;
   std::vector<DataType> out;
   for (DataType t : wanted) {
@@ -145,6 +147,7 @@ void ReregisterCpuKernels(const std::string& op,
       def.constraints = combo;
       def.host_memory = options.all_args_on_host ? AllArgs(reg->def)
                                                  : DeviceHostMemoryArgs(op);
+      def.on_host = options.all_args_on_host;
       if (options.wrap) {
         KernelFactory make_cpu = cpu->factory;
         auto wrap = options.wrap;

@@ -14,7 +14,7 @@ class VariableCpu : public OpKernel {
     var_ = c.variables()->GetOrCreate(shared.empty() ? c.def().name() : shared);
     // The variable lives in this device's memory; a value restored before
     // the kernel existed (held on the host) moves there now.
-    var_->memory = c.device()->allocator();
+    var_->memory = c.allocator();
     if (var_->initialized &&
         var_->tensor.memory_space() != var_->memory->memory_space()) {
       TG_ASSIGN_OR_RETURN(var_->tensor,

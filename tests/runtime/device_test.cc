@@ -202,24 +202,31 @@ TEST(HostMemoryTest, ShapeArgsStayOnTheHostAndCopiesAreExact) {
   Output sq = ops::Square(root.WithOpName("sq"), x);
   Output shape = ops::Shape(root.WithOpName("shape"), x);
   // Reshape reads its shape on the host: Shape's output is already there,
-  // a constant on the device is copied out.
+  // and an int32 constant is made there (integer kernels run on the host).
   ops::Reshape(root.WithOpName("same"), sq, shape);
   Output c = ops::Const(root.WithOpName("c"), {3, 1});
   ops::Reshape(root.WithOpName("col"), sq, c);
+  // ArgMax's int32 output is in the device's memory; GatherV2 checks its
+  // indices on the host, so they are copied out.
+  Output m = ops::Const(root.WithOpName("m"), {{1.f, 5.f}, {7.f, 2.f}});
+  Output idx = ops::ArgMax(root.WithOpName("idx"), m, 1, DT_INT32);
+  ops::GatherV2(root.WithOpName("g"), sq, idx, 0);
   TG_ASSERT_OK_AND_ASSIGN(Ran r,
                           RunGraph(root, OnTest0(), {{"x", Floats({1, 2, 3})}},
-                                   {"same", "col", "shape"}));
-  for (const char* n : {"sq", "shape", "same", "c", "col"}) {
+                                   {"same", "col", "shape", "g"}));
+  for (const char* n : {"sq", "shape", "same", "c", "col", "m", "idx", "g"}) {
     EXPECT_EQ(r.DeviceOf(n), kTest0) << n;
   }
   EXPECT_THAT(CopyStrings(r.metadata),
               UnorderedElementsAre("feed x: host -> /device:TEST:0",
-                                   "c:0: /device:TEST:0 -> host",
+                                   "idx:0: /device:TEST:0 -> host",
                                    "fetch same: /device:TEST:0 -> host",
-                                   "fetch col: /device:TEST:0 -> host"));
+                                   "fetch col: /device:TEST:0 -> host",
+                                   "fetch g: /device:TEST:0 -> host"));
   EXPECT_THAT(r.out[0].flat<float>(), ElementsAre(1, 4, 9));
   EXPECT_EQ(r.out[1].shape(), TensorShape({3, 1}));
   EXPECT_THAT(r.out[2].flat<int32_t>(), ElementsAre(3));
+  EXPECT_THAT(r.out[3].flat<float>(), ElementsAre(4, 1));
   for (const Tensor& t : r.out) EXPECT_TRUE(t.OnHost());
 }
 

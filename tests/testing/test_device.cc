@@ -85,17 +85,27 @@ class TestDeviceFactory final : public DeviceFactory {
 };
 TG_REGISTER_DEVICE_FACTORY(kDeviceTest, 100, TestDeviceFactory);
 
-// Every CPU kernel, for every dtype but strings, with the accelerators'
-// host-memory args.
+// The CPU kernels, arranged as the GPU's are (kernels/gpu/generic_gpu.cc):
+// floating-point and small types in the device's memory with the
+// accelerators' host-memory args, variables of any type there too, and
+// int32, int64 and bool kernels run on the host.
 void RegisterTestDeviceKernels() {
-  ReregisterOptions options;
-  options.device_type = kDeviceTest;
-  options.dtypes = {DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL,
-                    DT_UINT8, DT_INT8,   DT_INT16, DT_HALF};
-  options.wrap = PlaceOutputsInDeviceMemory;
-  for (const std::string& op : OpRegistry::Global()->ListOps()) {
-    ReregisterCpuKernels(op, options);
+  ReregisterOptions device;
+  device.device_type = kDeviceTest;
+  device.dtypes = {DT_FLOAT, DT_DOUBLE, DT_UINT8, DT_INT8, DT_INT16, DT_HALF};
+  device.wrap = PlaceOutputsInDeviceMemory;
+  const std::vector<std::string> ops = OpRegistry::Global()->ListOps();
+  for (const std::string& op : ops) ReregisterCpuKernels(op, device);
+  device.dtypes = {DT_INT32, DT_INT64, DT_BOOL};
+  for (const char* op :
+       {"VariableV2", "Variable", "Assign", "AssignAdd", "AssignSub"}) {
+    ReregisterCpuKernels(op, device);
   }
+  ReregisterOptions host;
+  host.device_type = kDeviceTest;
+  host.dtypes = {DT_INT32, DT_INT64, DT_BOOL};
+  host.all_args_on_host = true;
+  for (const std::string& op : ops) ReregisterCpuKernels(op, host);
 }
 TG_REGISTER_DEFERRED_KERNELS(RegisterTestDeviceKernels);
 

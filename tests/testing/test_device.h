@@ -6,9 +6,10 @@
 // allocator of its own whose memory_space() is not the host's, so host code
 // that reads them outside one of its kernels aborts (core/tensor.h), and
 // copies to and from it go through the same path as a GPU's. Its kernels
-// are the CPU kernels re-registered for it with the accelerators'
-// host-memory args (kernels/common/host_memory.h); ops with string args have
-// none, so placement leaves them on the CPU. Two devices, TEST:0 and TEST:1,
+// are the CPU kernels re-registered for it as the GPU's are arranged: the
+// accelerators' host-memory args (kernels/common/host_memory.h), integer
+// kernels run on the host; ops with string args have none, so placement
+// leaves them on the CPU. Two devices, TEST:0 and TEST:1,
 // with separate memories, so device-to-device copies are exercised too.
 //
 // Its priority (100) is below the CPU's: unconstrained nodes stay on the CPU
