@@ -10,8 +10,10 @@ work="${TEST_TMPDIR:-$(mktemp -d)}"
 cd "$work"
 limit=8000000  # KiB: 8 GB
 extra=()
-if grep -q AddressSanitizer "$tg" 2>/dev/null ||
-   ldd "$tg" 2>/dev/null | grep -q libasan; then
+# ldd's output is taken whole first: `ldd | grep -q` under pipefail fails
+# whenever grep stops reading before ldd is done writing.
+libs=$(ldd "$tg" 2>/dev/null || true)
+if grep -q AddressSanitizer "$tg" 2>/dev/null || [[ "$libs" == *libasan* ]]; then
   limit=unlimited
   extra=(--memory_limit=2G)  # What the ulimit would have implied.
 fi
