@@ -9,9 +9,9 @@
 # Packed: the GPU tests, tg, train_mlp, the PyTorch MLP script, the MNIST
 # files, and every library the binaries load (ldd) but the CUDA driver's and
 # CUDA's own: those come from the GPU machine (cuBLAS is opened at run time).
-# The C library and its loader are packed too and the binaries are started
-# through that loader, so the bundle runs whatever the other machine's
-# distribution. Everything is one xz archive; the folder stays under 64 MiB.
+# The C library and its loader are packed too: where the other machine's C
+# library is older than this one's, the binaries start through the packed
+# loader instead of the system's. Everything is one xz archive; the folder stays under 64 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-gpu_bundle}"
@@ -37,7 +37,7 @@ bazel build --disk_cache="$HOME/.cache/tensorgraph/bazel-disk" \
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/bin" "$stage/lib" "$stage/mnist" "$stage/benchmarks"
+mkdir -p "$stage/bin" "$stage/lib/glibc" "$stage/mnist" "$stage/benchmarks"
 for t in "${tests[@]}" "${tools[@]}"; do
   path="bazel-bin/$(echo "${t#//}" | tr ':' '/')"
   install -m 755 "$path" "$stage/bin/"
@@ -50,8 +50,11 @@ for b in "$stage"/bin/*; do
 done | sort -u | while read -r lib; do
   case "$(basename "$lib")" in
     libcuda.* | libcudart.* | libcublas* | libcudnn* | libnvidia*) continue ;;
+    # The C library apart: used only when the other machine's is older.
+    ld-linux* | libc.so* | libm.so* | libpthread* | libdl.so* | librt.so*)
+      cp -L "$lib" "$stage/lib/glibc/" ;;
+    *) cp -L "$lib" "$stage/lib/" ;;
   esac
-  cp -L "$lib" "$stage/lib/"
 done
 cp "$mnist"/*-ubyte "$stage/mnist/"
 cp benchmarks/pytorch_mlp.py "$stage/benchmarks/"
@@ -78,8 +81,9 @@ if [ "$size" -ge "$limit" ]; then
 fi
 # Each binary resolves every library from the bundle but CUDA's own.
 for b in "$stage"/bin/*; do
-  missing=$("$stage"/lib/ld-linux-x86-64.so.2 --list \
-    --library-path "$stage/lib" "$b" 2>&1 | grep "not found" || true)
+  missing=$("$stage"/lib/glibc/ld-linux-x86-64.so.2 --list \
+    --library-path "$stage/lib/glibc:$stage/lib" "$b" 2>&1 |
+    grep "not found" || true)
   if [ -n "$missing" ]; then
     echo "gpu_bundle: $(basename "$b") lacks: $missing" >&2
     exit 1

@@ -18,12 +18,15 @@ for s in site.getsitepackages():
     print("\n".join(glob.glob(s + "/nvidia/*/lib")))' 2>/dev/null); do
   [ -d "$d" ] && cuda_libs="$cuda_libs:$d"
 done
-loader="$work/lib/ld-linux-x86-64.so.2"
-run() {  # binary args...: through the bundle's own C library
-  local b=$1
-  shift
-  "$loader" --library-path "$work/lib$cuda_libs" "$work/bin/$b" "$@"
-}
+# The system's loader and C library when they can run the binaries (the
+# sanitizer and PyTorch expect them); else the bundle's own.
+prefix=()
+if ! LD_LIBRARY_PATH="$work/lib$cuda_libs" "$work/bin/tg" --help >/dev/null 2>&1; then
+  echo "gpu_run: this machine's C library is older: using the bundle's"
+  prefix=("$work/lib/glibc/ld-linux-x86-64.so.2" --library-path
+    "$work/lib/glibc:$work/lib$cuda_libs")
+fi
+export LD_LIBRARY_PATH="$work/lib$cuda_libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 sanitizer=$(command -v compute-sanitizer ||
   ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null || true)
 
@@ -40,8 +43,7 @@ nvidia-smi -L 2>/dev/null || echo "nvidia-smi: not found"
 echo "=== GPU tests"
 for t in gpu_test op_cases_test device_test gpu_kernels_test; do
   log="$work/$t.log"
-  timeout 300 bash -c "$(declare -f run); work='$work'; loader='$loader'; \
-    cuda_libs='$cuda_libs'; run $t" >"$log" 2>&1
+  timeout 300 "${prefix[@]}" "$work/bin/$t" >"$log" 2>&1
   rc=$?
   tail -3 "$log"
   passed=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
@@ -64,8 +66,8 @@ else
     set -- $spec
     log="$work/memcheck_$1.log"
     timeout 420 "$sanitizer" --tool memcheck --error-exitcode 86 \
-      --log-file "$log.sanitizer" "$loader" --library-path "$work/lib$cuda_libs" \
-      "$work/bin/$1" "${@:2}" >"$log" 2>&1
+      --log-file "$log.sanitizer" "${prefix[@]}" "$work/bin/$1" "${@:2}" \
+      >"$log" 2>&1
     rc=$?
     errors=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log.sanitizer" | tail -1)
     if [ "$rc" -ne 0 ]; then
@@ -80,9 +82,8 @@ fi
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "=== train_mlp --device=gpu --epochs=$epochs"
-timeout 600 bash -c "$(declare -f run); work='$work'; loader='$loader'; \
-  cuda_libs='$cuda_libs'; run train_mlp --device=gpu --epochs=$epochs \
-  --data_dir='$work/mnist'" 2>&1 | tee "$work/train.log"
+timeout 600 "${prefix[@]}" "$work/bin/train_mlp" --device=gpu \
+  --epochs="$epochs" --data_dir="$work/mnist" 2>&1 | tee "$work/train.log"
 ours=$(grep -Eo ' - [0-9.]+s - ' "$work/train.log" | grep -Eo '[0-9.]+' | median)
 acc=$(grep "^Epoch $epochs/" "$work/train.log" | grep -Eo 'val_acc: [0-9.]+' | grep -Eo '[0-9.]+$')
 if [ -z "$acc" ]; then
