@@ -1,5 +1,5 @@
 // Elementwise GPU kernels (one registration line per op in cwise_ops.h),
-// Cast and BiasAdd.
+// AddN, Cast and BiasAdd.
 #include "kernels/common/elementwise_functors.h"
 #include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/cwise_ops.h"
@@ -81,6 +81,40 @@ class BiasAddGpu : public OpKernel {
   bool nchw_ = false;
 };
 
+// AddN: the first two inputs added, then each further one added in place.
+template <typename T>
+class AddNGpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& first = ctx.input(0);
+    for (int i = 1; i < ctx.num_inputs(); ++i) {
+      TG_REQUIRE(ctx.input(i).shape() == first.shape(), InvalidArgument,
+                 "inputs must have the same shape: ",
+                 first.shape().DebugString(), " and ",
+                 ctx.input(i).shape().DebugString(), " (input ", i, ")");
+    }
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, first.dtype(), first.shape()));
+    const int64_t n = first.NumElements();
+    if (n == 0) return absl::OkStatus();
+    if (ctx.num_inputs() == 1) {
+      return CudaStatus(cudaMemcpyAsync(out->data<T>(), first.data<T>(),
+                                        n * sizeof(T),
+                                        cudaMemcpyDeviceToDevice, Stream(ctx)),
+                        "cudaMemcpyAsync");
+    }
+    LaunchBinary<functor::Add, T, T>(Stream(ctx), first.data<T>(),
+                                     ctx.input(1).data<T>(), out->data<T>(), n,
+                                     nullptr);
+    for (int i = 2; i < ctx.num_inputs(); ++i) {
+      LaunchBinary<functor::Add, T, T>(Stream(ctx), out->data<T>(),
+                                       ctx.input(i).data<T>(), out->data<T>(),
+                                       n, nullptr);
+    }
+    return absl::OkStatus();
+  }
+};
+
 template <typename Src>
 absl::Status CastFrom(OpKernelContext& ctx, const Tensor& x, Tensor* y) {
   const int64_t n = x.NumElements();
@@ -156,6 +190,8 @@ TG_GPU_BINARY_OPS(TG_GPU_REGISTER_BINARY)
 TG_GPU_REGISTER_BINARY("AddV2", Add)
 TG_GPU_COMPARE_OPS(TG_GPU_REGISTER_COMPARE)
 
+TG_REGISTER_KERNEL(TG_GPU_T("AddN", float), AddNGpu<float>);
+TG_REGISTER_KERNEL(TG_GPU_T("AddN", double), AddNGpu<double>);
 TG_REGISTER_KERNEL(TG_GPU_T("BiasAdd", float), BiasAddGpu<float>);
 TG_REGISTER_KERNEL(TG_GPU_T("BiasAdd", double), BiasAddGpu<double>);
 
