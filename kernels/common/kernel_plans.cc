@@ -173,6 +173,23 @@ absl::StatusOr<LayoutPlan> PlanTransposeOf(const OpKernelContext& ctx) {
   return plan;
 }
 
+absl::StatusOr<LayoutPlan> PlanBroadcastToOf(const OpKernelContext& ctx) {
+  const TensorShape& in = ctx.input(0).shape();
+  TG_ASSIGN_OR_RETURN(TensorShape out, ShapeFromTensor(ctx.input(1), "shape"));
+  TG_ASSIGN_OR_RETURN(BroadcastPlan b, PlanBroadcast(in, out));
+  TG_REQUIRE(b.out == out, InvalidArgument, "cannot broadcast ",
+             in.DebugString(), " to ", out.DebugString());
+  LayoutPlan plan;
+  plan.output = out;
+  CopyPlan c;
+  c.dims = out.dims();
+  c.src_strides = b.x_strides;  // 0 along broadcast dims
+  c.dst_strides = RowMajorStrides(out);
+  plan.copies.push_back(std::move(c));
+  plan.sources = {0};
+  return plan;
+}
+
 absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx) {
   const int n = ctx.num_inputs() - 1;
   TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(n), "axis"));

@@ -64,12 +64,13 @@ absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx);
 // The data-movement kernels' plans from their inputs, with the input each
 // copy reads: Slice, Pad, Tile, Transpose, ConcatV2; StridedSlice (input,
 // begin, end, strides) or, with `grad`, StridedSliceGrad (shape, begin,
-// end, strides, dy).
+// end, strides, dy); BroadcastTo.
 absl::StatusOr<LayoutPlan> PlanSliceOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanPadOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanTileOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanTransposeOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx);
+absl::StatusOr<LayoutPlan> PlanBroadcastToOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
                                               const StridedSliceMasks& masks,
                                               bool grad);

@@ -46,8 +46,7 @@ class ConstCpu : public OpKernel {
     TG_ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
     // Decoded into the device's memory, so a constant declaring more
     // elements than fit fails here with ResourceExhausted.
-    TG_ASSIGN_OR_RETURN(value_,
-                        TensorFromProto(v->tensor(), c.allocator()));
+    TG_ASSIGN_OR_RETURN(value_, TensorFromProto(v->tensor(), c.allocator()));
     TG_REQUIRE(value_.dtype() == dtype, InvalidArgument, "value is a ",
                DataTypeName(value_.dtype()), " tensor but dtype is ",
                DataTypeName(dtype));

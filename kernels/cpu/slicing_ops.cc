@@ -65,31 +65,8 @@ class SplitCpu : public OpKernel {
 };
 TG_REGISTER_KERNEL(CpuKernel("Split"), SplitCpu);
 
-class BroadcastToCpu : public OpKernel {
- public:
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& x = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(x));
-    TG_ASSIGN_OR_RETURN(TensorShape out,
-                        ShapeFromTensor(ctx.input(1), "shape"));
-    TG_ASSIGN_OR_RETURN(BroadcastPlan plan, PlanBroadcast(x.shape(), out));
-    if (plan.out != out) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("cannot broadcast ", x.shape().DebugString(), " to ",
-                       out.DebugString()));
-    }
-    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, x.dtype(), out));
-    const size_t size = DataTypeSize(x.dtype());
-    const char* src = static_cast<const char*>(x.raw_data());
-    char* dst = static_cast<char*>(y->raw_data());
-    for (int64_t i = 0; i < y->NumElements(); ++i) {
-      std::memcpy(dst + i * size,
-                  src + BroadcastOffset(i, out, x.shape()) * size, size);
-    }
-    return absl::OkStatus();
-  }
-};
-TG_REGISTER_KERNEL(CpuKernel("BroadcastTo"), BroadcastToCpu);
+TG_REGISTER_KERNEL(CpuKernel("BroadcastTo"),
+                   LayoutKernel<PlanBroadcastToOf, RunLayout>);
 
 // output[..., j, ...] = on_value if indices[...] == j else off_value, with j
 // on the new axis. Out-of-range indices give a row of off_value.

@@ -56,6 +56,8 @@ absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan) {
                      LayoutKernel<PlanTileOf, RunLayout>);                 \
   TG_REGISTER_KERNEL(GpuKernel("Transpose").TypeConstraint<T>("T"),        \
                      LayoutKernel<PlanTransposeOf, RunLayout>);            \
+  TG_REGISTER_KERNEL(GpuKernel("BroadcastTo").TypeConstraint<T>("T"),      \
+                     LayoutKernel<PlanBroadcastToOf, RunLayout>);          \
   TG_REGISTER_KERNEL(GpuKernel("ConcatV2").TypeConstraint<T>("T"),         \
                      LayoutKernel<PlanConcatOf, RunLayout>);               \
   TG_REGISTER_KERNEL(GpuKernel("StridedSlice").TypeConstraint<T>("T"),     \

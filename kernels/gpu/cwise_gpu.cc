@@ -88,20 +88,20 @@ class AddNGpu : public OpKernel {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& first = ctx.input(0);
     for (int i = 1; i < ctx.num_inputs(); ++i) {
-      TG_REQUIRE(ctx.input(i).shape() == first.shape(), InvalidArgument,
-                 "inputs must have the same shape: ",
-                 first.shape().DebugString(), " and ",
-                 ctx.input(i).shape().DebugString(), " (input ", i, ")");
+      TG_REQUIRE(
+          ctx.input(i).shape() == first.shape(), InvalidArgument,
+          "inputs must have the same shape: ", first.shape().DebugString(),
+          " and ", ctx.input(i).shape().DebugString(), " (input ", i, ")");
     }
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, first.dtype(), first.shape()));
     const int64_t n = first.NumElements();
     if (n == 0) return absl::OkStatus();
     if (ctx.num_inputs() == 1) {
-      return CudaStatus(cudaMemcpyAsync(out->data<T>(), first.data<T>(),
-                                        n * sizeof(T),
-                                        cudaMemcpyDeviceToDevice, Stream(ctx)),
-                        "cudaMemcpyAsync");
+      return CudaStatus(
+          cudaMemcpyAsync(out->data<T>(), first.data<T>(), n * sizeof(T),
+                          cudaMemcpyDeviceToDevice, Stream(ctx)),
+          "cudaMemcpyAsync");
     }
     LaunchBinary<functor::Add, T, T>(Stream(ctx), first.data<T>(),
                                      ctx.input(1).data<T>(), out->data<T>(), n,
