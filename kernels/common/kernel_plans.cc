@@ -206,4 +206,70 @@ absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c) {
   return f == "NCHW";
 }
 
+absl::StatusOr<ReductionPlanResult> PlanBiasAddGrad(const TensorShape& dy,
+                                                    bool nchw) {
+  const int rank = dy.rank();
+  TG_REQUIRE(rank >= 2, InvalidArgument,
+             "out_backprop must have rank at least 2, got shape ",
+             dy.DebugString());
+  const int axis = nchw ? 1 : rank - 1;
+  ReductionPlanResult r;
+  r.reduced.assign(rank, true);
+  r.reduced[axis] = false;
+  r.output = TensorShape({dy.dim_size(axis)});
+  for (int d = 0; d < rank; ++d) {
+    if (d != axis) r.count *= dy.dim_size(d);
+  }
+  return r;
+}
+
+absl::Status CheckAddNInputs(const OpKernelContext& ctx) {
+  const TensorShape& first = ctx.input(0).shape();
+  for (int i = 1; i < ctx.num_inputs(); ++i) {
+    TG_REQUIRE(ctx.input(i).shape() == first, InvalidArgument,
+               "inputs must have the same shape: ", first.DebugString(), " vs ",
+               ctx.input(i).shape().DebugString(), " at input ", i);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TensorShape> PlanFill(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(TensorShape shape, ShapeFromTensor(ctx.input(0), "dims"));
+  TG_RETURN_IF_ERROR(RequireScalar(ctx.input(1), "value"));
+  return shape;
+}
+
+absl::Status GatherKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
+  TG_REQUIRE(batch_dims == 0, Unimplemented, "GatherV2 with batch_dims != 0");
+  return absl::OkStatus();
+}
+
+absl::Status MatMulKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(transpose_a_, c.GetAttr<bool>("transpose_a"));
+  TG_ASSIGN_OR_RETURN(transpose_b_, c.GetAttr<bool>("transpose_b"));
+  return absl::OkStatus();
+}
+
+absl::Status BatchMatMulKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(adj_x_, c.GetAttr<bool>("adj_x"));
+  TG_ASSIGN_OR_RETURN(adj_y_, c.GetAttr<bool>("adj_y"));
+  return absl::OkStatus();
+}
+
+absl::Status ReductionKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(keep_dims_, c.GetAttr<bool>("keep_dims"));
+  return absl::OkStatus();
+}
+
+absl::Status DataFormatKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
+  return absl::OkStatus();
+}
+
+absl::Status NesterovKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
+  return absl::OkStatus();
+}
+
 }  // namespace tg

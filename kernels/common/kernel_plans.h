@@ -106,8 +106,62 @@ class StridedSliceKernel : public OpKernel {
   StridedSliceMasks masks_;
 };
 
+// AddN: every input shaped like input 0.
+absl::Status CheckAddNInputs(const OpKernelContext& ctx);
+
+// Fill (dims, value): the output shape, with the value checked scalar.
+absl::StatusOr<TensorShape> PlanFill(const OpKernelContext& ctx);
+
 // BiasAdd's and BiasAddGrad's data_format attr: true for NCHW.
 absl::StatusOr<bool> IsNchw(const OpKernelConstruction& c);
+
+// BiasAddGrad of `dy`: every dim but the channel's folds; the output is
+// [channels].
+absl::StatusOr<ReductionPlanResult> PlanBiasAddGrad(const TensorShape& dy,
+                                                    bool nchw);
+
+// Bases of the kernels with a CPU and a GPU version: each reads its attrs
+// once, at Init.
+class MatMulKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  bool transpose_a_ = false, transpose_b_ = false;
+};
+class BatchMatMulKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  bool adj_x_ = false, adj_y_ = false;
+};
+class ReductionKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  bool keep_dims_ = false;
+};
+class DataFormatKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  bool nchw_ = false;
+};
+// GatherV2: batch_dims must be 0.
+class GatherKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+};
+class NesterovKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  bool nesterov_ = false;
+};
 
 }  // namespace tg
 

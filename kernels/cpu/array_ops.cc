@@ -10,6 +10,7 @@
 #include "core/op_kernel.h"
 #include "core/shape_inference.h"
 #include "core/tensor_proto.h"
+#include "kernels/common/kernel_plans.h"
 
 namespace tg {
 namespace {
@@ -175,10 +176,8 @@ absl::Status FillWith(OpKernelContext& ctx, DataType dtype,
 class FillCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(TensorShape shape,
-                        ShapeFromTensor(ctx.input(0), "dims"));
+    TG_ASSIGN_OR_RETURN(TensorShape shape, PlanFill(ctx));
     const Tensor& value = ctx.input(1);
-    TG_RETURN_IF_ERROR(RequireScalar(value, "value"));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, value.dtype(), shape));
     if (value.dtype() == DT_STRING) {
@@ -286,13 +285,7 @@ class AddNCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& first = ctx.input(0);
-    for (int i = 1; i < ctx.num_inputs(); ++i) {
-      if (ctx.input(i).shape() != first.shape()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "inputs must have the same shape: ", first.shape().DebugString(),
-            " vs ", ctx.input(i).shape().DebugString(), " at input ", i));
-      }
-    }
+    TG_RETURN_IF_ERROR(CheckAddNInputs(ctx));
     TG_ASSIGN_OR_RETURN(Tensor * sum,
                         ctx.allocate_output(0, first.dtype(), first.shape()));
     T* out = sum->template data<T>();

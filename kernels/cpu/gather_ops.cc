@@ -27,13 +27,8 @@ void CopyElements(const Tensor& src, int64_t from, Tensor* dst, int64_t to,
               count * size);
 }
 
-class GatherCpu : public OpKernel {
+class GatherCpu : public GatherKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
-    TG_REQUIRE(batch_dims == 0, Unimplemented, "GatherV2 with batch_dims != 0");
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
     TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGather(ctx));

@@ -35,14 +35,8 @@ void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a,
 }
 
 template <typename T>
-class MatMulCpu : public OpKernel {
+class MatMulCpu : public MatMulKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(transpose_a_, c.GetAttr<bool>("transpose_a"));
-    TG_ASSIGN_OR_RETURN(transpose_b_, c.GetAttr<bool>("transpose_b"));
-    return absl::OkStatus();
-  }
-
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
@@ -60,21 +54,12 @@ class MatMulCpu : public OpKernel {
             b.data<T>(), p.b_cols, out->data<T>());
     return absl::OkStatus();
   }
-
- private:
-  bool transpose_a_ = false, transpose_b_ = false;
 };
 
 // One product per batch element; batch dims broadcast as in NumPy.
 template <typename T>
-class BatchMatMulCpu : public OpKernel {
+class BatchMatMulCpu : public BatchMatMulKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(adj_x_, c.GetAttr<bool>("adj_x"));
-    TG_ASSIGN_OR_RETURN(adj_y_, c.GetAttr<bool>("adj_y"));
-    return absl::OkStatus();
-  }
-
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     const Tensor& y = ctx.input(1);
@@ -99,9 +84,6 @@ class BatchMatMulCpu : public OpKernel {
     }
     return absl::OkStatus();
   }
-
- private:
-  bool adj_x_ = false, adj_y_ = false;
 };
 
 TG_REGISTER_KERNEL(CpuKernel("BatchMatMulV2").TypeConstraint<float>("T"),

@@ -10,12 +10,8 @@ namespace tg {
 namespace {
 
 template <typename T>
-class BiasAddCpu : public OpKernel {
+class BiasAddCpu : public DataFormatKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& v = ctx.input(0);
     const Tensor& b = ctx.input(1);
@@ -58,9 +54,6 @@ class BiasAddCpu : public OpKernel {
                                    });
     return absl::OkStatus();
   }
-
- private:
-  bool nchw_ = false;
 };
 
 // log(sum(exp(row))), stable against overflow: the maximum is factored out.

@@ -130,12 +130,8 @@ void Reduce(const T* in, const Dims& dims, const std::vector<bool>& reduced,
 }
 
 template <typename T, typename Op, bool kMean>
-class ReductionCpu : public OpKernel {
+class ReductionCpu : public ReductionKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(keep_dims_, c.GetAttr<bool>("keep_dims"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
@@ -163,32 +159,19 @@ class ReductionCpu : public OpKernel {
     }
     return absl::OkStatus();
   }
-
- private:
-  bool keep_dims_ = false;
 };
 
 template <typename T>
-class BiasAddGradCpu : public OpKernel {
+class BiasAddGradCpu : public DataFormatKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& dy = ctx.input(0);
-    const int rank = dy.shape().rank();
-    if (rank < 2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("out_backprop must have rank at least 2, got shape ",
-                       dy.shape().DebugString()));
-    }
-    const int axis = nchw_ ? 1 : rank - 1;
-    std::vector<bool> reduced(rank, true);
-    reduced[axis] = false;
-    const int64_t c = dy.shape().dim_size(axis);
+    TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
+                        PlanBiasAddGrad(dy.shape(), nchw_));
+    const std::vector<bool>& reduced = plan.reduced;
+    const int64_t c = plan.output.dim_size(0);
     TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, dy.dtype(), TensorShape({c})));
+                        ctx.allocate_output(0, dy.dtype(), plan.output));
     TG_ASSIGN_OR_RETURN(
         Tensor acc,
         ctx.allocate_temp(DataTypeToEnum<AccType<T>>::value, TensorShape({c})));
@@ -198,9 +181,6 @@ class BiasAddGradCpu : public OpKernel {
     for (int64_t i = 0; i < c; ++i) out[i] = static_cast<T>(a[i]);
     return absl::OkStatus();
   }
-
- private:
-  bool nchw_ = false;
 };
 
 template <typename T, typename Tout>

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
 #include "kernels/common/apply_checks.h"
+#include "kernels/common/kernel_plans.h"
 
 namespace tg {
 namespace {
@@ -38,12 +39,8 @@ class ApplyGradientDescentCpu : public OpKernel {
 };
 
 template <typename T>
-class ApplyMomentumCpu : public OpKernel {
+class ApplyMomentumCpu : public NesterovKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 2, 3));
     T* var = Ref<T>(ctx, 0);
@@ -58,9 +55,6 @@ class ApplyMomentumCpu : public OpKernel {
     ctx.set_output_ref(0, ctx.input_ref(0));
     return absl::OkStatus();
   }
-
- private:
-  bool nesterov_ = false;
 };
 
 template <typename T, bool kCentered>
@@ -93,12 +87,8 @@ class ApplyRMSPropCpu : public OpKernel {
 };
 
 template <typename T>
-class ApplyAdamCpu : public OpKernel {
+class ApplyAdamCpu : public NesterovKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_RETURN_IF_ERROR(CheckApplyInputs(ctx, 3, 9));
     T* var = Ref<T>(ctx, 0);
@@ -129,9 +119,6 @@ class ApplyAdamCpu : public OpKernel {
     ctx.set_output_ref(0, ctx.input_ref(0));
     return absl::OkStatus();
   }
-
- private:
-  bool nesterov_ = false;
 };
 
 #define TG_CPU_APPLY(T)                                                        \

@@ -55,12 +55,8 @@ class BinaryGpu : public OpKernel {
 };
 
 template <typename T>
-class BiasAddGpu : public OpKernel {
+class BiasAddGpu : public DataFormatKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     const Tensor& bias = ctx.input(1);
@@ -76,9 +72,6 @@ class BiasAddGpu : public OpKernel {
     dims[0] = bias.shape().dim_size(0);
     return BroadcastBinary<T, T, functor::Add>(ctx, x, bias, TensorShape(dims));
   }
-
- private:
-  bool nchw_ = false;
 };
 
 // AddN: the first two inputs added, then each further one added in place.
@@ -87,12 +80,7 @@ class AddNGpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& first = ctx.input(0);
-    for (int i = 1; i < ctx.num_inputs(); ++i) {
-      TG_REQUIRE(
-          ctx.input(i).shape() == first.shape(), InvalidArgument,
-          "inputs must have the same shape: ", first.shape().DebugString(),
-          " and ", ctx.input(i).shape().DebugString(), " (input ", i, ")");
-    }
+    TG_RETURN_IF_ERROR(CheckAddNInputs(ctx));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, first.dtype(), first.shape()));
     const int64_t n = first.NumElements();

@@ -8,13 +8,8 @@ namespace gpu {
 namespace {
 
 template <typename T>
-class GatherGpu : public OpKernel {
+class GatherGpu : public GatherKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
-    TG_REQUIRE(batch_dims == 0, Unimplemented, "GatherV2 with batch_dims != 0");
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
     TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGather(ctx));

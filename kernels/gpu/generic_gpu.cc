@@ -5,7 +5,7 @@
 // shapes and indices, and the random ops (the CPU's generator, so a seed
 // gives the same numbers on both devices). Also Fill, ZerosLike and
 // OnesLike, which write device memory.
-#include "core/kernel_checks.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/common/reregister.h"
 #include "kernels/gpu/gpu_kernel.h"
 
@@ -17,10 +17,8 @@ template <typename T>
 class FillGpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
-    TG_ASSIGN_OR_RETURN(TensorShape shape,
-                        ShapeFromTensor(ctx.input(0), "dims"));
+    TG_ASSIGN_OR_RETURN(TensorShape shape, PlanFill(ctx));
     const Tensor& value = ctx.input(1);
-    TG_RETURN_IF_ERROR(RequireScalar(value, "value"));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, value.dtype(), shape));
     LaunchFill<T>(Stream(ctx), out->data<T>(), value.data<T>(), T(0),

@@ -39,39 +39,27 @@ absl::Status RowMajorGemm(OpKernelContext& ctx, bool ta, bool tb, int64_t m,
 }
 
 template <typename T>
-class MatMulGpu : public OpKernel {
+class MatMulGpu : public MatMulKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(ta_, c.GetAttr<bool>("transpose_a"));
-    TG_ASSIGN_OR_RETURN(tb_, c.GetAttr<bool>("transpose_b"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& a = ctx.input(0);
     const Tensor& b = ctx.input(1);
-    TG_ASSIGN_OR_RETURN(MatMulPlan p,
-                        PlanMatMul(a.shape(), b.shape(), ta_, tb_));
+    TG_ASSIGN_OR_RETURN(MatMulPlan p, PlanMatMul(a.shape(), b.shape(),
+                                                 transpose_a_, transpose_b_));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, a.dtype(), p.output));
     if (p.m == 0 || p.n == 0) return absl::OkStatus();
-    return RowMajorGemm<T>(ctx, ta_, tb_, p.m, p.n, p.k, a.data<T>(), p.a_cols,
-                           b.data<T>(), p.b_cols, out->data<T>());
+    return RowMajorGemm<T>(ctx, transpose_a_, transpose_b_, p.m, p.n, p.k,
+                           a.data<T>(), p.a_cols, b.data<T>(), p.b_cols,
+                           out->data<T>());
   }
-
- private:
-  bool ta_ = false, tb_ = false;
 };
 
 // Batch dims broadcast as in NumPy: equal batches, or one side a single
 // matrix, run as one strided batched call; other broadcasts per batch.
 template <typename T>
-class BatchMatMulGpu : public OpKernel {
+class BatchMatMulGpu : public BatchMatMulKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(adj_x_, c.GetAttr<bool>("adj_x"));
-    TG_ASSIGN_OR_RETURN(adj_y_, c.GetAttr<bool>("adj_y"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     const Tensor& y = ctx.input(1);
@@ -98,9 +86,6 @@ class BatchMatMulGpu : public OpKernel {
     }
     return absl::OkStatus();
   }
-
- private:
-  bool adj_x_ = false, adj_y_ = false;
 };
 
 TG_REGISTER_KERNEL(GpuKernel("MatMul").TypeConstraint<float>("T"),

@@ -54,12 +54,8 @@ absl::Status ReduceInto(OpKernelContext& ctx, Reducer r, const Tensor& x,
 }
 
 template <typename T, Reducer kReducer>
-class ReductionGpu : public OpKernel {
+class ReductionGpu : public ReductionKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(keep_dims_, c.GetAttr<bool>("keep_dims"));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
     TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
@@ -68,36 +64,19 @@ class ReductionGpu : public OpKernel {
                         ctx.allocate_output(0, x.dtype(), plan.output));
     return ReduceInto<T>(ctx, kReducer, x, plan.reduced, y);
   }
-
- private:
-  bool keep_dims_ = false;
 };
 
 template <typename T>
-class BiasAddGradGpu : public OpKernel {
+class BiasAddGradGpu : public DataFormatKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nchw_, IsNchw(c));
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& dy = ctx.input(0);
-    const int rank = dy.shape().rank();
-    TG_REQUIRE(rank >= 2, InvalidArgument,
-               "out_backprop must have rank at least 2, got shape ",
-               dy.shape().DebugString());
-    const int axis = nchw_ ? 1 : rank - 1;
-    std::vector<bool> reduced(rank, true);
-    reduced[axis] = false;
-    TG_ASSIGN_OR_RETURN(
-        Tensor * y,
-        ctx.allocate_output(0, dy.dtype(),
-                            TensorShape({dy.shape().dim_size(axis)})));
-    return ReduceInto<T>(ctx, Reducer::kSum, dy, reduced, y);
+    TG_ASSIGN_OR_RETURN(ReductionPlanResult plan,
+                        PlanBiasAddGrad(dy.shape(), nchw_));
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, dy.dtype(), plan.output));
+    return ReduceInto<T>(ctx, Reducer::kSum, dy, plan.reduced, y);
   }
-
- private:
-  bool nchw_ = false;
 };
 
 template <typename T, typename Tout>

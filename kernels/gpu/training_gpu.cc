@@ -1,6 +1,7 @@
 // Optimizer updates (Apply*) on the GPU: the CPU's checks, then one kernel
 // over the variable and its slots in place.
 #include "kernels/common/apply_checks.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
 namespace tg {
@@ -28,20 +29,8 @@ class ApplyGradientDescentGpu : public OpKernel {
   }
 };
 
-// Momentum and Adam read use_nesterov once.
-class NesterovKernel : public OpKernel {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(nesterov_, c.GetAttr<bool>("use_nesterov"));
-    return absl::OkStatus();
-  }
-
- protected:
-  bool nesterov_ = false;
-};
-
 template <typename T>
-class ApplyMomentumGpu : public NesterovKernel {
+class ApplyMomentumGpu : public NesterovKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     // var, accum, lr, grad, momentum.
@@ -72,7 +61,7 @@ class ApplyRMSPropGpu : public OpKernel {
 };
 
 template <typename T>
-class ApplyAdamGpu : public NesterovKernel {
+class ApplyAdamGpu : public NesterovKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     // var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad.
