@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The GPU checks, run on the GPU machine inside an unpacked bundle
 # (scripts/gpu_bundle.sh makes it; its run.sh calls this): every GPU test,
-# compute-sanitizer's memcheck over the GPU and op-case tests,
-# train_mlp --device=gpu for $TG_GPU_EPOCHS epochs (default 30) and the
-# same MLP in PyTorch eager on the same GPU. Ends with one summary; exits
-# non-zero when a check failed.
+# train_mlp --device=gpu for $TG_GPU_EPOCHS epochs (default 30), the same
+# MLP in PyTorch eager on the same GPU, then compute-sanitizer's memcheck
+# over the GPU and op-case tests (slowest, so last). Ends with one summary;
+# exits non-zero when a check failed. Fits one 10-minute call on an H200.
 set -uo pipefail
 work="$1"
 cd "$work"
@@ -32,9 +32,15 @@ sanitizer=$(command -v compute-sanitizer ||
 
 summary=()
 status=0
-note() { summary+=("$1"); }
+# Each result is printed as it comes (a run cut short by the machine's
+# time limit still shows what it got) and again in the summary.
+note() {
+  summary+=("$1")
+  echo ">>> $1"
+}
 fail() {
   summary+=("FAIL: $1")
+  echo ">>> FAIL: $1"
   status=1
 }
 
@@ -43,7 +49,7 @@ nvidia-smi -L 2>/dev/null || echo "nvidia-smi: not found"
 echo "=== GPU tests"
 for t in gpu_test op_cases_test device_test gpu_kernels_test; do
   log="$work/$t.log"
-  timeout 300 "${prefix[@]}" "$work/bin/$t" >"$log" 2>&1
+  timeout 120 "${prefix[@]}" "$work/bin/$t" >"$log" 2>&1
   rc=$?
   tail -3 "$log"
   passed=$(grep -Eo '\[  PASSED  \] [0-9]+' "$log" | grep -Eo '[0-9]+$' || echo 0)
@@ -58,31 +64,10 @@ for t in gpu_test op_cases_test device_test gpu_kernels_test; do
   fi
 done
 
-echo "=== compute-sanitizer memcheck"
-if [ -z "$sanitizer" ]; then
-  fail "compute-sanitizer not found"
-else
-  for spec in "gpu_test" "op_cases_test --gtest_filter=DeviceAgreement*"; do
-    set -- $spec
-    log="$work/memcheck_$1.log"
-    timeout 420 "$sanitizer" --tool memcheck --error-exitcode 86 \
-      --log-file "$log.sanitizer" "${prefix[@]}" "$work/bin/$1" "${@:2}" \
-      >"$log" 2>&1
-    rc=$?
-    errors=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log.sanitizer" | tail -1)
-    if [ "$rc" -ne 0 ]; then
-      fail "memcheck $spec: exit $rc, ${errors:-no summary}"
-      head -40 "$log.sanitizer"
-    else
-      note "memcheck $spec: ${errors:-ERROR SUMMARY missing}"
-    fi
-  done
-fi
-
 median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR % 2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
 echo "=== train_mlp --device=gpu --epochs=$epochs"
-timeout 600 "${prefix[@]}" "$work/bin/train_mlp" --device=gpu \
+timeout 200 "${prefix[@]}" "$work/bin/train_mlp" --device=gpu \
   --epochs="$epochs" --data_dir="$work/mnist" 2>&1 | tee "$work/train.log"
 ours=$(grep -Eo ' - [0-9.]+s - ' "$work/train.log" | grep -Eo '[0-9.]+' | median)
 acc=$(grep "^Epoch $epochs/" "$work/train.log" | grep -Eo 'val_acc: [0-9.]+' | grep -Eo '[0-9.]+$')
@@ -95,7 +80,7 @@ else
 fi
 
 echo "=== PyTorch eager, same MLP, same GPU"
-timeout 600 python3 benchmarks/pytorch_mlp.py --device cuda --epochs "$epochs" \
+timeout 200 python3 benchmarks/pytorch_mlp.py --device cuda --epochs "$epochs" \
   --data_dir "$work/mnist" 2>&1 | tee "$work/torch.log"
 theirs=$(grep -Eo ' - [0-9.]+s - ' "$work/torch.log" | grep -Eo '[0-9.]+' | median)
 tacc=$(grep "^Epoch $epochs/" "$work/torch.log" | grep -Eo 'val_acc: [0-9.]+' | grep -Eo '[0-9.]+$')
@@ -104,6 +89,27 @@ if [ -z "$theirs" ]; then
 else
   note "PyTorch eager on the GPU: epoch $epochs val_acc ${tacc:-?}, median epoch ${theirs}s"
   [ -n "$ours" ] && note "median epoch time, tensorgraph / PyTorch: $(awk -v a="$ours" -v b="$theirs" 'BEGIN {printf "%.2f", a / b}')"
+fi
+
+echo "=== compute-sanitizer memcheck"
+if [ -z "$sanitizer" ]; then
+  fail "compute-sanitizer not found"
+else
+  for spec in "gpu_test" "op_cases_test --gtest_filter=DeviceAgreement*"; do
+    set -- $spec
+    log="$work/memcheck_$1.log"
+    timeout 180 "$sanitizer" --tool memcheck --error-exitcode 86 \
+      --log-file "$log.sanitizer" "${prefix[@]}" "$work/bin/$1" "${@:2}" \
+      >"$log" 2>&1
+    rc=$?
+    errors=$(grep -Eo 'ERROR SUMMARY: [0-9]+' "$log.sanitizer" | tail -1)
+    if [ "$rc" -ne 0 ]; then
+      fail "memcheck $spec: exit $rc, ${errors:-no summary}"
+      head -40 "$log.sanitizer"
+    else
+      note "memcheck $spec: ${errors:-ERROR SUMMARY missing}"
+    fi
+  done
 fi
 
 echo "=== summary"
