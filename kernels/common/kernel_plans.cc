@@ -190,6 +190,25 @@ absl::StatusOr<LayoutPlan> PlanBroadcastToOf(const OpKernelContext& ctx) {
   return plan;
 }
 
+absl::StatusOr<LayoutPlan> PlanPackOf(const OpKernelContext& ctx,
+                                      int64_t axis_attr) {
+  const TensorShape& first = ctx.input(0).shape();
+  const int n = ctx.num_inputs();
+  TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(axis_attr, first.rank() + 1));
+  std::vector<TensorShape> pieces;
+  for (int i = 0; i < n; ++i) {
+    TG_REQUIRE(ctx.input(i).shape() == first, InvalidArgument,
+               "values must have one shape: ", first.DebugString(), " vs ",
+               ctx.input(i).shape().DebugString(), " at ", i);
+    Dims dims = first.dims();
+    dims.insert(dims.begin() + axis, 1);
+    pieces.push_back(TensorShape(dims));
+  }
+  TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanConcat(pieces, axis));
+  for (int i = 0; i < n; ++i) plan.sources.push_back(i);
+  return plan;
+}
+
 absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx) {
   const int n = ctx.num_inputs() - 1;
   TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(n), "axis"));

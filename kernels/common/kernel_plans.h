@@ -71,6 +71,9 @@ absl::StatusOr<LayoutPlan> PlanTileOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanTransposeOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanConcatOf(const OpKernelContext& ctx);
 absl::StatusOr<LayoutPlan> PlanBroadcastToOf(const OpKernelContext& ctx);
+// Pack along `axis` (its attr): a concatenation of the inputs, each with a
+// dim of 1 inserted at the axis.
+absl::StatusOr<LayoutPlan> PlanPackOf(const OpKernelContext& ctx, int64_t axis);
 absl::StatusOr<LayoutPlan> PlanStridedSliceOf(const OpKernelContext& ctx,
                                               const StridedSliceMasks& masks,
                                               bool grad);
@@ -86,6 +89,23 @@ class LayoutKernel : public OpKernel {
     TG_ASSIGN_OR_RETURN(LayoutPlan plan, kPlan(ctx));
     return kRun(ctx, plan);
   }
+};
+
+// Pack over a device's runner.
+template <LayoutRunner kRun>
+class PackKernel : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_ASSIGN_OR_RETURN(axis_, c.GetAttr<int64_t>("axis"));
+    return absl::OkStatus();
+  }
+  absl::Status Compute(OpKernelContext& ctx) override {
+    TG_ASSIGN_OR_RETURN(LayoutPlan plan, PlanPackOf(ctx, axis_));
+    return kRun(ctx, plan);
+  }
+
+ private:
+  int64_t axis_ = 0;
 };
 
 // StridedSlice (kGrad false) and StridedSliceGrad over a device's runner.

@@ -262,49 +262,7 @@ class SelectCpu : public OpKernel {
 TG_REGISTER_KERNEL(CpuKernel("Select"), SelectCpu<false>);
 TG_REGISTER_KERNEL(CpuKernel("SelectV2"), SelectCpu<true>);
 
-class PackCpu : public OpKernel {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(axis_, c.GetAttr<int64_t>("axis"));
-    return absl::OkStatus();
-  }
-  absl::Status Compute(OpKernelContext& ctx) override {
-    const Tensor& first = ctx.input(0);
-    TG_RETURN_IF_ERROR(RejectStrings(first));
-    const int n = ctx.num_inputs();
-    TG_ASSIGN_OR_RETURN(int axis,
-                        NormalizeAxis(axis_, first.shape().rank() + 1));
-    for (int i = 1; i < n; ++i) {
-      if (ctx.input(i).shape() != first.shape()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "values must have one shape: ", first.shape().DebugString(), " vs ",
-            ctx.input(i).shape().DebugString(), " at ", i));
-      }
-    }
-    Dims dims = first.shape().dims();
-    dims.insert(dims.begin() + axis, n);
-    TG_ASSIGN_OR_RETURN(TensorShape shape, TensorShape::FromDims(dims));
-    TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, first.dtype(), shape));
-    const int64_t outer = ElementsBefore(first.shape(), axis);
-    const int64_t inner = first.NumElements() / std::max<int64_t>(outer, 1);
-    const size_t bytes = inner * DataTypeSize(first.dtype());
-    char* out = static_cast<char*>(y->raw_data());
-    for (int64_t o = 0; o < outer && bytes > 0; ++o) {
-      for (int i = 0; i < n; ++i) {
-        std::memcpy(
-            out + (o * n + i) * bytes,
-            static_cast<const char*>(ctx.input(i).raw_data()) + o * bytes,
-            bytes);
-      }
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  int64_t axis_ = 0;
-};
-TG_REGISTER_KERNEL(CpuKernel("Pack"), PackCpu);
+TG_REGISTER_KERNEL(CpuKernel("Pack"), PackKernel<RunLayout>);
 
 class UnpackCpu : public OpKernel {
  public:

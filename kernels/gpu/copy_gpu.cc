@@ -58,6 +58,8 @@ absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan) {
                      LayoutKernel<PlanTransposeOf, RunLayout>);            \
   TG_REGISTER_KERNEL(GpuKernel("BroadcastTo").TypeConstraint<T>("T"),      \
                      LayoutKernel<PlanBroadcastToOf, RunLayout>);          \
+  TG_REGISTER_KERNEL(GpuKernel("Pack").TypeConstraint<T>("T"),             \
+                     PackKernel<RunLayout>);                               \
   TG_REGISTER_KERNEL(GpuKernel("ConcatV2").TypeConstraint<T>("T"),         \
                      LayoutKernel<PlanConcatOf, RunLayout>);               \
   TG_REGISTER_KERNEL(GpuKernel("StridedSlice").TypeConstraint<T>("T"),     \

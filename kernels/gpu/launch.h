@@ -66,6 +66,10 @@ template <typename T>
 void LaunchReduceAll(cudaStream_t stream, Reducer r, const T* in, T* out,
                      int64_t n, void* scratch, size_t scratch_bytes);
 
+// sum(in^2) / 2 into out[0], accumulated in double by one block.
+template <typename T>
+void LaunchL2Loss(cudaStream_t stream, const T* in, T* out, int64_t n);
+
 // in viewed as [outer, axis, inner]; the index of the first maximum (NaN
 // counts as the maximum, as on the CPU).
 template <typename T, typename Tout>

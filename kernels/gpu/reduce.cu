@@ -110,6 +110,22 @@ cudaError_t CubReduce(Reducer r, const T* in, T* out, int64_t n, void* scratch,
   }
 }
 
+struct PlusOp {
+  __device__ double operator()(double a, double b) const { return a + b; }
+};
+
+template <typename T>
+__global__ void L2LossKernel(const T* in, T* out, int64_t n) {
+  __shared__ double shared[kThreads];
+  double acc = 0;
+  for (int64_t i = threadIdx.x; i < n; i += blockDim.x) {
+    const double v = in[i];
+    acc += v * v;
+  }
+  acc = BlockReduce(acc, shared, PlusOp());
+  if (threadIdx.x == 0) out[0] = static_cast<T>(acc / 2);
+}
+
 template <typename T, typename Tout>
 __global__ void ArgMaxKernel(const T* in, Tout* out, int64_t outer,
                              int64_t axis, int64_t inner) {
@@ -148,6 +164,11 @@ void LaunchReduceAll(cudaStream_t stream, Reducer r, const T* in, T* out,
   if (r == Reducer::kMean) DivideKernel<T><<<1, 1, 0, stream>>>(out, n);
 }
 
+template <typename T>
+void LaunchL2Loss(cudaStream_t stream, const T* in, T* out, int64_t n) {
+  L2LossKernel<T><<<1, kThreads, 0, stream>>>(in, out, n);
+}
+
 template <typename T, typename Tout>
 void LaunchArgMax(cudaStream_t stream, const T* in, Tout* out, int64_t outer,
                   int64_t axis, int64_t inner) {
@@ -162,6 +183,7 @@ void LaunchArgMax(cudaStream_t stream, const T* in, Tout* out, int64_t outer,
   template size_t ReduceAllScratchBytes<T>(Reducer, int64_t);              \
   template void LaunchReduceAll<T>(cudaStream_t, Reducer, const T*, T*,    \
                                    int64_t, void*, size_t);                \
+  template void LaunchL2Loss<T>(cudaStream_t, const T*, T*, int64_t);      \
   template void LaunchArgMax<T, int32_t>(cudaStream_t, const T*, int32_t*, \
                                          int64_t, int64_t, int64_t);       \
   template void LaunchArgMax<T, int64_t>(cudaStream_t, const T*, int64_t*, \

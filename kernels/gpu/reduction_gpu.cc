@@ -1,5 +1,5 @@
-// Sum, Mean, Prod, Max, Min, BiasAddGrad and ArgMax on the GPU. Axes are
-// read on the host (host-memory args); whole-tensor reductions use CUB.
+// Sum, Mean, Prod, Max, Min, BiasAddGrad, L2Loss and ArgMax on the GPU. Axes
+// are read on the host (host-memory args); whole-tensor reductions use CUB.
 #include "core/kernel_checks.h"
 #include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
@@ -93,6 +93,18 @@ class ArgMaxGpu : public OpKernel {
     return absl::OkStatus();
   }
 };
+template <typename T>
+class L2LossGpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), TensorShape()));
+    LaunchL2Loss<T>(Stream(ctx), x.data<T>(), y->data<T>(), x.NumElements());
+    return absl::OkStatus();
+  }
+};
+
 #define TG_GPU_REDUCTION(OP, T, R) \
   TG_REGISTER_KERNEL(GpuKernel(OP).TypeConstraint<T>("T"), ReductionGpu<T, R>)
 #define TG_GPU_REDUCTIONS(T)                                              \
@@ -111,6 +123,10 @@ class ArgMaxGpu : public OpKernel {
       GpuKernel("ArgMax").TypeConstraint<T>("T").TypeConstraint<int64_t>( \
           "output_type"),                                                 \
       ArgMaxGpu<T, int64_t>)
+TG_REGISTER_KERNEL(GpuKernel("L2Loss").TypeConstraint<float>("T"),
+                   L2LossGpu<float>);
+TG_REGISTER_KERNEL(GpuKernel("L2Loss").TypeConstraint<double>("T"),
+                   L2LossGpu<double>);
 TG_GPU_REDUCTIONS(float);
 TG_GPU_REDUCTIONS(double);
 
