@@ -83,6 +83,32 @@ TG_REGISTER_OP("ReluGrad")
     .Attr("T: " TG_REAL_NUMBER_TYPES)
     .SetShapeFn(BroadcastBinaryShape);
 
+TG_REGISTER_OP("Relu6")
+    .Input("features: T")
+    .Output("activations: T")
+    .Attr("T: " TG_REAL_NUMBER_TYPES)
+    .SetShapeFn(UnchangedShape);
+
+TG_REGISTER_OP("Relu6Grad")
+    .Input("gradients: T")
+    .Input("features: T")
+    .Output("backprops: T")
+    .Attr("T: " TG_REAL_NUMBER_TYPES)
+    .SetShapeFn(BroadcastBinaryShape);
+
+TG_REGISTER_OP("Elu")
+    .Input("features: T")
+    .Output("activations: T")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn(UnchangedShape);
+
+TG_REGISTER_OP("EluGrad")
+    .Input("gradients: T")
+    .Input("outputs: T")
+    .Output("backprops: T")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn(BroadcastBinaryShape);
+
 TG_REGISTER_OP("Softmax")
     .Input("logits: T")
     .Output("softmax: T")
@@ -207,6 +233,48 @@ absl::Status ReluGradGrad(const Scope& s, const Operation& op,
 }
 TG_REGISTER_GRADIENT_OP("ReluGrad", ReluGradGrad);
 
+// d/dx relu6(x) = dy where 0 < x < 6, else 0.
+absl::Status Relu6GradFn(const Scope& s, const Operation& op,
+                         const std::vector<Output>& dy,
+                         std::vector<Output>* dx) {
+  dx->push_back(ops::Relu6Grad(s, dy[0], op.input(0)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Relu6", Relu6GradFn);
+
+// z = g (0 < x < 6): dz/dg = incoming where 0 < x < 6; dz/dx = 0 away from
+// the kinks.
+absl::Status Relu6GradGrad(const Scope& s, const Operation& op,
+                           const std::vector<Output>& dz,
+                           std::vector<Output>* dx) {
+  dx->push_back(ops::Relu6Grad(s, dz[0], op.input(1)));
+  dx->push_back(ops::ZerosLike(s, op.input(1)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Relu6Grad", Relu6GradGrad);
+
+// d/dx elu(x) = 1 for x > 0, exp(x) = y + 1 below: EluGrad from the output.
+absl::Status EluGradFn(const Scope& s, const Operation& op,
+                       const std::vector<Output>& dy, std::vector<Output>* dx) {
+  dx->push_back(ops::EluGrad(s, dy[0], op.output(0)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("Elu", EluGradFn);
+
+// z = g (y > 0 ? 1 : y + 1): dz/dg = EluGrad(incoming, y); dz/dy =
+// incoming * g where y <= 0, else 0.
+absl::Status EluGradGrad(const Scope& s, const Operation& op,
+                         const std::vector<Output>& dz,
+                         std::vector<Output>* dx) {
+  const Output g = op.input(0), y = op.input(1);
+  dx->push_back(ops::EluGrad(s, dz[0], y));
+  const Output below =
+      ops::Cast(s, ops::LessEqual(s, y, ops::ZerosLike(s, y)), y.type());
+  dx->push_back(ops::Mul(s, ops::Mul(s, dz[0], g), below));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("EluGrad", EluGradGrad);
+
 // d softmax: dx = (dy - sum(dy * y, last axis)) * y.
 absl::Status SoftmaxGrad(const Scope& s, const Operation& op,
                          const std::vector<Output>& dy,
@@ -295,6 +363,19 @@ Output Relu(const Scope& s, const Input& features) {
 }
 Output ReluGrad(const Scope& s, const Input& gradients, const Input& features) {
   return BinaryOp(s, "ReluGrad", gradients, features);
+}
+Output Relu6(const Scope& s, const Input& features) {
+  return UnaryOp(s, "Relu6", features);
+}
+Output Relu6Grad(const Scope& s, const Input& gradients,
+                 const Input& features) {
+  return BinaryOp(s, "Relu6Grad", gradients, features);
+}
+Output Elu(const Scope& s, const Input& features) {
+  return UnaryOp(s, "Elu", features);
+}
+Output EluGrad(const Scope& s, const Input& gradients, const Input& outputs) {
+  return BinaryOp(s, "EluGrad", gradients, outputs);
 }
 Output Softmax(const Scope& s, const Input& logits) {
   return UnaryOp(s, "Softmax", logits);

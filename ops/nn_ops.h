@@ -18,6 +18,15 @@ Output BiasAddGrad(const Scope& s, const Input& out_backprop,
 Output Relu(const Scope& s, const Input& features);
 // gradients * (features > 0).
 Output ReluGrad(const Scope& s, const Input& gradients, const Input& features);
+// min(max(features, 0), 6).
+Output Relu6(const Scope& s, const Input& features);
+// gradients * (0 < features < 6).
+Output Relu6Grad(const Scope& s, const Input& gradients, const Input& features);
+// features for features > 0, exp(features) - 1 below.
+Output Elu(const Scope& s, const Input& features);
+// From Elu's outputs: gradients where outputs > 0, gradients * (outputs + 1)
+// below.
+Output EluGrad(const Scope& s, const Input& gradients, const Input& outputs);
 // Softmax over the last axis.
 Output Softmax(const Scope& s, const Input& logits);
 

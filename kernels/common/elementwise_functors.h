@@ -56,6 +56,20 @@ struct Relu {
   }
 };
 
+struct Relu6 {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? (x < T(6) ? x : T(6)) : T(0);
+  }
+};
+// x for x > 0, exp(x) - 1 below (computed as expm1, exact near 0).
+struct Elu {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? x : std::expm1(x);
+  }
+};
+
 struct ExpF {
   template <typename T>
   TG_HOST_DEVICE T operator()(T x) const {
@@ -260,6 +274,20 @@ struct TanhGrad {
   }
 };
 // ReluGrad(dy, x) = dy where x > 0.
+// gradients * (0 < features < 6).
+struct Relu6Grad {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T dy, T x) const {
+    return (x > T(0) && x < T(6)) ? dy : T(0);
+  }
+};
+// From Elu's output y: dy for y > 0, dy * (y + 1) (= dy * exp(x)) below.
+struct EluGrad {
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T dy, T y) const {
+    return y > T(0) ? dy : dy * (y + T(1));
+  }
+};
 struct ReluGrad {
   template <typename T>
   TG_HOST_DEVICE T operator()(T dy, T x) const {

@@ -79,6 +79,8 @@ TG_CPU_COMPARE("Equal", Equal, bool);
   TG_CPU_UNARY("Sigmoid", Sigmoid, T);          \
   TG_CPU_UNARY("Tanh", Tanh, T);                \
   TG_CPU_UNARY("Relu", Relu, T);                \
+  TG_CPU_UNARY("Relu6", Relu6, T);              \
+  TG_CPU_UNARY("Elu", Elu, T);                  \
   TG_CPU_UNARY("Exp", ExpF, T);                 \
   TG_CPU_UNARY("Log", Log, T);                  \
   TG_CPU_UNARY("Log1p", Log1p, T);              \
@@ -88,7 +90,9 @@ TG_CPU_COMPARE("Equal", Equal, bool);
   TG_CPU_UNARY("Softplus", Softplus, T);        \
   TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T); \
   TG_CPU_BINARY("TanhGrad", TanhGrad, T);       \
-  TG_CPU_BINARY("ReluGrad", ReluGrad, T)
+  TG_CPU_BINARY("ReluGrad", ReluGrad, T);       \
+  TG_CPU_BINARY("Relu6Grad", Relu6Grad, T);     \
+  TG_CPU_BINARY("EluGrad", EluGrad, T)
 
 TG_CPU_FLOATING(float);
 TG_CPU_FLOATING(double);

@@ -13,6 +13,8 @@
   X("Sigmoid", Sigmoid)       \
   X("Tanh", Tanh)             \
   X("Relu", Relu)             \
+  X("Relu6", Relu6)           \
+  X("Elu", Elu)               \
   X("Exp", ExpF)              \
   X("Log", Log)               \
   X("Log1p", Log1p)           \
@@ -31,7 +33,9 @@
   X("Pow", Pow)                 \
   X("SigmoidGrad", SigmoidGrad) \
   X("TanhGrad", TanhGrad)       \
-  X("ReluGrad", ReluGrad)
+  X("ReluGrad", ReluGrad)       \
+  X("Relu6Grad", Relu6Grad)     \
+  X("EluGrad", EluGrad)
 
 #define TG_GPU_COMPARE_OPS(X)     \
   X("Equal", Equal)               \

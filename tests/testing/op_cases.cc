@@ -284,6 +284,27 @@ void AddElementwiseCases(std::vector<OpCase>& c) {
                Binary(ops::ReluGrad),
                Inputs({m, m}),
                Map2([](double g, double x) { return x > 0 ? g : 0; })});
+  c.push_back(
+      {"Relu6Grad/matrix",
+       {"Relu6Grad"},
+       Binary(ops::Relu6Grad),
+       Inputs({m, m}),
+       Map2([](double g, double x) { return x > 0 && x < 6 ? g : 0; })});
+  c.push_back(
+      {"EluGrad/matrix",
+       {"EluGrad"},
+       Binary(ops::EluGrad),
+       Inputs({m, m}, 0.2, 1.5, true),
+       Map2([](double g, double y) { return y > 0 ? g : g * (y + 1); })});
+  // Relu6 past its upper kink (forward only: the gradient check would
+  // straddle it).
+  OpCase relu6{"Relu6/wide",
+               {"Relu6"},
+               Unary(ops::Relu6),
+               Inputs({m}, 0.2, 9.0, true),
+               Map1([](double x) { return x < 0 ? 0 : (x > 6 ? 6 : x); })};
+  relu6.check_gradient = false;
+  c.push_back(relu6);
   for (const auto& [name, op, f] :
        std::vector<std::tuple<std::string, BinaryBuilder,
                               std::function<double(double, double)>>>{
@@ -315,6 +336,10 @@ void AddElementwiseCases(std::vector<OpCase>& c) {
             true},
            {"Relu", ops::Relu, [](double x) { return x > 0 ? x : 0; }, 0.2,
             true},
+           {"Relu6", ops::Relu6,
+            [](double x) { return x < 0 ? 0 : (x > 6 ? 6 : x); }, 0.2, true},
+           {"Elu", ops::Elu,
+            [](double x) { return x > 0 ? x : std::exp(x) - 1; }, 0.2, true},
            {"Exp", ops::Exp, [](double x) { return std::exp(x); }, 0.2, true},
            {"Log", ops::Log, [](double x) { return std::log(x); }, 0.5, false},
            {"Log1p", ops::Log1p, [](double x) { return std::log1p(x); }, 0.5,

@@ -202,6 +202,18 @@ void AddSecondCases(std::vector<OpCase>& c) {
                Binary(ops::ReluGrad),
                Inputs({v, v}),
                Map2([](double g, double x) { return x > 0 ? g : 0; })});
+  c.push_back(
+      {"Relu6Grad/vector",
+       {"Relu6Grad"},
+       Binary(ops::Relu6Grad),
+       Inputs({v, v}),
+       Map2([](double g, double x) { return x > 0 && x < 6 ? g : 0; })});
+  c.push_back(
+      {"EluGrad/vector",
+       {"EluGrad"},
+       Binary(ops::EluGrad),
+       Inputs({v, v}, 0.2, 1.5, true),
+       Map2([](double g, double y) { return y > 0 ? g : g * (y + 1); })});
   c.push_back({"Slice/rank3",
                {"Slice"},
                [](const Scope& s, const Outs& x) {
