@@ -96,6 +96,21 @@ TG_REGISTER_OP("Relu6Grad")
     .Attr("T: " TG_REAL_NUMBER_TYPES)
     .SetShapeFn(BroadcastBinaryShape);
 
+TG_REGISTER_OP("LeakyRelu")
+    .Input("features: T")
+    .Output("activations: T")
+    .Attr("alpha: float = 0.2")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn(UnchangedShape);
+
+TG_REGISTER_OP("LeakyReluGrad")
+    .Input("gradients: T")
+    .Input("features: T")
+    .Output("backprops: T")
+    .Attr("alpha: float = 0.2")
+    .Attr("T: " TG_FLOAT_TYPES)
+    .SetShapeFn(BroadcastBinaryShape);
+
 TG_REGISTER_OP("Elu")
     .Input("features: T")
     .Output("activations: T")
@@ -253,6 +268,29 @@ absl::Status Relu6GradGrad(const Scope& s, const Operation& op,
 }
 TG_REGISTER_GRADIENT_OP("Relu6Grad", Relu6GradGrad);
 
+float AlphaOf(const Operation& op) {
+  return GetAttr<float>(op.node()->attrs(), "alpha").value_or(0.2f);
+}
+
+// d/dx leaky_relu(x) = dy for x > 0, alpha dy below.
+absl::Status LeakyReluGradFn(const Scope& s, const Operation& op,
+                             const std::vector<Output>& dy,
+                             std::vector<Output>* dx) {
+  dx->push_back(ops::LeakyReluGrad(s, dy[0], op.input(0), AlphaOf(op)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("LeakyRelu", LeakyReluGradFn);
+
+// z = g (x > 0 ? 1 : alpha): linear in g, flat in x away from the kink.
+absl::Status LeakyReluGradGrad(const Scope& s, const Operation& op,
+                               const std::vector<Output>& dz,
+                               std::vector<Output>* dx) {
+  dx->push_back(ops::LeakyReluGrad(s, dz[0], op.input(1), AlphaOf(op)));
+  dx->push_back(ops::ZerosLike(s, op.input(1)));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("LeakyReluGrad", LeakyReluGradGrad);
+
 // d/dx elu(x) = 1 for x > 0, exp(x) = y + 1 below: EluGrad from the output.
 absl::Status EluGradFn(const Scope& s, const Operation& op,
                        const std::vector<Output>& dy, std::vector<Output>* dx) {
@@ -370,6 +408,20 @@ Output Relu6(const Scope& s, const Input& features) {
 Output Relu6Grad(const Scope& s, const Input& gradients,
                  const Input& features) {
   return BinaryOp(s, "Relu6Grad", gradients, features);
+}
+Output LeakyRelu(const Scope& s, const Input& features, float alpha) {
+  return OpBuilder(s, "LeakyRelu")
+      .Input(features)
+      .Attr("alpha", alpha)
+      .Finalize();
+}
+Output LeakyReluGrad(const Scope& s, const Input& gradients,
+                     const Input& features, float alpha) {
+  return OpBuilder(s, "LeakyReluGrad")
+      .Input(gradients)
+      .Input(features)
+      .Attr("alpha", alpha)
+      .Finalize();
 }
 Output Elu(const Scope& s, const Input& features) {
   return UnaryOp(s, "Elu", features);

@@ -22,6 +22,11 @@ Output ReluGrad(const Scope& s, const Input& gradients, const Input& features);
 Output Relu6(const Scope& s, const Input& features);
 // gradients * (0 < features < 6).
 Output Relu6Grad(const Scope& s, const Input& gradients, const Input& features);
+// features for features > 0, alpha features below.
+Output LeakyRelu(const Scope& s, const Input& features, float alpha = 0.2f);
+// gradients where features > 0, alpha gradients below.
+Output LeakyReluGrad(const Scope& s, const Input& gradients,
+                     const Input& features, float alpha = 0.2f);
 // features for features > 0, exp(features) - 1 below.
 Output Elu(const Scope& s, const Input& features);
 // From Elu's outputs: gradients where outputs > 0, gradients * (outputs + 1)

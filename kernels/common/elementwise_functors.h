@@ -62,6 +62,22 @@ struct Relu6 {
     return x > T(0) ? (x < T(6) ? x : T(6)) : T(0);
   }
 };
+// x for x > 0, alpha x below (alpha: the op's attr).
+struct LeakyRelu {
+  float alpha;
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T x) const {
+    return x > T(0) ? x : static_cast<T>(alpha) * x;
+  }
+};
+// gradients where features > 0, alpha gradients below.
+struct LeakyReluGrad {
+  float alpha;
+  template <typename T>
+  TG_HOST_DEVICE T operator()(T dy, T x) const {
+    return x > T(0) ? dy : static_cast<T>(alpha) * dy;
+  }
+};
 // x for x > 0, exp(x) - 1 below (computed as expm1, exact near 0).
 struct Elu {
   template <typename T>

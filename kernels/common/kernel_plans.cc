@@ -258,6 +258,11 @@ absl::StatusOr<TensorShape> PlanFill(const OpKernelContext& ctx) {
   return shape;
 }
 
+absl::Status AlphaKernelBase::Init(OpKernelConstruction& c) {
+  TG_ASSIGN_OR_RETURN(alpha_, c.GetAttr<float>("alpha"));
+  return absl::OkStatus();
+}
+
 absl::Status GatherKernelBase::Init(OpKernelConstruction& c) {
   TG_ASSIGN_OR_RETURN(int64_t batch_dims, c.GetAttr<int64_t>("batch_dims"));
   TG_REQUIRE(batch_dims == 0, Unimplemented, "GatherV2 with batch_dims != 0");

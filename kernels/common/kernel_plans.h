@@ -170,6 +170,15 @@ class DataFormatKernelBase : public OpKernel {
  protected:
   bool nchw_ = false;
 };
+// LeakyRelu and LeakyReluGrad: their alpha attr.
+class AlphaKernelBase : public OpKernel {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override;
+
+ protected:
+  float alpha_ = 0.2f;
+};
+
 // GatherV2: batch_dims must be 0.
 class GatherKernelBase : public OpKernel {
  public:

@@ -2,6 +2,7 @@
 // shared functors.
 #include "absl/strings/str_cat.h"
 #include "kernels/common/elementwise_functors.h"
+#include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/elementwise.h"
 
 namespace tg {
@@ -74,25 +75,63 @@ TG_CPU_ARITHMETIC(int32_t);
 TG_CPU_ARITHMETIC(int64_t);
 TG_CPU_COMPARE("Equal", Equal, bool);
 
-#define TG_CPU_FLOATING(T)                      \
-  TG_CPU_BINARY("RealDiv", RealDiv, T);         \
-  TG_CPU_UNARY("Sigmoid", Sigmoid, T);          \
-  TG_CPU_UNARY("Tanh", Tanh, T);                \
-  TG_CPU_UNARY("Relu", Relu, T);                \
-  TG_CPU_UNARY("Relu6", Relu6, T);              \
-  TG_CPU_UNARY("Elu", Elu, T);                  \
-  TG_CPU_UNARY("Exp", ExpF, T);                 \
-  TG_CPU_UNARY("Log", Log, T);                  \
-  TG_CPU_UNARY("Log1p", Log1p, T);              \
-  TG_CPU_UNARY("Sqrt", Sqrt, T);                \
-  TG_CPU_UNARY("Rsqrt", Rsqrt, T);              \
-  TG_CPU_UNARY("Reciprocal", Reciprocal, T);    \
-  TG_CPU_UNARY("Softplus", Softplus, T);        \
-  TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T); \
-  TG_CPU_BINARY("TanhGrad", TanhGrad, T);       \
-  TG_CPU_BINARY("ReluGrad", ReluGrad, T);       \
-  TG_CPU_BINARY("Relu6Grad", Relu6Grad, T);     \
-  TG_CPU_BINARY("EluGrad", EluGrad, T)
+// LeakyRelu and its gradient: the functor carries the node's alpha.
+template <typename T>
+class LeakyReluCpu : public AlphaKernelBase {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    const functor::LeakyRelu f{alpha_};
+    const T* in = x.data<T>();
+    T* out = y->data<T>();
+    for (int64_t i = 0; i < x.NumElements(); ++i) out[i] = f(in[i]);
+    return absl::OkStatus();
+  }
+};
+
+template <typename T>
+class LeakyReluGradCpu : public AlphaKernelBase {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& dy = ctx.input(0);
+    const Tensor& x = ctx.input(1);
+    TG_REQUIRE(dy.shape() == x.shape(), InvalidArgument, "gradients of shape ",
+               dy.shape().DebugString(), " do not match features of shape ",
+               x.shape().DebugString());
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    const functor::LeakyReluGrad f{alpha_};
+    const T* g = dy.data<T>();
+    const T* xs = x.data<T>();
+    T* o = out->data<T>();
+    for (int64_t i = 0; i < x.NumElements(); ++i) o[i] = f(g[i], xs[i]);
+    return absl::OkStatus();
+  }
+};
+
+#define TG_CPU_FLOATING(T)                                            \
+  TG_CPU_BINARY("RealDiv", RealDiv, T);                               \
+  TG_CPU_UNARY("Sigmoid", Sigmoid, T);                                \
+  TG_CPU_UNARY("Tanh", Tanh, T);                                      \
+  TG_CPU_UNARY("Relu", Relu, T);                                      \
+  TG_CPU_UNARY("Relu6", Relu6, T);                                    \
+  TG_CPU_UNARY("Elu", Elu, T);                                        \
+  TG_CPU_UNARY("Exp", ExpF, T);                                       \
+  TG_CPU_UNARY("Log", Log, T);                                        \
+  TG_CPU_UNARY("Log1p", Log1p, T);                                    \
+  TG_CPU_UNARY("Sqrt", Sqrt, T);                                      \
+  TG_CPU_UNARY("Rsqrt", Rsqrt, T);                                    \
+  TG_CPU_UNARY("Reciprocal", Reciprocal, T);                          \
+  TG_CPU_UNARY("Softplus", Softplus, T);                              \
+  TG_CPU_BINARY("SigmoidGrad", SigmoidGrad, T);                       \
+  TG_CPU_BINARY("TanhGrad", TanhGrad, T);                             \
+  TG_CPU_BINARY("ReluGrad", ReluGrad, T);                             \
+  TG_CPU_BINARY("Relu6Grad", Relu6Grad, T);                           \
+  TG_CPU_BINARY("EluGrad", EluGrad, T);                               \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL("LeakyRelu", T), LeakyReluCpu<T>); \
+  TG_REGISTER_KERNEL(TG_CPU_KERNEL("LeakyReluGrad", T), LeakyReluGradCpu<T>)
 
 TG_CPU_FLOATING(float);
 TG_CPU_FLOATING(double);

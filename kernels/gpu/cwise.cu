@@ -46,12 +46,50 @@ __global__ void CastKernel(const Src* x, Dst* y, int64_t n) {
 }
 
 template <typename T>
+__global__ void LeakyReluKernel(const T* x, T* y, int64_t n, float alpha) {
+  const functor::LeakyRelu f{alpha};
+  for (int64_t i = GlobalIndex(); i < n; i += GlobalStride()) y[i] = f(x[i]);
+}
+
+template <typename T>
+__global__ void LeakyReluGradKernel(const T* dy, const T* x, T* out, int64_t n,
+                                    float alpha) {
+  const functor::LeakyReluGrad f{alpha};
+  for (int64_t i = GlobalIndex(); i < n; i += GlobalStride()) {
+    out[i] = f(dy[i], x[i]);
+  }
+}
+
+template <typename T>
 __global__ void FillKernel(T* out, const T* value, T constant, int64_t n) {
   const T v = value != nullptr ? *value : constant;
   for (int64_t i = GlobalIndex(); i < n; i += GlobalStride()) out[i] = v;
 }
 
 }  // namespace
+
+template <typename T>
+void LaunchLeakyRelu(cudaStream_t stream, const T* x, T* y, int64_t n,
+                     float alpha) {
+  if (n == 0) return;
+  LeakyReluKernel<T><<<Blocks(n), kThreads, 0, stream>>>(x, y, n, alpha);
+}
+template <typename T>
+void LaunchLeakyReluGrad(cudaStream_t stream, const T* dy, const T* x, T* out,
+                         int64_t n, float alpha) {
+  if (n == 0) return;
+  LeakyReluGradKernel<T>
+      <<<Blocks(n), kThreads, 0, stream>>>(dy, x, out, n, alpha);
+}
+template void LaunchLeakyRelu<float>(cudaStream_t, const float*, float*,
+                                     int64_t, float);
+template void LaunchLeakyRelu<double>(cudaStream_t, const double*, double*,
+                                      int64_t, float);
+template void LaunchLeakyReluGrad<float>(cudaStream_t, const float*,
+                                         const float*, float*, int64_t, float);
+template void LaunchLeakyReluGrad<double>(cudaStream_t, const double*,
+                                          const double*, double*, int64_t,
+                                          float);
 
 template <typename T>
 void LaunchFill(cudaStream_t stream, T* out, const T* value, T constant,

@@ -103,6 +103,36 @@ class AddNGpu : public OpKernel {
   }
 };
 
+template <typename T>
+class LeakyReluGpu : public AlphaKernelBase {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& x = ctx.input(0);
+    TG_ASSIGN_OR_RETURN(Tensor * y,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    LaunchLeakyRelu<T>(Stream(ctx), x.data<T>(), y->data<T>(), x.NumElements(),
+                       alpha_);
+    return absl::OkStatus();
+  }
+};
+
+template <typename T>
+class LeakyReluGradGpu : public AlphaKernelBase {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    const Tensor& dy = ctx.input(0);
+    const Tensor& x = ctx.input(1);
+    TG_REQUIRE(dy.shape() == x.shape(), InvalidArgument, "gradients of shape ",
+               dy.shape().DebugString(), " do not match features of shape ",
+               x.shape().DebugString());
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.allocate_output(0, x.dtype(), x.shape()));
+    LaunchLeakyReluGrad<T>(Stream(ctx), dy.data<T>(), x.data<T>(),
+                           out->data<T>(), x.NumElements(), alpha_);
+    return absl::OkStatus();
+  }
+};
+
 template <typename Src>
 absl::Status CastFrom(OpKernelContext& ctx, const Tensor& x, Tensor* y) {
   const int64_t n = x.NumElements();
@@ -178,6 +208,10 @@ TG_GPU_BINARY_OPS(TG_GPU_REGISTER_BINARY)
 TG_GPU_REGISTER_BINARY("AddV2", Add)
 TG_GPU_COMPARE_OPS(TG_GPU_REGISTER_COMPARE)
 
+TG_REGISTER_KERNEL(TG_GPU_T("LeakyRelu", float), LeakyReluGpu<float>);
+TG_REGISTER_KERNEL(TG_GPU_T("LeakyRelu", double), LeakyReluGpu<double>);
+TG_REGISTER_KERNEL(TG_GPU_T("LeakyReluGrad", float), LeakyReluGradGpu<float>);
+TG_REGISTER_KERNEL(TG_GPU_T("LeakyReluGrad", double), LeakyReluGradGpu<double>);
 TG_REGISTER_KERNEL(TG_GPU_T("AddN", float), AddNGpu<float>);
 TG_REGISTER_KERNEL(TG_GPU_T("AddN", double), AddNGpu<double>);
 TG_REGISTER_KERNEL(TG_GPU_T("BiasAdd", float), BiasAddGpu<float>);

@@ -34,6 +34,14 @@ template <typename F, typename T, typename Tout>
 void LaunchBinary(cudaStream_t stream, const T* x, const T* y, Tout* out,
                   int64_t n, const BroadcastIndex* bcast);
 
+// LeakyRelu and its gradient (same-shape operands) with the node's alpha.
+template <typename T>
+void LaunchLeakyRelu(cudaStream_t stream, const T* x, T* y, int64_t n,
+                     float alpha);
+template <typename T>
+void LaunchLeakyReluGrad(cudaStream_t stream, const T* dy, const T* x, T* out,
+                         int64_t n, float alpha);
+
 // Every element of out: *value when value is not null, else `constant`.
 template <typename T>
 void LaunchFill(cudaStream_t stream, T* out, const T* value, T constant,

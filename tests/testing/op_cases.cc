@@ -296,6 +296,21 @@ void AddElementwiseCases(std::vector<OpCase>& c) {
        Binary(ops::EluGrad),
        Inputs({m, m}, 0.2, 1.5, true),
        Map2([](double g, double y) { return y > 0 ? g : g * (y + 1); })});
+  c.push_back({"LeakyRelu/matrix",
+               {"LeakyRelu"},
+               Unary([](const Scope& s, const Input& x) {
+                 return ops::LeakyRelu(s, x, 0.2f);
+               }),
+               Inputs({m}, 0.2, 1.5, true),
+               Map1([](double x) { return x > 0 ? x : double(0.2f) * x; })});
+  c.push_back(
+      {"LeakyReluGrad/matrix",
+       {"LeakyReluGrad"},
+       Binary([](const Scope& s, const Input& g, const Input& x) {
+         return ops::LeakyReluGrad(s, g, x, 0.3f);
+       }),
+       Inputs({m, m}, 0.2, 1.5, true),
+       Map2([](double g, double x) { return x > 0 ? g : double(0.3f) * g; })});
   // Relu6 past its upper kink (forward only: the gradient check would
   // straddle it).
   OpCase relu6{"Relu6/wide",

@@ -208,6 +208,21 @@ void AddSecondCases(std::vector<OpCase>& c) {
        Binary(ops::Relu6Grad),
        Inputs({v, v}),
        Map2([](double g, double x) { return x > 0 && x < 6 ? g : 0; })});
+  c.push_back({"LeakyRelu/rank3",
+               {"LeakyRelu"},
+               Unary([](const Scope& s, const Input& x) {
+                 return ops::LeakyRelu(s, x, 0.05f);
+               }),
+               Inputs({TensorShape{2, 3, 2}}, 0.2, 1.5, true),
+               Map1([](double x) { return x > 0 ? x : double(0.05f) * x; })});
+  c.push_back(
+      {"LeakyReluGrad/vector",
+       {"LeakyReluGrad"},
+       Binary([](const Scope& s, const Input& g, const Input& x) {
+         return ops::LeakyReluGrad(s, g, x);
+       }),
+       Inputs({v, v}, 0.2, 1.5, true),
+       Map2([](double g, double x) { return x > 0 ? g : double(0.2f) * g; })});
   c.push_back(
       {"EluGrad/vector",
        {"EluGrad"},
