@@ -1,5 +1,7 @@
 // Sum, Mean, Prod, Max, Min, BiasAddGrad, L2Loss and ArgMax on the GPU. Axes
 // are read on the host (host-memory args); whole-tensor reductions use CUB.
+#include <algorithm>
+
 #include "core/kernel_checks.h"
 #include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
@@ -40,7 +42,9 @@ absl::Status ReduceInto(OpKernelContext& ctx, Reducer r, const Tensor& x,
                         const std::vector<bool>& reduced, Tensor* y) {
   TG_ASSIGN_OR_RETURN(ReduceIndex ix, IndexOf(x.shape(), reduced));
   if (ix.num_out == 1 && ix.num_reduce > 1) {
-    const size_t bytes = ReduceAllScratchBytes<T>(r, ix.num_reduce);
+    // At least one byte: CUB reads a null scratch pointer as a size query.
+    const size_t bytes =
+        std::max<size_t>(ReduceAllScratchBytes<T>(r, ix.num_reduce), 1);
     TG_ASSIGN_OR_RETURN(
         Tensor scratch,
         ctx.allocate_temp(DT_UINT8,
