@@ -20,8 +20,8 @@
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
 #include "graph/graph_def_io.h"
-#include "runtime/client_session.h"
 #include "ops/standard_ops.h"
+#include "runtime/client_session.h"
 #include "runtime/saver.h"
 
 ABSL_FLAG(int, epochs, 30, "Number of passes over the training set.");
@@ -114,9 +114,9 @@ class Batches {
   // Copies the training set to the device (once).
   absl::Status Load(const ClientSession& session) {
     if (!on_device_) return absl::OkStatus();
-    return session.Run({{images_in_, data_.train.images},
-                        {labels_in_, data_.train.labels}},
-                       {}, {load_}, nullptr);
+    return session.Run(
+        {{images_in_, data_.train.images}, {labels_in_, data_.train.labels}},
+        {}, {load_}, nullptr);
   }
 
   // The feeds of the step whose batch is order[begin, begin + batch).

@@ -36,8 +36,8 @@ class GpuTest : public ::testing::Test {
       if (d->type() == kDeviceGpu) gpu_ = std::move(d);
     }
     if (gpu_ == nullptr) {
-      GTEST_SKIP() << "no GPU on this machine ("
-                   << NoDevicesReason(kDeviceGpu) << ")";
+      GTEST_SKIP() << "no GPU on this machine (" << NoDevicesReason(kDeviceGpu)
+                   << ")";
     }
   }
   static SessionOptions OnGpu() {
@@ -65,9 +65,9 @@ TEST_F(GpuTest, MatMulMatchesAReferenceLoop) {
   Scope root = Scope::NewRootScope();
   Tensor a = testing::RandomTensor({33, 70}, -1, 1, 3, true);
   Tensor b = testing::RandomTensor({70, 45}, -1, 1, 4, true);
-  ops::MatMul(root.WithOpName("y"), ops::Const(root, a),
-                         ops::Const(root, b), /*transpose_a=*/false,
-                         /*transpose_b=*/false);
+  ops::MatMul(root.WithOpName("y"), ops::Const(root, a), ops::Const(root, b),
+              /*transpose_a=*/false,
+              /*transpose_b=*/false);
   ClientSession session(root, OnGpu());
   std::vector<Tensor> out;
   RunMetadata m;
@@ -87,19 +87,19 @@ TEST_F(GpuTest, MatMulMatchesAReferenceLoop) {
 TEST_F(GpuTest, OutOfMemoryNamesTheNodeAndTheBytes) {
   Scope root = Scope::NewRootScope();
   // 2^42 floats: 16 TiB.
-  Output big = ops::Fill(root.WithOpName("big"),
-                         ops::Const(root, Tensor::FromVector<int64_t>(
-                                              {int64_t{1} << 21,
-                                               int64_t{1} << 21})),
-                         1.0f);
+  Output big =
+      ops::Fill(root.WithOpName("big"),
+                ops::Const(root, Tensor::FromVector<int64_t>(
+                                     {int64_t{1} << 21, int64_t{1} << 21})),
+                1.0f);
   ops::Sum(root.WithOpName("s"), big, {0, 1});
   ClientSession session(root, OnGpu());
   std::vector<Tensor> out;
-  EXPECT_THAT(session.session()->Run({}, {"s:0"}, {}, &out),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       AllOf(HasSubstr("node 'big'"),
-                             HasSubstr("17592186044416 bytes"),
-                             HasSubstr("free of"))));
+  EXPECT_THAT(
+      session.session()->Run({}, {"s:0"}, {}, &out),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               AllOf(HasSubstr("node 'big'"), HasSubstr("17592186044416 bytes"),
+                     HasSubstr("free of"))));
   // The device is still usable.
   Scope ok = Scope::NewRootScope();
   ops::Square(ok.WithOpName("y"), ops::Const(ok, {3.0f}));
@@ -113,21 +113,21 @@ TEST_F(GpuTest, ABadLabelIsAnErrorNamingTheNode) {
   Output logits = ops::Const(root, {{1.f, 2.f}, {3.f, 4.f}});
   Output labels = ops::Placeholder(root.WithOpName("labels"), DT_INT32);
   ops::SparseSoftmaxCrossEntropyWithLogits(root.WithOpName("xent"), logits,
-                                          labels);
+                                           labels);
   ClientSession session(root, OnGpu());
   std::vector<Tensor> out;
-  EXPECT_THAT(session.session()->Run(
-                  {{"labels", Tensor::FromVector<int32_t>({0, 7})}},
-                  {"xent:0"}, {}, &out),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("node 'xent'"), HasSubstr("label 7"))));
+  EXPECT_THAT(
+      session.session()->Run({{"labels", Tensor::FromVector<int32_t>({0, 7})}},
+                             {"xent:0"}, {}, &out),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("node 'xent'"), HasSubstr("label 7"))));
   TG_ASSERT_OK(session.session()->Run(
       {{"labels", Tensor::FromVector<int32_t>({0, 1})}}, {"xent:0"}, {}, &out));
   // logsumexp(1, 2) - 1 and logsumexp(3, 4) - 4.
-  EXPECT_NEAR(out[0].flat<float>()[0], std::log(std::exp(1.) + std::exp(2.)) - 1,
-              1e-6);
-  EXPECT_NEAR(out[0].flat<float>()[1], std::log(std::exp(3.) + std::exp(4.)) - 4,
-              1e-6);
+  EXPECT_NEAR(out[0].flat<float>()[0],
+              std::log(std::exp(1.) + std::exp(2.)) - 1, 1e-6);
+  EXPECT_NEAR(out[0].flat<float>()[1],
+              std::log(std::exp(3.) + std::exp(4.)) - 4, 1e-6);
 }
 
 // Ten SGD steps of the reference MLP on the GPU and on the CPU, from the same

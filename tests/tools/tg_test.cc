@@ -9,11 +9,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "core/device_factory.h"
 #include "core/file_io.h"
 #include "core/io/tensor_bundle.h"
 #include "core/npy.h"
 #include "examples/mnist/mlp.h"
-#include "core/device_factory.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
 #include "gtest/gtest.h"
@@ -228,8 +228,8 @@ TEST(TgTest, SavePrefixWithoutADirectoryGoesToTheWorkingDirectory) {
 TEST(TgTest, OpsListsTheKernelsOfEachDevice) {
   Result r = Tg({"ops"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_THAT(r.out, ::testing::ContainsRegex(
-                         "\nMatMul .*CPU \\(T=double\\|float\\)"));
+  EXPECT_THAT(
+      r.out, ::testing::ContainsRegex("\nMatMul .*CPU \\(T=double\\|float\\)"));
   EXPECT_THAT(r.out, HasSubstr("\nSaveV2  CPU (any dtype)\n"));
   Result gpu = Tg({"ops", "--device", "gpu"});
   ASSERT_EQ(gpu.code, 0) << gpu.err;

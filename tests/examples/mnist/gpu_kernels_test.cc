@@ -29,9 +29,8 @@ TEST(GpuKernelsTest, EveryOpOfTheTrainingGraphHasOne) {
         missing.insert(n->op());
       }
     }
-    EXPECT_TRUE(missing.empty())
-        << optimizer << ": no GPU kernel for "
-        << ::testing::PrintToString(missing);
+    EXPECT_TRUE(missing.empty()) << optimizer << ": no GPU kernel for "
+                                 << ::testing::PrintToString(missing);
   }
 }
 
