@@ -77,6 +77,10 @@ class CpuDevice final : public Device {
 struct DeviceSpec {
   std::string type;
   int id = -1;
+  // True when `d` is a device this request admits.
+  bool Matches(const Device& d) const {
+    return (type.empty() || type == d.type()) && (id < 0 || id == d.id());
+  }
 };
 
 // Accepts "", "/device:CPU:0", "/cpu:0", "/gpu:1", "CPU", "CPU:0" and the

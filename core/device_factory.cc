@@ -44,11 +44,8 @@ TG_REGISTER_DEVICE_FACTORY(kDeviceCpu, 200, CpuDeviceFactory);
 
 bool Visible(const Device& d, const std::vector<DeviceSpec>& specs) {
   if (specs.empty() || d.type() == kDeviceCpu) return true;
-  for (const DeviceSpec& s : specs) {
-    if ((s.type.empty() || s.type == d.type()) && (s.id < 0 || s.id == d.id()))
-      return true;
-  }
-  return false;
+  return std::any_of(specs.begin(), specs.end(),
+                     [&](const DeviceSpec& s) { return s.Matches(d); });
 }
 
 }  // namespace

@@ -12,11 +12,6 @@
 namespace tg {
 namespace {
 
-bool Matches(const DeviceSpec& spec, const Device* d) {
-  return (spec.type.empty() || spec.type == d->type()) &&
-         (spec.id < 0 || spec.id == d->id());
-}
-
 bool IsSet(const DeviceSpec& spec) {
   return !spec.type.empty() || spec.id >= 0;
 }
@@ -179,7 +174,7 @@ absl::StatusOr<Device*> GroupPlacer::Place(const std::vector<int>& group) {
       TG_ASSIGN_OR_RETURN(DeviceSpec def,
                           ParseDeviceSpec(options_.default_device));
       for (Device* d : devices_) {
-        if (Matches(def, d)) order.push_back(d);
+        if (def.Matches(*d)) order.push_back(d);
       }
     }
     order.insert(order.end(), devices_.begin(), devices_.end());
@@ -189,7 +184,7 @@ absl::StatusOr<Device*> GroupPlacer::Place(const std::vector<int>& group) {
   }
   std::vector<Device*> matching;
   for (Device* d : devices_) {
-    if (Matches(spec, d)) matching.push_back(d);
+    if (spec.Matches(*d)) matching.push_back(d);
   }
   // GPU is a known type even in a build without it: soft placement moves
   // such nodes, as it would on a machine without a GPU.

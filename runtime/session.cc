@@ -18,10 +18,7 @@ absl::Status CheckDefaultDevice(
   TG_ASSIGN_OR_RETURN(DeviceSpec spec,
                       ParseDeviceSpec(placement->default_device));
   for (const auto& d : devices) {
-    if ((spec.type.empty() || spec.type == d->type()) &&
-        (spec.id < 0 || spec.id == d->id())) {
-      return absl::OkStatus();
-    }
+    if (spec.Matches(*d)) return absl::OkStatus();
   }
   std::string why = NoDevicesReason(spec.type);
   if (why.empty()) {

@@ -1,6 +1,7 @@
 // Elementwise CPU kernels: one registration line per (op, dtype) over the
 // shared functors.
 #include "absl/strings/str_cat.h"
+#include "core/kernel_checks.h"
 #include "kernels/common/elementwise_functors.h"
 #include "kernels/common/kernel_plans.h"
 #include "kernels/cpu/elementwise.h"
@@ -97,9 +98,7 @@ class LeakyReluGradCpu : public AlphaKernelBase {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& dy = ctx.input(0);
     const Tensor& x = ctx.input(1);
-    TG_REQUIRE(dy.shape() == x.shape(), InvalidArgument, "gradients of shape ",
-               dy.shape().DebugString(), " do not match features of shape ",
-               x.shape().DebugString());
+    TG_RETURN_IF_ERROR(RequireSameShape(dy, x, "gradients and features"));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, x.dtype(), x.shape()));
     const functor::LeakyReluGrad f{alpha_};

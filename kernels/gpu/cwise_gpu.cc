@@ -1,5 +1,6 @@
 // Elementwise GPU kernels (one registration line per op in cwise_ops.h),
 // AddN, Cast and BiasAdd.
+#include "core/kernel_checks.h"
 #include "kernels/common/elementwise_functors.h"
 #include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/cwise_ops.h"
@@ -122,9 +123,7 @@ class LeakyReluGradGpu : public AlphaKernelBase {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& dy = ctx.input(0);
     const Tensor& x = ctx.input(1);
-    TG_REQUIRE(dy.shape() == x.shape(), InvalidArgument, "gradients of shape ",
-               dy.shape().DebugString(), " do not match features of shape ",
-               x.shape().DebugString());
+    TG_RETURN_IF_ERROR(RequireSameShape(dy, x, "gradients and features"));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, x.dtype(), x.shape()));
     LaunchLeakyReluGrad<T>(Stream(ctx), dy.data<T>(), x.data<T>(),
