@@ -14,6 +14,8 @@ packages=(
   libbenchmark-dev
   libopenblas-dev      # matrix products (see benchmarks/README.md)
   libblis-dev          # the other BLAS measured against OpenBLAS
+  libdnnl-dev          # oneDNN: convolutions and pooling on the CPU
+  dataset-fashion-mnist  # Fashion-MNIST for examples/mnist/train_cnn
   zlib1g-dev           # gzip-compressed IDX files
   libsnappy-dev        # Snappy blocks in checkpoint indexes written elsewhere
   libisal-dev          # CRC32C (crc32_iscsi) for checkpoints and event files

@@ -10,8 +10,13 @@ using Table = std::map<std::string, std::vector<std::string>, std::less<>>;
 const Table& HostMemoryTable() {
   static const Table* const table = new Table{
       {"ArgMax", {"dimension"}},
+      {"AvgPoolGrad", {"orig_input_shape"}},
       {"BroadcastGradientArgs", {"s0", "s1", "r0", "r1"}},
       {"BroadcastTo", {"shape"}},
+      {"Conv2DBackpropFilter", {"filter_sizes"}},
+      {"Conv2DBackpropInput", {"input_sizes"}},
+      {"DepthwiseConv2dNativeBackpropFilter", {"filter_sizes"}},
+      {"DepthwiseConv2dNativeBackpropInput", {"input_sizes"}},
       {"ConcatV2", {"axis"}},
       {"DynamicStitch", {"indices"}},
       {"ExpandDims", {"dim"}},

@@ -1,38 +1,13 @@
 // MatMul on the CPU through CBLAS (OpenBLAS by default; see
 // benchmarks/README.md for the library comparison).
-#include <cblas.h>
-
-#include <limits>
-
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
 #include "kernels/common/kernel_plans.h"
+#include "kernels/cpu/blas.h"
 #include "kernels/cpu/elementwise.h"
 
 namespace tg {
 namespace {
-
-// CBLAS takes 32-bit sizes: a product whose dims do not fit is refused.
-absl::Status CheckBlasDims(std::initializer_list<int64_t> dims) {
-  for (int64_t d : dims) {
-    TG_REQUIRE(d <= std::numeric_limits<int>::max(), Unimplemented,
-               "matrix dimension ", d, " exceeds the BLAS limit of 2^31 - 1");
-  }
-  return absl::OkStatus();
-}
-
-template <typename T>
-void Gemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const T* a,
-          int64_t lda, const T* b, int64_t ldb, T* c) {
-  const CBLAS_TRANSPOSE at = ta ? CblasTrans : CblasNoTrans;
-  const CBLAS_TRANSPOSE bt = tb ? CblasTrans : CblasNoTrans;
-  if constexpr (std::is_same_v<T, float>) {
-    cblas_sgemm(CblasRowMajor, at, bt, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c,
-                n);
-  } else {
-    cblas_dgemm(CblasRowMajor, at, bt, m, n, k, 1.0, a, lda, b, ldb, 0.0, c, n);
-  }
-}
 
 template <typename T>
 class MatMulCpu : public MatMulKernelBase {
@@ -51,7 +26,7 @@ class MatMulCpu : public MatMulKernelBase {
       return absl::OkStatus();
     }
     Gemm<T>(transpose_a_, transpose_b_, p.m, p.n, p.k, a.data<T>(), p.a_cols,
-            b.data<T>(), p.b_cols, out->data<T>());
+            b.data<T>(), p.b_cols, T(0), out->data<T>(), p.n);
     return absl::OkStatus();
   }
 };
@@ -79,7 +54,8 @@ class BatchMatMulCpu : public BatchMatMulKernelBase {
       if (p.k == 0) {
         std::fill_n(zp, p.m * p.n, T(0));
       } else if (p.m > 0 && p.n > 0) {
-        Gemm<T>(adj_x_, adj_y_, p.m, p.n, p.k, xp, p.a_cols, yp, p.b_cols, zp);
+        Gemm<T>(adj_x_, adj_y_, p.m, p.n, p.k, xp, p.a_cols, yp, p.b_cols, T(0),
+                zp, p.n);
       }
     }
     return absl::OkStatus();

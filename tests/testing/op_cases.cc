@@ -701,6 +701,8 @@ const std::vector<OpCase>& AllOpCases() {
     AddStateCases(*c);
     AddRandomCases(*c);
     AddDivisionAndIoCases(*c);
+    AddConvolutionCases(*c);
+    AddPoolingCases(*c);
     return c;
   }();
   return *cases;

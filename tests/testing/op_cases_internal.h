@@ -51,6 +51,8 @@ void AddSecondCases(std::vector<OpCase>& c);
 void AddStateCases(std::vector<OpCase>& c);
 void AddDivisionAndIoCases(std::vector<OpCase>& c);
 void AddRandomCases(std::vector<OpCase>& c);
+void AddConvolutionCases(std::vector<OpCase>& c);
+void AddPoolingCases(std::vector<OpCase>& c);
 
 }  // namespace internal
 }  // namespace testing
