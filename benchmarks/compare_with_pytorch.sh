@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# Side-by-side timing of the reference MLP: train_mlp against the same model
-# in PyTorch (benchmarks/pytorch_mlp.py, the reference setup), interleaved
-# so both see the same machine load. Prints every epoch time, the median
-# epoch time and the peak resident memory of each.
+# Side-by-side timing of an MNIST example against the same model in PyTorch,
+# interleaved so both see the same machine load: the reference MLP
+# (train_mlp against benchmarks/pytorch_mlp.py) or the deep-MNIST CNN
+# (train_cnn against benchmarks/pytorch_cnn.py), in the reference setup.
+# Prints every epoch time, the median epoch time and the peak resident
+# memory of each.
 #
-# Usage: bash benchmarks/compare_with_pytorch.sh [ROUNDS=3] [EPOCHS=5]
+# Usage: bash benchmarks/compare_with_pytorch.sh [ROUNDS=3] [EPOCHS=5] [mlp|cnn]
 # Needs Debian's python3-torch and the MNIST files (scripts/fetch_mnist.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
 epochs="${2:-5}"
+model="${3:-mlp}"
+case "$model" in
+  mlp | cnn) ;;
+  *) echo "compare_with_pytorch: the model must be mlp or cnn, got '$model'" >&2; exit 1 ;;
+esac
 bazel build --disk_cache="$HOME/.cache/tensorgraph/bazel-disk" \
-  //examples/mnist:train_mlp >/dev/null 2>&1
+  "//examples/mnist:train_$model" >/dev/null 2>&1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -24,8 +31,9 @@ run() {  # name, command...
 }
 
 for ((r = 1; r <= rounds; r++)); do
-  run pytorch env OPENBLAS_NUM_THREADS=1 /usr/bin/python3 benchmarks/pytorch_mlp.py --epochs "$epochs"
-  run tensorgraph bazel-bin/examples/mnist/train_mlp --epochs="$epochs"
+  echo "round $r/$rounds: PyTorch, then tensorgraph ($model, $epochs epochs each)" >&2
+  run pytorch env OPENBLAS_NUM_THREADS=1 /usr/bin/python3 "benchmarks/pytorch_$model.py" --epochs "$epochs"
+  run tensorgraph "bazel-bin/examples/mnist/train_$model" --epochs="$epochs"
 done
 
 for name in tensorgraph pytorch; do

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/synchronization/blocking_counter.h"
+#include "core/denormal.h"
 
 namespace tg {
 
@@ -25,6 +26,7 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::WorkerLoop() {
+  const ScopedFlushDenormal flush;
   for (;;) {
     std::function<void()> task;
     {

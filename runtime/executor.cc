@@ -5,6 +5,7 @@
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "core/denormal.h"
 
 namespace tg {
 namespace {
@@ -182,6 +183,8 @@ absl::Status Executor::Run(absl::Span<const Tensor> feeds,
                            std::vector<Tensor>* fetched) const {
   TG_REQUIRE(feeds.size() == feeds_.size(), Internal,
              "feed count does not match the executor");
+  // Kernels run inline on this thread as well as on the pool's.
+  const ScopedFlushDenormal flush;
   // This run's values. Declared before the guard, so they are released
   // only after every device has been synchronized.
   std::vector<TensorValue> slots(num_slots_);

@@ -1,39 +1,12 @@
 #include "examples/mnist/mlp.h"
 
-#include <memory>
-
 #include "absl/strings/str_cat.h"
 #include "ops/layers.h"
-#include "ops/optimizers.h"
 #include "ops/standard_ops.h"
 #include "ops/variables.h"
 
 namespace tg {
 namespace mnist {
-namespace {
-
-absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
-    const MlpConfig& config) {
-  const double lr = config.learning_rate;
-  if (config.optimizer == "sgd") {
-    return std::make_unique<train::GradientDescentOptimizer>(lr);
-  }
-  if (config.optimizer == "momentum") {
-    return std::make_unique<train::MomentumOptimizer>(lr, 0.9);
-  }
-  if (config.optimizer == "rmsprop") {
-    return std::make_unique<train::RMSPropOptimizer>(lr);
-  }
-  if (config.optimizer == "adam") {
-    return std::make_unique<train::AdamOptimizer>(lr);
-  }
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown optimizer '", config.optimizer,
-                   "'; expected sgd, momentum, rmsprop or adam"));
-}
-
-}  // namespace
-
 Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   Mlp m;
   if (config.images.valid() && config.labels.valid()) {
@@ -86,41 +59,8 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     }
   }
   m.logits = h;
-  auto xent = ops::SparseSoftmaxCrossEntropyWithLogits(root, m.logits, m.y);
-  m.loss = ops::Mean(root.WithOpName("loss"), xent.loss, 0);
-  Output correct =
-      ops::Equal(root, ops::ArgMax(root, m.logits, 1, DT_INT32), m.y);
-  m.accuracy = ops::Mean(root.WithOpName("accuracy"),
-                         ops::Cast(root, correct, DT_FLOAT), 0);
-  if (!root.ok()) return m;
-
-  absl::StatusOr<std::unique_ptr<train::Optimizer>> optimizer =
-      MakeOptimizer(config);
-  if (!optimizer.ok()) {
-    root.UpdateStatus(optimizer.status());
-    return m;
-  }
-  absl::StatusOr<Operation> step =
-      (*optimizer)->Minimize(root, m.loss, m.variables);
-  if (!step.ok()) {
-    root.UpdateStatus(step.status());
-    return m;
-  }
-  m.train =
-      ops::NoOp(root.WithOpName("train").WithControlDependencies({*step}));
-  // After Minimize, so that optimizer slots are initialized too.
-  m.init = ops::GlobalVariablesInitializer(root);
+  AddTrainingOps(root, config.optimizer, config.learning_rate, &m);
   return m;
-}
-
-int64_t CountParameters(const Mlp& mlp) {
-  int64_t n = 0;
-  for (const Output& v : mlp.variables) {
-    int64_t size = 1;
-    for (int64_t d : v.shape().dims) size *= d;
-    n += size;
-  }
-  return n;
 }
 
 }  // namespace mnist

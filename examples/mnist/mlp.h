@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "examples/mnist/classifier.h"
 #include "graph/scope.h"
 
 namespace tg {
@@ -38,15 +39,9 @@ struct MlpConfig {
   Output images, labels;
 };
 
-struct Mlp {
-  Output x, y;
-  Output logits, loss, accuracy;
-  // With dropout: a scalar PlaceholderWithDefault "dropout_rate" holding the
-  // training rate; evaluation feeds 0. Null without dropout.
-  Output dropout_rate;
-  std::vector<Output> variables;  // kernel, bias per layer, input to output.
-  Operation init, train;
-};
+// "dropout_rate": with dropout, a scalar PlaceholderWithDefault holding the
+// training rate, which evaluation feeds with 0.
+using Mlp = Classifier;
 
 // Adds the model to `root`'s graph. Errors (an unknown optimizer name
 // among them) are in root.status().
@@ -54,7 +49,9 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config);
 
 // Total number of elements of the model's variables (669,706 for the
 // reference sizes).
-int64_t CountParameters(const Mlp& mlp);
+inline int64_t CountParameters(const Mlp& mlp) {
+  return CountParameters(mlp.variables);
+}
 
 }  // namespace mnist
 }  // namespace tg

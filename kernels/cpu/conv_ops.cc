@@ -8,10 +8,12 @@
 // Chunks bound the column matrix's memory whatever the batch.
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "kernels/common/window_kernels.h"
 #include "kernels/cpu/blas.h"
+#include "kernels/cpu/onednn_conv.h"
 #include "kernels/cpu/window.h"
 
 namespace tg {
@@ -85,6 +87,28 @@ void Col2ImAdd(const WindowGeometry& g, const T* cols, int64_t n0,
   });
 }
 
+// Whether this call runs on oneDNN: float, every dim non-zero (oneDNN
+// refuses empty tensors), unless TG_CPU_CONV=im2col.
+template <typename T>
+bool OnOneDnn(const WindowGeometry& g) {
+  return std::is_same_v<T, float> && UseOneDnnConv() &&
+         g.input.num_elements() > 0 && g.output.num_elements() > 0 &&
+         g.filter.num_elements() > 0;
+}
+
+// Runs `pass` of g on oneDNN (float only; the double instantiation never
+// calls it).
+template <typename T>
+absl::Status RunOneDnn(OneDnnConvCache& cache, const WindowGeometry& g,
+                       const T* a, const T* b, T* out) {
+  if constexpr (std::is_same_v<T, float>) {
+    TG_ASSIGN_OR_RETURN(const OneDnnConv* conv, cache.Get(g));
+    return conv->Execute(a, b, out);
+  } else {
+    return absl::InternalError("oneDNN convolutions take float");
+  }
+}
+
 template <typename T>
 absl::StatusOr<Tensor> ColumnBuffer(OpKernelContext& ctx, const ConvChunks& c) {
   if (c.direct) return Tensor();
@@ -104,6 +128,10 @@ class Conv2DCpu : public ConvKernelBase {
                         ConvForwardGeometry(ctx, attrs_, ConvKind::kConv2D));
     TG_ASSIGN_OR_RETURN(Tensor * out,
                         ctx.allocate_output(0, ctx.input(0).dtype(), g.output));
+    if (OnOneDnn<T>(g)) {
+      return RunOneDnn<T>(cache_, g, ctx.input(0).data<T>(),
+                          ctx.input(1).data<T>(), out->data<T>());
+    }
     const ConvChunks c = PlanChunks(g);
     const int64_t o = g.out_channels;
     if (out->NumElements() == 0) return absl::OkStatus();
@@ -122,11 +150,15 @@ class Conv2DCpu : public ConvKernelBase {
         Im2Col(g, in, n0, count, cols.data<T>(), ctx.thread_pool());
         a = cols.data<T>();
       }
-      Gemm<T>(false, false, rows, o, c.k, a, c.k, ctx.input(1).data<T>(), o,
-              T(0), out->data<T>() + n0 * c.rows_per_image * o, o);
+      TG_RETURN_IF_ERROR(
+          Gemm<T>(false, false, rows, o, c.k, a, c.k, ctx.input(1).data<T>(), o,
+                  T(0), out->data<T>() + n0 * c.rows_per_image * o, o));
     }
     return absl::OkStatus();
   }
+
+ private:
+  OneDnnConvCache cache_{ConvPass::kForward};
 };
 
 template <typename T>
@@ -142,6 +174,10 @@ class Conv2DBackpropInputCpu : public ConvKernelBase {
     TG_ASSIGN_OR_RETURN(Tensor * dx,
                         ctx.allocate_output(0, ctx.input(2).dtype(), g.input));
     T* out = dx->data<T>();
+    if (OnOneDnn<T>(g)) {
+      return RunOneDnn<T>(cache_, g, ctx.input(2).data<T>(),
+                          ctx.input(1).data<T>(), out);
+    }
     std::fill_n(out, dx->NumElements(), T(0));
     const ConvChunks c = PlanChunks(g);
     const int64_t o = g.out_channels;
@@ -155,12 +191,16 @@ class Conv2DBackpropInputCpu : public ConvKernelBase {
       const int64_t count = std::min(c.images, g.batch - n0);
       const int64_t rows = count * c.rows_per_image;
       T* dcols = c.direct ? out + n0 * c.rows_per_image * c.k : cols.data<T>();
-      Gemm<T>(false, true, rows, c.k, o, dy + n0 * c.rows_per_image * o, o,
-              ctx.input(1).data<T>(), o, T(0), dcols, c.k);
+      TG_RETURN_IF_ERROR(Gemm<T>(false, true, rows, c.k, o,
+                                 dy + n0 * c.rows_per_image * o, o,
+                                 ctx.input(1).data<T>(), o, T(0), dcols, c.k));
       if (!c.direct) Col2ImAdd(g, dcols, n0, count, out, ctx.thread_pool());
     }
     return absl::OkStatus();
   }
+
+ private:
+  OneDnnConvCache cache_{ConvPass::kBackwardData};
 };
 
 template <typename T>
@@ -176,6 +216,10 @@ class Conv2DBackpropFilterCpu : public ConvKernelBase {
     TG_ASSIGN_OR_RETURN(Tensor * df,
                         ctx.allocate_output(0, ctx.input(2).dtype(), g.filter));
     T* out = df->data<T>();
+    if (OnOneDnn<T>(g)) {
+      return RunOneDnn<T>(cache_, g, ctx.input(0).data<T>(),
+                          ctx.input(2).data<T>(), out);
+    }
     std::fill_n(out, df->NumElements(), T(0));
     const ConvChunks c = PlanChunks(g);
     const int64_t o = g.out_channels;
@@ -194,11 +238,15 @@ class Conv2DBackpropFilterCpu : public ConvKernelBase {
         Im2Col(g, in, n0, count, cols.data<T>(), ctx.thread_pool());
         a = cols.data<T>();
       }
-      Gemm<T>(true, false, c.k, o, rows, a, c.k, dy + n0 * c.rows_per_image * o,
-              o, T(1), out, o);
+      TG_RETURN_IF_ERROR(Gemm<T>(true, false, c.k, o, rows, a, c.k,
+                                 dy + n0 * c.rows_per_image * o, o, T(1), out,
+                                 o));
     }
     return absl::OkStatus();
   }
+
+ private:
+  OneDnnConvCache cache_{ConvPass::kBackwardWeights};
 };
 
 #define TG_CPU_CONV(T)                                                         \

@@ -25,8 +25,9 @@ class MatMulCpu : public MatMulKernelBase {
       std::fill_n(out->data<T>(), p.m * p.n, T(0));
       return absl::OkStatus();
     }
-    Gemm<T>(transpose_a_, transpose_b_, p.m, p.n, p.k, a.data<T>(), p.a_cols,
-            b.data<T>(), p.b_cols, T(0), out->data<T>(), p.n);
+    TG_RETURN_IF_ERROR(Gemm<T>(transpose_a_, transpose_b_, p.m, p.n, p.k,
+                               a.data<T>(), p.a_cols, b.data<T>(), p.b_cols,
+                               T(0), out->data<T>(), p.n));
     return absl::OkStatus();
   }
 };
@@ -54,8 +55,8 @@ class BatchMatMulCpu : public BatchMatMulKernelBase {
       if (p.k == 0) {
         std::fill_n(zp, p.m * p.n, T(0));
       } else if (p.m > 0 && p.n > 0) {
-        Gemm<T>(adj_x_, adj_y_, p.m, p.n, p.k, xp, p.a_cols, yp, p.b_cols, T(0),
-                zp, p.n);
+        TG_RETURN_IF_ERROR(Gemm<T>(adj_x_, adj_y_, p.m, p.n, p.k, xp, p.a_cols,
+                                   yp, p.b_cols, T(0), zp, p.n));
       }
     }
     return absl::OkStatus();

@@ -11,37 +11,6 @@ namespace testing {
 namespace internal {
 namespace {
 
-// Calls fn(x_index, filter_index, y_index) for every product a convolution
-// (or a depthwise one, filter [kh, kw, c, m]) sums, NHWC.
-template <typename Fn>
-void ConvProducts(const TensorShape& x, const TensorShape& f, Win w,
-                  bool depthwise, Fn fn) {
-  w.kh = f.dim_size(0);
-  w.kw = f.dim_size(1);
-  const Taps t = TapsOf(x, w);
-  const int64_t m = f.dim_size(3);
-  const int64_t oc = depthwise ? t.c * m : m;
-  ForTaps(t, w,
-          [&](int64_t n, int64_t oh, int64_t ow, int64_t i, int64_t j,
-              int64_t ih, int64_t iw) {
-            for (int64_t c = 0; c < t.c; ++c)
-              for (int64_t q = 0; q < m; ++q) {
-                const int64_t xi = ((n * t.h + ih) * t.w + iw) * t.c + c;
-                const int64_t fi = ((i * w.kw + j) * t.c + c) * m + q;
-                const int64_t o = depthwise ? c * m + q : q;
-                fn(xi, fi, ((n * t.oh + oh) * t.ow + ow) * oc + o);
-              }
-          });
-}
-
-TensorShape ConvOutShape(const TensorShape& x, const TensorShape& f, Win w,
-                         bool depthwise) {
-  w.kh = f.dim_size(0);
-  w.kw = f.dim_size(1);
-  const Taps t = TapsOf(x, w);
-  return {t.n, t.oh, t.ow, depthwise ? t.c * f.dim_size(3) : f.dim_size(3)};
-}
-
 const char* ForwardOp(bool dw) {
   return dw ? "DepthwiseConv2dNative" : "Conv2D";
 }

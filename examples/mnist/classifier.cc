@@ -1,0 +1,297 @@
+#include "examples/mnist/classifier.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "core/io/event_file.h"
+#include "graph/graph_def_io.h"
+#include "ops/layers.h"
+#include "ops/standard_ops.h"
+#include "ops/variables.h"
+#include "runtime/saver.h"
+
+namespace tg {
+namespace mnist {
+
+absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
+    const std::string& name, double lr) {
+  if (name == "sgd")
+    return std::make_unique<train::GradientDescentOptimizer>(lr);
+  if (name == "momentum") {
+    return std::make_unique<train::MomentumOptimizer>(lr, 0.9);
+  }
+  if (name == "rmsprop") return std::make_unique<train::RMSPropOptimizer>(lr);
+  if (name == "adam") return std::make_unique<train::AdamOptimizer>(lr);
+  return absl::InvalidArgumentError(
+      absl::StrCat("unknown optimizer '", name,
+                   "'; expected sgd, momentum, rmsprop or adam"));
+}
+
+void AddTrainingOps(const Scope& root, const std::string& optimizer_name,
+                    double learning_rate, Classifier* m) {
+  if (!root.ok()) return;
+  auto xent = ops::SparseSoftmaxCrossEntropyWithLogits(root, m->logits, m->y);
+  m->loss = ops::Mean(root.WithOpName("loss"), xent.loss, 0);
+  Output correct =
+      ops::Equal(root, ops::ArgMax(root, m->logits, 1, DT_INT32), m->y);
+  m->accuracy = ops::Mean(root.WithOpName("accuracy"),
+                          ops::Cast(root, correct, DT_FLOAT), 0);
+  if (!root.ok()) return;
+  absl::StatusOr<std::unique_ptr<train::Optimizer>> optimizer =
+      MakeOptimizer(optimizer_name, learning_rate);
+  if (!optimizer.ok()) {
+    root.UpdateStatus(optimizer.status());
+    return;
+  }
+  // Batch norm's moving averages update with each step, as TensorFlow's
+  // UPDATE_OPS convention has it.
+  absl::StatusOr<Operation> step =
+      (*optimizer)
+          ->Minimize(root.WithControlDependencies(layers::UpdateOps(root)),
+                     m->loss, m->variables);
+  if (!step.ok()) {
+    root.UpdateStatus(step.status());
+    return;
+  }
+  m->train =
+      ops::NoOp(root.WithOpName("train").WithControlDependencies({*step}));
+  // After Minimize, so that optimizer slots are initialized too.
+  m->init = ops::GlobalVariablesInitializer(root);
+}
+
+int64_t CountParameters(const std::vector<Output>& variables) {
+  int64_t n = 0;
+  for (const Output& v : variables) {
+    int64_t size = 1;
+    for (int64_t d : v.shape().dims) size *= d;
+    n += size;
+  }
+  return n;
+}
+
+namespace {
+
+void DrawProgress(int step, int steps, double loss, double acc) {
+  constexpr int kWidth = 30;
+  const int filled = steps == 0 ? kWidth : step * kWidth / steps;
+  std::string bar(kWidth, '.');
+  std::fill_n(bar.begin(), filled, '=');
+  if (filled < kWidth) bar[filled] = '>';
+  std::printf("\r%d/%d [%s] - loss: %.4f - acc: %.4f", step, steps, bar.c_str(),
+              loss, acc);
+  std::fflush(stdout);
+}
+
+// Copies rows `index[begin, begin + n)` of `src` into `dst` (same row size).
+template <typename T>
+void GatherRows(const Tensor& src, const std::vector<int64_t>& index,
+                size_t begin, Tensor* dst) {
+  const int64_t row = src.NumElements() / src.shape().dim_size(0);
+  const T* s = src.data<T>();
+  T* d = dst->data<T>();
+  const int64_t n = dst->shape().dim_size(0);
+  for (int64_t i = 0; i < n; ++i) {
+    std::copy_n(s + index[begin + i] * row, row, d + i * row);
+  }
+}
+
+// Rows [begin, end) of a [n, ...] tensor, copied.
+template <typename T>
+Tensor Rows(const Tensor& src, int64_t begin, int64_t end) {
+  TensorShape shape = src.shape();
+  shape.set_dim(0, end - begin);
+  Tensor out(src.dtype(), shape);
+  const int64_t row =
+      src.NumElements() / std::max<int64_t>(src.shape().dim_size(0), 1);
+  std::copy_n(src.data<T>() + begin * row, (end - begin) * row, out.data<T>());
+  return out;
+}
+
+struct Metrics {
+  double loss = 0, accuracy = 0;
+};
+
+// Loss and accuracy over the test set, in runs of `batch` images (0: one
+// run), with dropout off and batch norm in inference mode.
+absl::StatusOr<Metrics> Evaluate(const ClientSession& session,
+                                 const Classifier& m, const Split& test,
+                                 int batch) {
+  const int64_t n = test.images.shape().dim_size(0);
+  const int64_t step = batch > 0 ? batch : std::max<int64_t>(n, 1);
+  Metrics total;
+  std::vector<Tensor> out;
+  for (int64_t b = 0; b < n; b += step) {
+    const int64_t e = std::min(n, b + step);
+    ClientSession::FeedType feeds = {{m.x, Rows<float>(test.images, b, e)},
+                                     {m.y, Rows<int32_t>(test.labels, b, e)}};
+    if (m.dropout_rate.valid()) feeds[m.dropout_rate] = Tensor::Scalar(0.0f);
+    if (m.training.valid()) feeds[m.training] = Tensor::Scalar(false);
+    TG_RETURN_IF_ERROR(session.Run(feeds, {m.loss, m.accuracy}, &out));
+    total.loss += out[0].scalar<float>() * (e - b);
+    total.accuracy += out[1].scalar<float>() * (e - b);
+  }
+  total.loss /= std::max<int64_t>(n, 1);
+  total.accuracy /= std::max<int64_t>(n, 1);
+  return total;
+}
+
+}  // namespace
+
+Batches::Batches(const Scope& root, const Dataset& data, bool on_device,
+                 int batch, Output* images, Output* labels)
+    : data_(data),
+      on_device_(on_device),
+      xb_(DT_FLOAT, TensorShape({batch, 784})),
+      yb_(DT_INT32, TensorShape({batch})),
+      index_(DT_INT32, TensorShape({batch})) {
+  if (!on_device) return;
+  Scope s = root.NewSubScope("data");
+  const TensorShape& shape = data.train.images.shape();
+  Output x = ops::Variable(s.WithOpName("images"),
+                           PartialShape::FromShape(shape), DT_FLOAT);
+  Output y = ops::Variable(s.WithOpName("labels"),
+                           PartialShape::FromShape(data.train.labels.shape()),
+                           DT_INT32);
+  images_in_ = ops::Placeholder(s.WithOpName("images_in"), DT_FLOAT);
+  labels_in_ = ops::Placeholder(s.WithOpName("labels_in"), DT_INT32);
+  load_ = ops::NoOp(s.WithOpName("load").WithControlDependencies(
+      {ops::Assign(s, x, images_in_).op(),
+       ops::Assign(s, y, labels_in_).op()}));
+  indices_ = ops::Placeholder(s.WithOpName("indices"), DT_INT32,
+                              PartialShape::Of({-1}));
+  *images = ops::GatherV2(s, x, indices_, 0);
+  *labels = ops::GatherV2(s, y, indices_, 0);
+}
+
+absl::Status Batches::Load(const ClientSession& session) {
+  if (!on_device_) return absl::OkStatus();
+  return session.Run(
+      {{images_in_, data_.train.images}, {labels_in_, data_.train.labels}}, {},
+      {load_}, nullptr);
+}
+
+ClientSession::FeedType Batches::Feeds(const Classifier& m,
+                                       const std::vector<int64_t>& order,
+                                       size_t begin) {
+  if (on_device_) {
+    int32_t* idx = index_.data<int32_t>();
+    for (int64_t i = 0; i < index_.NumElements(); ++i) {
+      idx[i] = static_cast<int32_t>(order[begin + i]);
+    }
+    return {{indices_, index_}};
+  }
+  GatherRows<float>(data_.train.images, order, begin, &xb_);
+  GatherRows<int32_t>(data_.train.labels, order, begin, &yb_);
+  return {{m.x, xb_}, {m.y, yb_}};
+}
+
+absl::StatusOr<bool> ParseDevice(const std::string& device) {
+  TG_REQUIRE(device == "cpu" || device == "gpu", InvalidArgument,
+             "--device must be cpu or gpu, got '", device, "'");
+  return device == "gpu";
+}
+
+namespace {
+
+absl::Status WriteGraphs(const Scope& root, const TrainOptions& o,
+                         std::unique_ptr<EventFileWriter>* events) {
+  GraphDef def;
+  TG_RETURN_IF_ERROR(root.ToGraphDef(&def));
+  if (!o.save_graph.empty()) {
+    TG_RETURN_IF_ERROR(WriteGraphDefFile(def, o.save_graph));
+    std::printf("Wrote the training graph (%d nodes) to %s\n", def.node_size(),
+                o.save_graph.c_str());
+  }
+  if (!o.logdir.empty()) {
+    TG_ASSIGN_OR_RETURN(*events, EventFileWriter::Create(o.logdir));
+    TG_RETURN_IF_ERROR((*events)->WriteGraph(def));
+  }
+  return absl::OkStatus();
+}
+
+// One pass over the training set; the mean loss and accuracy of its steps.
+absl::StatusOr<Metrics> TrainEpoch(const ClientSession& session,
+                                   const Classifier& m, Batches& batches,
+                                   const std::vector<int64_t>& order,
+                                   int batch) {
+  const int steps = static_cast<int>(order.size() / batch);
+  const bool tty = isatty(STDOUT_FILENO) != 0;
+  Metrics sum;
+  std::vector<Tensor> out;
+  for (int step = 0; step < steps; ++step) {
+    TG_RETURN_IF_ERROR(session.Run(batches.Feeds(m, order, step * batch),
+                                   {m.loss, m.accuracy}, {m.train}, &out));
+    sum.loss += out[0].scalar<float>();
+    sum.accuracy += out[1].scalar<float>();
+    if (tty && (step % 10 == 9 || step + 1 == steps)) {
+      DrawProgress(step + 1, steps, sum.loss / (step + 1),
+                   sum.accuracy / (step + 1));
+    }
+  }
+  if (tty) std::printf("\r\033[K");
+  sum.loss /= std::max(steps, 1);
+  sum.accuracy /= std::max(steps, 1);
+  return sum;
+}
+
+}  // namespace
+
+absl::Status TrainClassifier(const Scope& root, const Classifier& m,
+                             const Dataset& data, Batches& batches,
+                             const TrainOptions& o) {
+  TG_REQUIRE(o.epochs >= 0 && o.batch_size > 0, InvalidArgument,
+             "--epochs must be >= 0 and --batch_size > 0");
+  std::unique_ptr<EventFileWriter> events;
+  TG_RETURN_IF_ERROR(WriteGraphs(root, o, &events));
+  Saver saver;
+  SessionOptions options;
+  if (o.gpu) options.placement.default_device = "/device:GPU:0";
+  ClientSession session(root, options);
+  TG_RETURN_IF_ERROR(session.Run({}, {}, {m.init}, nullptr));
+  TG_RETURN_IF_ERROR(batches.Load(session));
+  std::vector<int64_t> order(data.train.images.shape().dim_size(0));
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 shuffle_rng(o.seed);
+  for (int epoch = 1; epoch <= o.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    std::shuffle(order.begin(), order.end(), shuffle_rng);
+    TG_ASSIGN_OR_RETURN(Metrics train,
+                        TrainEpoch(session, m, batches, order, o.batch_size));
+    TG_ASSIGN_OR_RETURN(Metrics val,
+                        Evaluate(session, m, data.test, o.eval_batch_size));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count();
+    std::printf(
+        "Epoch %d/%d - %.2fs - loss: %.4f - acc: %.4f - val_loss: %.4f - "
+        "val_acc: %.4f\n",
+        epoch, o.epochs, seconds, train.loss, train.accuracy, val.loss,
+        val.accuracy);
+    std::fflush(stdout);
+    if (events != nullptr) {
+      for (const auto& [tag, value] :
+           {std::pair<const char*, double>{"loss", train.loss},
+            {"acc", train.accuracy},
+            {"val_loss", val.loss},
+            {"val_acc", val.accuracy}}) {
+        TG_RETURN_IF_ERROR(
+            events->WriteScalar(epoch, tag, static_cast<float>(value)));
+      }
+    }
+    if (!o.checkpoint_dir.empty()) {
+      TG_RETURN_IF_ERROR(
+          saver.Save(session.session(), o.checkpoint_dir + "/model", epoch)
+              .status());
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace mnist
+}  // namespace tg

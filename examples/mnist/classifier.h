@@ -1,0 +1,99 @@
+// What the MNIST examples (the MLP, the CNN) share: the classifier's
+// training ops and the epoch loop that trains it and prints one line per
+// epoch:
+//   Epoch 3/30 - 1.23s - loss: 0.8494 - acc: 0.7082 - val_loss: 0.6360 -
+//   val_acc: 0.7964
+// loss/acc average the epoch's training batches; val_* are over the 10,000
+// test images, evaluated with dropout off and batch norm on its moving
+// averages. A progress bar is drawn when stdout is a terminal.
+#ifndef TG_EXAMPLES_MNIST_CLASSIFIER_H_
+#define TG_EXAMPLES_MNIST_CLASSIFIER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "examples/mnist/mnist_data.h"
+#include "graph/scope.h"
+#include "ops/optimizers.h"
+#include "runtime/client_session.h"
+
+namespace tg {
+namespace mnist {
+
+// A model classifying [batch, 784] float images "x" into 10 digits "y".
+struct Classifier {
+  Output x, y;
+  Output logits, loss, accuracy;
+  // Scalar PlaceholderWithDefaults that evaluation overrides: the dropout
+  // rate (fed 0) and the batch-norm mode "training" (fed false). Null when
+  // the model has none.
+  Output dropout_rate, training;
+  std::vector<Output> variables;  // trainable, input to output
+  Operation init, train;
+};
+
+// "sgd", "momentum" (0.9), "rmsprop" or "adam", TensorFlow's defaults
+// otherwise.
+absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
+    const std::string& name, double learning_rate);
+
+// Adds "loss" (mean softmax cross-entropy of m->logits against m->y),
+// "accuracy", "train" (the optimizer's step over m->variables, after the
+// graph's update ops) and "init". Errors go into root.status().
+void AddTrainingOps(const Scope& root, const std::string& optimizer,
+                    double learning_rate, Classifier* m);
+
+// Total number of elements of the variables.
+int64_t CountParameters(const std::vector<Output>& variables);
+
+// How each step's batch reaches the model. On the CPU, rows are copied
+// into fed tensors. On a GPU, the training set is copied there once, into
+// two variables, and each step feeds only the batch's indices: a gather on
+// the device forms the batch, so no image crosses to the device per step.
+class Batches {
+ public:
+  // On a device, *images and *labels become the gathered batch, for the
+  // model to read instead of placeholders.
+  Batches(const Scope& root, const Dataset& data, bool on_device, int batch,
+          Output* images, Output* labels);
+  // Copies the training set to the device (once).
+  absl::Status Load(const ClientSession& session);
+  // The feeds of the step whose batch is order[begin, begin + batch).
+  ClientSession::FeedType Feeds(const Classifier& m,
+                                const std::vector<int64_t>& order,
+                                size_t begin);
+
+ private:
+  const Dataset& data_;
+  bool on_device_;
+  Tensor xb_, yb_, index_;
+  Output images_in_, labels_in_, indices_;
+  Operation load_;
+};
+
+struct TrainOptions {
+  int epochs = 1;
+  int batch_size = 100;
+  // Test images per evaluation run; 0: all at once.
+  int eval_batch_size = 0;
+  bool gpu = false;
+  int64_t seed = 1;  // shuffling
+  std::string save_graph, logdir, checkpoint_dir;
+};
+
+// "cpu" or "gpu"; anything else is an error.
+absl::StatusOr<bool> ParseDevice(const std::string& device);
+
+// Writes options.save_graph (when set), then trains: init, load, and
+// `epochs` passes over data.train in shuffled batches, evaluating on
+// data.test after each, writing TensorBoard scalars to options.logdir and
+// checkpoints to options.checkpoint_dir when set.
+absl::Status TrainClassifier(const Scope& root, const Classifier& m,
+                             const Dataset& data, Batches& batches,
+                             const TrainOptions& options);
+
+}  // namespace mnist
+}  // namespace tg
+
+#endif  // TG_EXAMPLES_MNIST_CLASSIFIER_H_

@@ -1,0 +1,114 @@
+// Trains the deep-MNIST convolutional network (examples/mnist/cnn.h) on
+// MNIST or Fashion-MNIST and prints one line per epoch, as train_mlp does.
+#include <cstdio>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "examples/mnist/classifier.h"
+#include "examples/mnist/cnn.h"
+#include "examples/mnist/mnist_data.h"
+
+ABSL_FLAG(int, epochs, 6, "Number of passes over the training set.");
+ABSL_FLAG(int, batch_size, 50, "Examples per step.");
+ABSL_FLAG(std::string, optimizer, "adam",
+          "sgd, momentum (0.9), rmsprop or adam (TensorFlow's defaults).");
+ABSL_FLAG(double, learning_rate, 1e-3, "Learning rate.");
+ABSL_FLAG(double, dropout, 0.5, "Dropout rate before the last layer.");
+ABSL_FLAG(bool, batch_norm, false,
+          "Batch normalization after each convolution (before its ReLU).");
+ABSL_FLAG(std::string, dataset, "mnist",
+          "mnist, or fashion (Fashion-MNIST, from Debian's "
+          "dataset-fashion-mnist unless --data_dir says otherwise).");
+ABSL_FLAG(std::string, data_dir, "",
+          "Folder with the IDX files (default: $TG_MNIST_DIR or "
+          "~/.cache/tensorgraph/mnist for mnist; "
+          "/usr/share/datasets/fashion-mnist for fashion).");
+ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
+ABSL_FLAG(std::string, save_graph, "",
+          "Write the training GraphDef here (.pb binary, .pbtxt text).");
+ABSL_FLAG(std::string, logdir, "",
+          "If set, write TensorBoard events there: the graph, and loss, acc, "
+          "val_loss and val_acc per epoch.");
+ABSL_FLAG(std::string, device, "cpu",
+          "cpu, or gpu: the model and the training set on the GPU (falls "
+          "back to the CPU, with a note, on a machine without one).");
+ABSL_FLAG(std::string, checkpoint_dir, "",
+          "If set, save the variables to DIR/model-<epoch> after each epoch "
+          "(TensorFlow V2 checkpoints; the last 5 kept).");
+
+namespace tg {
+namespace mnist {
+namespace {
+
+absl::StatusOr<std::string> DataDir() {
+  const std::string dataset = absl::GetFlag(FLAGS_dataset);
+  TG_REQUIRE(dataset == "mnist" || dataset == "fashion", InvalidArgument,
+             "--dataset must be mnist or fashion, got '", dataset, "'");
+  if (std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) {
+    return dir;
+  }
+  return dataset == "fashion" ? std::string("/usr/share/datasets/fashion-mnist")
+                              : DefaultDataDir();
+}
+
+absl::Status Train() {
+  TG_ASSIGN_OR_RETURN(std::string dir, DataDir());
+  TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
+  TrainOptions options;
+  options.epochs = absl::GetFlag(FLAGS_epochs);
+  options.batch_size = absl::GetFlag(FLAGS_batch_size);
+  TG_REQUIRE(options.epochs >= 0 && options.batch_size > 0, InvalidArgument,
+             "--epochs must be >= 0 and --batch_size > 0");
+  options.eval_batch_size = 1000;
+  TG_ASSIGN_OR_RETURN(options.gpu, ParseDevice(absl::GetFlag(FLAGS_device)));
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.save_graph = absl::GetFlag(FLAGS_save_graph);
+  options.logdir = absl::GetFlag(FLAGS_logdir);
+  options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
+
+  Scope root = Scope::NewRootScope();
+  CnnConfig config;
+  config.optimizer = absl::GetFlag(FLAGS_optimizer);
+  config.learning_rate = static_cast<float>(absl::GetFlag(FLAGS_learning_rate));
+  config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
+  config.batch_norm = absl::GetFlag(FLAGS_batch_norm);
+  config.seed = options.seed;
+  Batches batches(root, data, options.gpu, options.batch_size, &config.images,
+                  &config.labels);
+  Classifier cnn = BuildCnn(root, config);
+  TG_RETURN_IF_ERROR(root.status());
+  std::printf(
+      "CNN conv5x5x32-pool-conv5x5x64-pool-1024-10%s (%lld parameters), "
+      "%s lr %g, dropout %g, batch %d: %lld training and %lld validation "
+      "images from %s\n",
+      config.batch_norm ? " with batch norm" : "",
+      static_cast<long long>(CountParameters(cnn.variables)),
+      config.optimizer.c_str(), config.learning_rate, config.dropout,
+      options.batch_size,
+      static_cast<long long>(data.train.images.shape().dim_size(0)),
+      static_cast<long long>(data.test.images.shape().dim_size(0)),
+      dir.c_str());
+  std::fflush(stdout);
+  return TrainClassifier(root, cnn, data, batches, options);
+}
+
+}  // namespace
+}  // namespace mnist
+}  // namespace tg
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Trains the deep-MNIST CNN.\nUsage: train_cnn [--epochs=6] "
+      "[--batch_size=50] [--optimizer=adam] [--learning_rate=0.001] "
+      "[--dropout=0.5] [--batch_norm] [--dataset=mnist|fashion] "
+      "[--data_dir=DIR] [--seed=1] [--device=cpu|gpu] [--save_graph=FILE] "
+      "[--logdir=DIR] [--checkpoint_dir=DIR]");
+  absl::ParseCommandLine(argc, argv);
+  absl::Status s = tg::mnist::Train();
+  if (!s.ok()) {
+    std::fprintf(stderr, "train_cnn: %s\n", std::string(s.message()).c_str());
+    return 1;
+  }
+  return 0;
+}
