@@ -175,7 +175,8 @@ BatchNormLayer BatchNorm(const Scope& scope, const Output& x,
       ops::FusedBatchNormV3(s.WithOpName("inference"), x, b.gamma, b.beta,
                             b.moving_mean, b.moving_variance, infer);
   if (!s.ok()) return b;
-  b.output = ops::Select(s, training, batch.y, ops::StopGradient(s, moving.y));
+  b.output =
+      ops::SelectV2(s, training, batch.y, ops::StopGradient(s, moving.y));
   Graph* g = s.graph();
   g->AddToCollection("update_ops",
                      ops::Assign(s, b.moving_mean, batch.batch_mean).node());

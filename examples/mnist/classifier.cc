@@ -49,18 +49,18 @@ void AddTrainingOps(const Scope& root, const std::string& optimizer_name,
     root.UpdateStatus(optimizer.status());
     return;
   }
-  // Batch norm's moving averages update with each step, as TensorFlow's
-  // UPDATE_OPS convention has it.
   absl::StatusOr<Operation> step =
-      (*optimizer)
-          ->Minimize(root.WithControlDependencies(layers::UpdateOps(root)),
-                     m->loss, m->variables);
+      (*optimizer)->Minimize(root, m->loss, m->variables);
   if (!step.ok()) {
     root.UpdateStatus(step.status());
     return;
   }
-  m->train =
-      ops::NoOp(root.WithOpName("train").WithControlDependencies({*step}));
+  // Batch norm's moving averages update with each step (TensorFlow's
+  // UPDATE_OPS convention). Only the step depends on them: the optimizer's
+  // slot initializers must not.
+  std::vector<Operation> deps = layers::UpdateOps(root);
+  deps.push_back(*step);
+  m->train = ops::NoOp(root.WithOpName("train").WithControlDependencies(deps));
   // After Minimize, so that optimizer slots are initialized too.
   m->init = ops::GlobalVariablesInitializer(root);
 }

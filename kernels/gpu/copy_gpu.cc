@@ -1,5 +1,7 @@
 // Data movement on the GPU: the CPU's plans (kernels/common/copy_plan.h)
 // run by one strided-copy kernel. Shape args are read on the host.
+#include "kernels/gpu/copy_gpu.h"
+
 #include <cstring>
 
 #include "core/kernel_checks.h"
@@ -27,24 +29,13 @@ absl::StatusOr<CopyIndex> ToIndex(const CopyPlan& plan) {
   return c;
 }
 
-// Allocates the plan's output, zeroes it when asked, and runs each copy
-// from the input it names.
+// Allocates the plan's output and fills it.
 absl::Status RunLayout(OpKernelContext& ctx, const LayoutPlan& plan) {
   const DataType dtype = ctx.input(plan.sources[0]).dtype();
   TG_ASSIGN_OR_RETURN(Tensor * y, ctx.allocate_output(0, dtype, plan.output));
-  if (y->NumElements() == 0) return absl::OkStatus();
-  if (plan.zero_fill) {
-    TG_CUDA_RETURN_IF_ERROR(
-        cudaMemsetAsync(y->raw_data(), 0, y->TotalBytes(), Stream(ctx)));
-  }
-  for (size_t k = 0; k < plan.copies.size(); ++k) {
-    const Tensor& src = ctx.input(plan.sources[k]);
-    if (src.NumElements() == 0) continue;
-    TG_ASSIGN_OR_RETURN(CopyIndex index, ToIndex(plan.copies[k]));
-    LaunchCopy(Stream(ctx), src.raw_data(), y->raw_data(), DataTypeSize(dtype),
-               index);
-  }
-  return absl::OkStatus();
+  std::vector<const void*> sources;
+  for (int k : plan.sources) sources.push_back(ctx.input(k).raw_data());
+  return RunLayoutPlan(Stream(ctx), plan, sources, y);
 }
 
 #define TG_GPU_LAYOUT(T)                                                   \
@@ -70,5 +61,23 @@ TG_GPU_LAYOUT(float);
 TG_GPU_LAYOUT(double);
 
 }  // namespace
+
+absl::Status RunLayoutPlan(cudaStream_t stream, const LayoutPlan& plan,
+                           const std::vector<const void*>& sources,
+                           Tensor* out) {
+  if (out->NumElements() == 0) return absl::OkStatus();
+  if (plan.zero_fill) {
+    TG_CUDA_RETURN_IF_ERROR(
+        cudaMemsetAsync(out->raw_data(), 0, out->TotalBytes(), stream));
+  }
+  for (size_t k = 0; k < plan.copies.size(); ++k) {
+    if (plan.copies[k].num_elements() == 0) continue;
+    TG_ASSIGN_OR_RETURN(CopyIndex index, ToIndex(plan.copies[k]));
+    LaunchCopy(stream, sources[k], out->raw_data(), DataTypeSize(out->dtype()),
+               index);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace gpu
 }  // namespace tg

@@ -175,6 +175,7 @@ CudaDevice::~CudaDevice() {
   {
     absl::MutexLock lock(&mu_);
     cublas_.reset();
+    cudnn_.reset();
   }
   // Buffers the caller still holds keep the memory object; the streams go.
   for (cudaStream_t s : {compute_, copy_}) {
@@ -225,6 +226,14 @@ absl::StatusOr<CublasHandle*> CudaDevice::cublas() {
     TG_ASSIGN_OR_RETURN(cublas_, CublasHandle::Create(compute_, allow_tf32_));
   }
   return cublas_.get();
+}
+
+absl::StatusOr<CudnnHandle*> CudaDevice::cudnn() {
+  absl::MutexLock lock(&mu_);
+  if (cudnn_ == nullptr) {
+    TG_ASSIGN_OR_RETURN(cudnn_, CudnnHandle::Create(compute_));
+  }
+  return cudnn_.get();
 }
 
 namespace {

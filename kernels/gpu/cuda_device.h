@@ -24,6 +24,7 @@
 #include "core/device_factory.h"
 #include "core/op_kernel.h"
 #include "kernels/gpu/cublas.h"
+#include "kernels/gpu/cudnn.h"
 
 namespace tg {
 namespace gpu {
@@ -54,6 +55,11 @@ class CudaDevice final : public Device {
   // The device's cuBLAS handle on its compute stream, created on first use;
   // FailedPrecondition when cuBLAS cannot be loaded.
   absl::StatusOr<CublasHandle*> cublas();
+  // The device's cuDNN handle on its compute stream, created on first use;
+  // FailedPrecondition when cuDNN cannot be loaded.
+  absl::StatusOr<CudnnHandle*> cudnn();
+  // Whether float math may use TF32 tensor cores (DeviceOptions).
+  bool allow_tf32() const { return allow_tf32_; }
   int ordinal() const { return ordinal_; }
 
  private:
@@ -67,6 +73,7 @@ class CudaDevice final : public Device {
   std::shared_ptr<CudaMemory> memory_;
   absl::Mutex mu_;
   std::unique_ptr<CublasHandle> cublas_ ABSL_GUARDED_BY(mu_);
+  std::unique_ptr<CudnnHandle> cudnn_ ABSL_GUARDED_BY(mu_);
 };
 
 // The device of a GPU kernel's context (kernels are registered for GPU only,

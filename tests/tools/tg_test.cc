@@ -13,6 +13,7 @@
 #include "core/file_io.h"
 #include "core/io/tensor_bundle.h"
 #include "core/npy.h"
+#include "examples/mnist/cnn.h"
 #include "examples/mnist/mlp.h"
 #include "gmock/gmock.h"
 #include "graph/graph_def_io.h"
@@ -148,18 +149,19 @@ TEST(TgTest, InspectAndDotOfTheReferenceGraph) {
   EXPECT_THAT(dot.out, HasSubstr("\"dense_1/MatMul\" -> "));
 }
 
-// The reference graph written to a file (binary, and converted to text) and
-// trained by `tg run` ends with the same weights as training in-process.
-TEST(TgTest, TrainingFromTheFileMatchesInProcess) {
-  const std::string dir = testing::TempDir();
-  mnist::MlpConfig config;
-  config.hidden = {32, 16};
-  Scope root = Scope::NewRootScope();
-  mnist::Mlp mlp = mnist::BuildMlp(root, config);
+// A model's training graph written to a file (binary, and converted to
+// text) and trained by `tg run` ends with the same variables, bit for bit,
+// as training in-process; the checkpoint then restores into `tg run`.
+void ExpectFileTrainingMatchesInProcess(const std::string& name,
+                                        const Scope& root,
+                                        const mnist::Classifier& m,
+                                        size_t num_saved) {
+  const std::string dir = testing::TempDir() + "/" + name;
+  TG_ASSERT_OK(CreateDirectories(dir));
   TG_ASSERT_OK(root.status());
   GraphDef def;
   TG_ASSERT_OK(root.ToGraphDef(&def));
-  TG_ASSERT_OK(WriteGraphDefFile(def, dir + "/mlp.pb"));
+  TG_ASSERT_OK(WriteGraphDefFile(def, dir + "/model.pb"));
 
   Tensor x(DT_FLOAT, TensorShape({20, 784}));
   Tensor y(DT_INT32, TensorShape({20}));
@@ -172,16 +174,18 @@ TEST(TgTest, TrainingFromTheFileMatchesInProcess) {
 
   constexpr int kSteps = 5;
   ClientSession session(root);
-  TG_ASSERT_OK(session.Run({}, {}, {mlp.init}, nullptr));
+  TG_ASSERT_OK(session.Run({}, {}, {m.init}, nullptr));
   std::vector<Tensor> out;
   for (int s = 0; s < kSteps; ++s) {
-    TG_ASSERT_OK(session.Run({{mlp.x, x}, {mlp.y, y}}, {}, {mlp.train}, &out));
+    TG_ASSERT_OK(session.Run({{m.x, x}, {m.y, y}}, {}, {m.train}, &out));
   }
   TG_ASSERT_OK(Saver().Save(session.session(), dir + "/in_process").status());
+  TG_ASSERT_OK(session.Run({{m.x, x}, {m.y, y}}, {m.loss}, &out));
+  const float loss = out[0].scalar<float>();
 
-  Result conv = Tg({"convert", dir + "/mlp.pb", dir + "/mlp.pbtxt"});
+  Result conv = Tg({"convert", dir + "/model.pb", dir + "/model.pbtxt"});
   ASSERT_EQ(conv.code, 0) << conv.err;
-  for (const char* file : {"mlp.pb", "mlp.pbtxt"}) {
+  for (const char* file : {"model.pb", "model.pbtxt"}) {
     const std::string prefix = absl::StrCat(dir, "/from_", file);
     Result r =
         Tg({"run", absl::StrCat(dir, "/", file), "--init", "init", "--target",
@@ -193,14 +197,43 @@ TEST(TgTest, TrainingFromTheFileMatchesInProcess) {
     TG_ASSERT_OK_AND_ASSIGN(auto a, BundleReader::Open(dir + "/in_process"));
     TG_ASSERT_OK_AND_ASSIGN(auto b, BundleReader::Open(prefix));
     ASSERT_EQ(a->Names(), b->Names());
-    ASSERT_EQ(a->Names().size(), 6u);
-    for (const std::string& name : a->Names()) {
-      TG_ASSERT_OK_AND_ASSIGN(Tensor ta, a->Read(name));
-      TG_ASSERT_OK_AND_ASSIGN(Tensor tb, b->Read(name));
-      EXPECT_THAT(tb, ::tg::testing::BitIdenticalTo(ta))
-          << file << ": " << name;
+    ASSERT_EQ(a->Names().size(), num_saved);
+    for (const std::string& var : a->Names()) {
+      TG_ASSERT_OK_AND_ASSIGN(Tensor ta, a->Read(var));
+      TG_ASSERT_OK_AND_ASSIGN(Tensor tb, b->Read(var));
+      EXPECT_THAT(tb, ::tg::testing::BitIdenticalTo(ta)) << file << ": " << var;
     }
   }
+  // Restored, the checkpoint gives the in-process model's loss.
+  Result r =
+      Tg({"run", dir + "/model.pb", "--restore", dir + "/in_process", "--feed",
+          "x=" + dir + "/x.npy", "--feed", "y=" + dir + "/y.npy", "--fetch",
+          "loss", "--out_dir", dir + "/restored"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor restored,
+                          ReadNpyFile(dir + "/restored/loss_0.npy"));
+  EXPECT_EQ(restored.scalar<float>(), loss);
+}
+
+TEST(TgTest, MlpTrainingFromTheFileMatchesInProcess) {
+  mnist::MlpConfig config;
+  config.hidden = {32, 16};
+  Scope root = Scope::NewRootScope();
+  mnist::Mlp mlp = mnist::BuildMlp(root, config);
+  // Kernel and bias of 3 layers.
+  ExpectFileTrainingMatchesInProcess("mlp", root, mlp, 6);
+}
+
+// The CNN with batch norm and dropout: convolutions, pooling, the moving
+// averages' update ops and seeded dropout all replay from the file.
+TEST(TgTest, CnnTrainingFromTheFileMatchesInProcess) {
+  mnist::CnnConfig config;
+  config.batch_norm = true;
+  Scope root = Scope::NewRootScope();
+  mnist::Classifier cnn = mnist::BuildCnn(root, config);
+  // 2 conv kernels, 2 x 4 batch-norm variables and 2 x 2 dense ones (14);
+  // Adam's 2 slots for each of the 10 trainable ones, and its 2 powers.
+  ExpectFileTrainingMatchesInProcess("cnn", root, cnn, 14 + 2 * 10 + 2);
 }
 
 // A checkpoint prefix without a directory part is saved in the working
