@@ -6,7 +6,7 @@
 #   bash scripts/gpu_bundle.sh [DIR]      # here
 #   bash DIR/run.sh                       # there: prints one summary
 #
-# Packed: the GPU tests, tg, train_mlp, the PyTorch MLP script, the MNIST
+# Packed: the GPU tests, tg, train_mlp, train_cnn, the PyTorch scripts, the MNIST
 # files, and every library the binaries load (ldd) but the CUDA driver's and
 # CUDA's own: those come from the GPU machine (cuBLAS is opened at run time).
 # The C library and its loader are packed too: where the other machine's C
@@ -27,9 +27,9 @@ if [ -d .git ] && ! grep -qx "/$out/" .git/info/exclude 2>/dev/null; then
   echo "/$out/" >>.git/info/exclude
 fi
 
-tests=(//tests/gpu:gpu_test //tests/ops:op_cases_test
+tests=(//tests/gpu:gpu_test //tests/ops:op_cases_test //tests/kernels:conv_test
   //tests/runtime:device_test //tests/examples/mnist:gpu_kernels_test)
-tools=(//tools:tg //examples/mnist:train_mlp)
+tools=(//tools:tg //examples/mnist:train_mlp //examples/mnist:train_cnn)
 echo "gpu_bundle: building ${tests[*]} ${tools[*]} with --config=cuda"
 # Fully static in the project's own libraries: one file per binary.
 bazel build --disk_cache="$HOME/.cache/tensorgraph/bazel-disk" \
@@ -57,7 +57,7 @@ done | sort -u | while read -r lib; do
   esac
 done
 cp "$mnist"/*-ubyte "$stage/mnist/"
-cp benchmarks/pytorch_mlp.py "$stage/benchmarks/"
+cp benchmarks/pytorch_mlp.py benchmarks/pytorch_cnn.py "$stage/benchmarks/"
 cp scripts/gpu_run.sh "$stage/run_inside.sh"
 
 rm -rf "$out"

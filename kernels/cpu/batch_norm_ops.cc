@@ -8,94 +8,18 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/op_kernel.h"
+#include "kernels/common/batch_norm_kernels.h"
 
 namespace tg {
 namespace {
 
-// x seen as [outer, C, inner]: NHWC is [N * H * W, C, 1], NCHW [N, C, H * W].
-struct ChannelView {
-  int64_t outer = 0, channels = 0, inner = 0;
-  int64_t count() const { return outer * inner; }  // elements per channel
-  // Calls fn(channel, offset) for every element.
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    for (int64_t o = 0; o < outer; ++o) {
-      for (int64_t c = 0; c < channels; ++c) {
-        const int64_t base = (o * channels + c) * inner;
-        for (int64_t i = 0; i < inner; ++i) fn(c, base + i);
-      }
-    }
-  }
-};
-
-class BatchNormKernelBase : public OpKernel {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_ASSIGN_OR_RETURN(float eps, c.GetAttr<float>("epsilon"));
-    epsilon_ = eps;
-    TG_ASSIGN_OR_RETURN(is_training_, c.GetAttr<bool>("is_training"));
-    TG_ASSIGN_OR_RETURN(std::string format,
-                        c.GetAttr<std::string>("data_format"));
-    TG_REQUIRE(format == "NHWC" || format == "NCHW", Unimplemented,
-               "data_format ", format,
-               " is not supported: batch norm takes 4-D NHWC or NCHW");
-    nchw_ = format == "NCHW";
-    TG_REQUIRE(std::isfinite(eps) && eps >= 0, InvalidArgument,
-               "epsilon must be finite and non-negative, got ", eps);
-    return absl::OkStatus();
-  }
-
- protected:
-  absl::StatusOr<ChannelView> View(const Tensor& x) const {
-    const TensorShape& s = x.shape();
-    TG_REQUIRE(s.rank() == 4, InvalidArgument, "x must be 4-D (",
-               nchw_ ? "NCHW" : "NHWC", "), got ", s.DebugString());
-    ChannelView v;
-    if (nchw_) {
-      v = {s.dim_size(0), s.dim_size(1), s.dim_size(2) * s.dim_size(3)};
-    } else {
-      v = {s.dim_size(0) * s.dim_size(1) * s.dim_size(2), s.dim_size(3), 1};
-    }
-    return v;
-  }
-  // Fails unless input i is a vector of `channels` values (or, when
-  // `may_be_empty`, of none).
-  static absl::Status RequireChannels(const OpKernelContext& ctx, int i,
-                                      const char* name, int64_t channels,
-                                      bool may_be_empty = false) {
-    const TensorShape& s = ctx.input(i).shape();
-    TG_REQUIRE(s.rank() == 1 && (s.dim_size(0) == channels ||
-                                 (may_be_empty && s.dim_size(0) == 0)),
-               InvalidArgument, name, " must be a vector of ", channels,
-               " values (one per channel of x), got shape ", s.DebugString());
-    return absl::OkStatus();
-  }
-
-  double epsilon_ = 1e-4;
-  bool is_training_ = true;
-  bool nchw_ = false;
-};
-
 template <typename T>
 class FusedBatchNormCpu : public BatchNormKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(BatchNormKernelBase::Init(c));
-    TG_ASSIGN_OR_RETURN(float f, c.GetAttr<float>("exponential_avg_factor"));
-    TG_REQUIRE(std::isfinite(f), InvalidArgument,
-               "exponential_avg_factor must be finite, got ", f);
-    factor_ = f;
-    return absl::OkStatus();
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(ChannelView v, View(x));
+    TG_ASSIGN_OR_RETURN(ChannelView v, CheckForwardInputs(ctx));
     const int64_t c = v.channels;
-    const bool fresh = is_training_ && factor_ == 1.0;
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 1, "scale", c));
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 2, "offset", c));
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 3, "mean", c, fresh));
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 4, "variance", c, fresh));
     std::vector<double> mean(c), var(c);
     if (is_training_) {
       Moments(x.data<T>(), v, mean, var);
@@ -173,8 +97,6 @@ class FusedBatchNormCpu : public BatchNormKernelBase {
     }
     return absl::OkStatus();
   }
-
-  double factor_ = 1.0;
 };
 
 template <typename T>
@@ -183,14 +105,8 @@ class FusedBatchNormGradCpu : public BatchNormKernelBase {
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& dy = ctx.input(0);
     const Tensor& x = ctx.input(1);
-    TG_ASSIGN_OR_RETURN(ChannelView v, View(x));
-    TG_REQUIRE(dy.shape() == x.shape(), InvalidArgument, "y_backprop ",
-               dy.shape().DebugString(), " and x ", x.shape().DebugString(),
-               " must have the same shape");
+    TG_ASSIGN_OR_RETURN(ChannelView v, CheckGradInputs(ctx));
     const int64_t c = v.channels;
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 2, "scale", c));
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 3, "reserve_space_1", c));
-    TG_RETURN_IF_ERROR(RequireChannels(ctx, 4, "reserve_space_2", c));
     const T* g = dy.data<T>();
     const T* in = x.data<T>();
     const T* scale = ctx.input(2).data<T>();
