@@ -19,6 +19,29 @@
 namespace tg {
 namespace mnist {
 
+bool AddInputs(const Scope& root, const Output& images, const Output& labels,
+               float dropout, Classifier* m) {
+  if (images.valid() && labels.valid()) {
+    m->x = ops::Identity(root.WithOpName("x"), images);
+    m->y = ops::Identity(root.WithOpName("y"), labels);
+  } else {
+    m->x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
+                            PartialShape::Of({-1, 784}));
+    m->y = ops::Placeholder(root.WithOpName("y"), DT_INT32,
+                            PartialShape::Of({-1}));
+  }
+  if (dropout < 0 || dropout >= 1) {
+    root.UpdateStatus(absl::InvalidArgumentError(
+        absl::StrCat("dropout rate must be in [0, 1), got ", dropout)));
+    return false;
+  }
+  if (dropout > 0) {
+    m->dropout_rate = ops::PlaceholderWithDefault(
+        root.WithOpName("dropout_rate"), dropout, PartialShape::Scalar());
+  }
+  return true;
+}
+
 absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
     const std::string& name, double lr) {
   if (name == "sgd")

@@ -33,6 +33,13 @@ struct Classifier {
   Operation init, train;
 };
 
+// Adds the inputs "x" and "y": placeholders ([?, 784] float, [?] int32),
+// or Identity nodes over `images` and `labels` when both are set (a batch
+// formed on the device). With a dropout rate > 0, adds "dropout_rate".
+// False (with the error in root.status()) for a rate outside [0, 1).
+bool AddInputs(const Scope& root, const Output& images, const Output& labels,
+               float dropout, Classifier* m);
+
 // "sgd", "momentum" (0.9), "rmsprop" or "adam", TensorFlow's defaults
 // otherwise.
 absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(

@@ -48,18 +48,7 @@ Output Dense(const Scope& root, const Output& x, int64_t units, bool relu,
 
 Classifier BuildCnn(const Scope& root, const CnnConfig& config) {
   Classifier m;
-  if (config.images.valid() && config.labels.valid()) {
-    m.x = ops::Identity(root.WithOpName("x"), config.images);
-    m.y = ops::Identity(root.WithOpName("y"), config.labels);
-  } else {
-    m.x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
-                           PartialShape::Of({-1, 784}));
-    m.y = ops::Placeholder(root.WithOpName("y"), DT_INT32,
-                           PartialShape::Of({-1}));
-  }
-  if (config.dropout < 0 || config.dropout >= 1) {
-    root.UpdateStatus(absl::InvalidArgumentError(
-        absl::StrCat("dropout rate must be in [0, 1), got ", config.dropout)));
+  if (!AddInputs(root, config.images, config.labels, config.dropout, &m)) {
     return m;
   }
   if (config.batch_norm) {
@@ -73,10 +62,7 @@ Classifier BuildCnn(const Scope& root, const CnnConfig& config) {
   h = ConvBlock(root, h, 64, config, 2, &m);
   h = layers::Flatten(root, h);
   h = Dense(root, h, 1024, true, config, 3, &m);
-  if (config.dropout > 0) {
-    m.dropout_rate =
-        ops::PlaceholderWithDefault(root.WithOpName("dropout_rate"),
-                                    config.dropout, PartialShape::Scalar());
+  if (m.dropout_rate.valid()) {
     h = layers::Dropout(root, h, m.dropout_rate, config.seed);
   }
   m.logits = Dense(root, h, 10, false, config, 4, &m);

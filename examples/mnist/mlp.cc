@@ -9,24 +9,8 @@ namespace tg {
 namespace mnist {
 Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   Mlp m;
-  if (config.images.valid() && config.labels.valid()) {
-    m.x = ops::Identity(root.WithOpName("x"), config.images);
-    m.y = ops::Identity(root.WithOpName("y"), config.labels);
-  } else {
-    m.x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT,
-                           PartialShape::Of({-1, 784}));
-    m.y = ops::Placeholder(root.WithOpName("y"), DT_INT32,
-                           PartialShape::Of({-1}));
-  }
-  if (config.dropout < 0 || config.dropout >= 1) {
-    root.UpdateStatus(absl::InvalidArgumentError(
-        absl::StrCat("dropout rate must be in [0, 1), got ", config.dropout)));
+  if (!AddInputs(root, config.images, config.labels, config.dropout, &m)) {
     return m;
-  }
-  if (config.dropout > 0) {
-    m.dropout_rate =
-        ops::PlaceholderWithDefault(root.WithOpName("dropout_rate"),
-                                    config.dropout, PartialShape::Scalar());
   }
   std::vector<int64_t> units = config.hidden;
   units.push_back(10);

@@ -7,6 +7,7 @@
 
 #include "core/conv_geometry.h"
 #include "core/op_kernel.h"
+#include "core/status.h"
 
 namespace tg {
 
@@ -34,6 +35,19 @@ class PoolKernelBase : public WindowKernelBase {
  public:
   PoolKernelBase() : WindowKernelBase(WindowOp::kPool) {}
 };
+
+// For kernels (the CPU's) that take NHWC only: Init fails with
+// Unimplemented, naming the device, for NCHW.
+template <typename Base>
+class NhwcOnly : public Base {
+ public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_RETURN_IF_ERROR(Base::Init(c));
+    return this->RequireNhwc(c);
+  }
+};
+using NhwcConvKernelBase = NhwcOnly<ConvKernelBase>;
+using NhwcPoolKernelBase = NhwcOnly<PoolKernelBase>;
 
 // Conv2D / DepthwiseConv2dNative: input 0 and filter 1.
 absl::StatusOr<WindowGeometry> ConvForwardGeometry(const OpKernelContext& ctx,

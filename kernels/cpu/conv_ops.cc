@@ -117,12 +117,8 @@ absl::StatusOr<Tensor> ColumnBuffer(OpKernelContext& ctx, const ConvChunks& c) {
 }
 
 template <typename T>
-class Conv2DCpu : public ConvKernelBase {
+class Conv2DCpu : public NhwcConvKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(ConvKernelBase::Init(c));
-    return RequireNhwc(c);
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g,
                         ConvForwardGeometry(ctx, attrs_, ConvKind::kConv2D));
@@ -162,12 +158,8 @@ class Conv2DCpu : public ConvKernelBase {
 };
 
 template <typename T>
-class Conv2DBackpropInputCpu : public ConvKernelBase {
+class Conv2DBackpropInputCpu : public NhwcConvKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(ConvKernelBase::Init(c));
-    return RequireNhwc(c);
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g, ConvBackpropInputGeometry(
                                               ctx, attrs_, ConvKind::kConv2D));
@@ -204,12 +196,8 @@ class Conv2DBackpropInputCpu : public ConvKernelBase {
 };
 
 template <typename T>
-class Conv2DBackpropFilterCpu : public ConvKernelBase {
+class Conv2DBackpropFilterCpu : public NhwcConvKernelBase {
  public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(ConvKernelBase::Init(c));
-    return RequireNhwc(c);
-  }
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g, ConvBackpropFilterGeometry(
                                               ctx, attrs_, ConvKind::kConv2D));

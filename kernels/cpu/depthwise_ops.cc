@@ -25,16 +25,8 @@ void ForEachTap(const WindowGeometry& g, int64_t n, Fn&& fn) {
   }
 }
 
-class DepthwiseKernelBase : public ConvKernelBase {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(ConvKernelBase::Init(c));
-    return RequireNhwc(c);
-  }
-};
-
 template <typename T>
-class DepthwiseCpu : public DepthwiseKernelBase {
+class DepthwiseCpu : public NhwcConvKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g,
@@ -64,7 +56,7 @@ class DepthwiseCpu : public DepthwiseKernelBase {
 };
 
 template <typename T>
-class DepthwiseBackpropInputCpu : public DepthwiseKernelBase {
+class DepthwiseBackpropInputCpu : public NhwcConvKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(
@@ -97,7 +89,7 @@ class DepthwiseBackpropInputCpu : public DepthwiseKernelBase {
 };
 
 template <typename T>
-class DepthwiseBackpropFilterCpu : public DepthwiseKernelBase {
+class DepthwiseBackpropFilterCpu : public NhwcConvKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(

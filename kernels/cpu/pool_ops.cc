@@ -13,14 +13,6 @@
 namespace tg {
 namespace {
 
-class CpuPoolBase : public PoolKernelBase {
- public:
-  absl::Status Init(OpKernelConstruction& c) override {
-    TG_RETURN_IF_ERROR(PoolKernelBase::Init(c));
-    return RequireNhwc(c);
-  }
-};
-
 // Runs fn(n, oh, ow, out_offset) for every output pixel, images in
 // parallel.
 template <typename Fn>
@@ -40,7 +32,7 @@ void ForEachOutputPixel(OpKernelContext& ctx, const WindowGeometry& g,
 }
 
 template <typename T>
-class MaxPoolCpu : public CpuPoolBase {
+class MaxPoolCpu : public NhwcPoolKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g,
@@ -84,7 +76,7 @@ void ArgMaxOfWindow(const WindowGeometry& g, const T* in, int64_t n, int64_t oh,
 // window's maximum. MaxPoolGradGrad (true): each output cell takes the grad
 // (shaped like the input) at its window's maximum.
 template <typename T, bool kGradGrad>
-class MaxPoolGradCpu : public CpuPoolBase {
+class MaxPoolGradCpu : public NhwcPoolKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g,
@@ -133,7 +125,7 @@ inline int64_t CellsInside(const WindowGeometry& g, int64_t oh, int64_t ow) {
 }
 
 template <typename T>
-class AvgPoolCpu : public CpuPoolBase {
+class AvgPoolCpu : public NhwcPoolKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g,
@@ -159,7 +151,7 @@ class AvgPoolCpu : public CpuPoolBase {
 };
 
 template <typename T>
-class AvgPoolGradCpu : public CpuPoolBase {
+class AvgPoolGradCpu : public NhwcPoolKernelBase {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     TG_ASSIGN_OR_RETURN(WindowGeometry g, AvgPoolGradGeometry(ctx, attrs_));
