@@ -203,14 +203,18 @@ class SelectCpu : public OpKernel {
       TG_ASSIGN_OR_RETURN(out_shape,
                           BroadcastShape({c.shape(), t.shape(), e.shape()}));
     } else {
+      // TensorFlow's Select: a condition shaped like t and e, a vector over
+      // their first dimension, or a scalar choosing one of them whole.
       const bool rows = c.shape().rank() == 1 && t.shape().rank() >= 1 &&
                         c.shape().dim_size(0) == t.shape().dim_size(0);
-      if (t.shape() != e.shape() || (c.shape() != t.shape() && !rows)) {
+      const bool whole = c.shape().rank() == 0;
+      if (t.shape() != e.shape() ||
+          (c.shape() != t.shape() && !rows && !whole)) {
         return absl::InvalidArgumentError(absl::StrCat(
             "condition ", c.shape().DebugString(), ", t ",
             t.shape().DebugString(), " and e ", e.shape().DebugString(),
-            " do not fit: t and e must match, and condition must match them "
-            "or be a vector over their first dimension"));
+            " do not fit: t and e must match, and condition must match them, "
+            "be a vector over their first dimension or be a scalar"));
       }
     }
     TG_ASSIGN_OR_RETURN(Tensor * y,

@@ -158,6 +158,21 @@ void AddManipCases(std::vector<OpCase>& c) {
                  }
                  return r;
                }});
+  // A scalar condition picks t or e whole (both ways: x0 is -0.3 or 0.7).
+  for (double pick : {-0.3, 0.7}) {
+    OpCase whole{pick > 0.5 ? "Select/scalar_true" : "Select/scalar_false",
+                 {"Select"},
+                 [](const Scope& s, const Outs& x) {
+                   return ops::Select(s, ops::Greater(s, x[0], 0.5), x[1],
+                                      x[2]);
+                 },
+                 Inputs({TensorShape{}, m, m}),
+                 [](const std::vector<Tensor>& in) {
+                   return D(in[0].flat<double>()[0] > 0.5 ? in[1] : in[2]);
+                 }};
+    whole.inputs[0].flat<double>()[0] = pick;
+    c.push_back(whole);
+  }
   c.push_back({"SelectV2/broadcast",
                {"SelectV2"},
                [](const Scope& s, const Outs& x) {
