@@ -66,4 +66,3 @@ BENCHMARK(BM_Conv)
 
 }  // namespace
 }  // namespace tg
-
