@@ -50,18 +50,25 @@ __device__ void Decode(const PoolDims& d, int64_t i, int64_t height,
   }
 }
 
+// The input rows (or columns) [*first, *last) of a window starting at
+// `start`: clamped, never searched, so a hostile window size costs
+// nothing beyond the window's real cells.
+__device__ void Inside(int64_t start, int64_t k, int64_t in, int64_t* first,
+                       int64_t* last) {
+  *first = max(start, int64_t{0});
+  *last = start > in - k ? in : start + k;
+}
+
 // The input offset of the first maximum of output cell (n, c, oh, ow)'s
 // window, or -1 when no cell of it is inside the input.
 template <typename T>
 __device__ int64_t ArgMax(const PoolDims& d, const T* in, int64_t n, int64_t c,
                           int64_t oh, int64_t ow) {
-  int64_t best = -1;
-  for (int64_t i = 0; i < d.kh; ++i) {
-    const int64_t y = oh * d.sh - d.pt + i;
-    if (y < 0 || y >= d.h) continue;
-    for (int64_t j = 0; j < d.kw; ++j) {
-      const int64_t x = ow * d.sw - d.pl + j;
-      if (x < 0 || x >= d.w) continue;
+  int64_t best = -1, y0, y1, x0, x1;
+  Inside(oh * d.sh - d.pt, d.kh, d.h, &y0, &y1);
+  Inside(ow * d.sw - d.pl, d.kw, d.w, &x0, &x1);
+  for (int64_t y = y0; y < y1; ++y) {
+    for (int64_t x = x0; x < x1; ++x) {
       const int64_t o = Offset(d, n, c, y, x, d.h, d.w);
       if (best < 0 || in[o] > in[best]) best = o;
     }
@@ -70,10 +77,10 @@ __device__ int64_t ArgMax(const PoolDims& d, const T* in, int64_t n, int64_t c,
 }
 
 __device__ int64_t CellsInside(const PoolDims& d, int64_t oh, int64_t ow) {
-  const int64_t y0 = oh * d.sh - d.pt, x0 = ow * d.sw - d.pl;
-  const int64_t rows = min(y0 + d.kh, d.h) - max(y0, int64_t{0});
-  const int64_t cols = min(x0 + d.kw, d.w) - max(x0, int64_t{0});
-  return rows > 0 && cols > 0 ? rows * cols : 0;
+  int64_t y0, y1, x0, x1;
+  Inside(oh * d.sh - d.pt, d.kh, d.h, &y0, &y1);
+  Inside(ow * d.sw - d.pl, d.kw, d.w, &x0, &x1);
+  return y1 > y0 && x1 > x0 ? (y1 - y0) * (x1 - x0) : 0;
 }
 
 template <typename T>
@@ -103,13 +110,12 @@ __global__ void AvgPoolKernel(PoolDims d, const T* in, T* out, int64_t total) {
     int64_t n, c, oh, ow;
     Decode(d, i, d.oh, d.ow, &n, &c, &oh, &ow);
     T sum = 0;
-    for (int64_t a = 0; a < d.kh; ++a) {
-      const int64_t y = oh * d.sh - d.pt + a;
-      if (y < 0 || y >= d.h) continue;
-      for (int64_t b = 0; b < d.kw; ++b) {
-        const int64_t x = ow * d.sw - d.pl + b;
-        if (x >= 0 && x < d.w) sum += in[Offset(d, n, c, y, x, d.h, d.w)];
-      }
+    int64_t y0, y1, x0, x1;
+    Inside(oh * d.sh - d.pt, d.kh, d.h, &y0, &y1);
+    Inside(ow * d.sw - d.pl, d.kw, d.w, &x0, &x1);
+    for (int64_t y = y0; y < y1; ++y) {
+      for (int64_t x = x0; x < x1; ++x)
+        sum += in[Offset(d, n, c, y, x, d.h, d.w)];
     }
     out[i] = sum / static_cast<T>(CellsInside(d, oh, ow));
   }

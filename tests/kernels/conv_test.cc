@@ -48,6 +48,11 @@ std::vector<ConvSetting> Settings() {
       {"valid_dilated", {2, 11, 10, 4}, {3, 2, 4, 6}, MakeWin(1, 2, "VALID")},
       {"explicit", {3, 7, 9, 2}, {2, 4, 2, 3}, explicit_pad},
       {"pointwise", {2, 5, 5, 8}, {1, 1, 8, 4}, MakeWin(1, 1, "VALID")},
+      // The last input row and column are in no window.
+      {"valid_stride_leaves_a_row",
+       {2, 6, 6, 3},
+       {3, 3, 3, 2},
+       MakeWin(2, 1, "VALID")},
   };
 }
 

@@ -128,6 +128,31 @@ TEST(ConvErrorsTest, InputSizesThatDoNotMatchOutBackprop) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("negative")));
 }
 
+// A window of 2^40 rows with SAME padding covers the whole input; its cost
+// is that of the real cells (a loop over the window would never end).
+TEST(ConvErrorsTest, HugeWindowWithSamePaddingCostsOnlyItsRealCells) {
+  Scope root = Scope::NewRootScope();
+  ops::PoolOptions p;
+  p.ksize = {1, int64_t{1} << 40, 1, 1};
+  p.strides = {1, 1, 1, 1};
+  p.padding = "SAME";
+  Output y = ops::MaxPool(
+      root,
+      Tensor::FromVector<float>({1, 5, 2, 4, 3, 0}, TensorShape({1, 3, 2, 1})),
+      p);
+  Output z = ops::AvgPool(
+      root,
+      Tensor::FromVector<float>({1, 5, 2, 4, 3, 0}, TensorShape({1, 3, 2, 1})),
+      p);
+  TG_ASSERT_OK(root.status());
+  ClientSession session(root);
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(session.Run({y, z}, &out));
+  // Every window holds its whole column: {1, 2, 3} and {5, 4, 0}.
+  EXPECT_THAT(out[0].flat<float>(), ::testing::ElementsAre(3, 5, 3, 5, 3, 5));
+  EXPECT_THAT(out[1].flat<float>(), ::testing::ElementsAre(2, 3, 2, 3, 2, 3));
+}
+
 TEST(ConvErrorsTest, BatchNormStatisticsOfTheWrongSize) {
   Scope root = Scope::NewRootScope();
   Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
