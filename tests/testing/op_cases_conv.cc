@@ -79,6 +79,19 @@ void AddConvFamily(std::vector<OpCase>& c, const std::string& tag,
 }  // namespace
 
 void AddConvolutionCases(std::vector<OpCase>& c) {
+  // The bias of a 4-D NCHW activation sums over batch and space.
+  c.push_back({"BiasAddGrad/nchw",
+               {"BiasAddGrad"},
+               [](const Scope& s, const Outs& x) {
+                 return ops::BiasAddGrad(s, x[0], "NCHW");
+               },
+               Inputs({TensorShape{2, 3, 2, 2}}),
+               [](const std::vector<Tensor>& in) {
+                 Vec r(3);
+                 const Vec x = D(in[0]);
+                 for (size_t i = 0; i < x.size(); ++i) r[i / 4 % 3] += x[i];
+                 return r;
+               }});
   // H = 4 with SAME, k 3, s 2 pads (0, 1): the odd cell at the bottom.
   AddConvFamily(c, "same_strided", {2, 4, 5, 2}, {3, 3, 2, 3},
                 MakeWin(2, 1, "SAME"), false);
