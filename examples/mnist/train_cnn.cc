@@ -8,6 +8,7 @@
 #include "examples/mnist/classifier.h"
 #include "examples/mnist/cnn.h"
 #include "examples/mnist/mnist_data.h"
+#include "examples/mnist/train_flags.h"
 
 ABSL_FLAG(int, epochs, 6, "Number of passes over the training set.");
 ABSL_FLAG(int, batch_size, 50, "Examples per step.");
@@ -24,18 +25,6 @@ ABSL_FLAG(std::string, data_dir, "",
           "Folder with the IDX files (default: $TG_MNIST_DIR or "
           "~/.cache/tensorgraph/mnist for mnist; "
           "/usr/share/datasets/fashion-mnist for fashion).");
-ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
-ABSL_FLAG(std::string, save_graph, "",
-          "Write the training GraphDef here (.pb binary, .pbtxt text).");
-ABSL_FLAG(std::string, logdir, "",
-          "If set, write TensorBoard events there: the graph, and loss, acc, "
-          "val_loss and val_acc per epoch.");
-ABSL_FLAG(std::string, device, "cpu",
-          "cpu, or gpu: the model and the training set on the GPU (falls "
-          "back to the CPU, with a note, on a machine without one).");
-ABSL_FLAG(std::string, checkpoint_dir, "",
-          "If set, save the variables to DIR/model-<epoch> after each epoch "
-          "(TensorFlow V2 checkpoints; the last 5 kept).");
 
 namespace tg {
 namespace mnist {
@@ -55,17 +44,10 @@ absl::StatusOr<std::string> DataDir() {
 absl::Status Train() {
   TG_ASSIGN_OR_RETURN(std::string dir, DataDir());
   TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
-  TrainOptions options;
-  options.epochs = absl::GetFlag(FLAGS_epochs);
-  options.batch_size = absl::GetFlag(FLAGS_batch_size);
-  TG_REQUIRE(options.epochs >= 0 && options.batch_size > 0, InvalidArgument,
-             "--epochs must be >= 0 and --batch_size > 0");
+  TG_ASSIGN_OR_RETURN(TrainOptions options,
+                      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
+                                            absl::GetFlag(FLAGS_batch_size)));
   options.eval_batch_size = 1000;
-  TG_ASSIGN_OR_RETURN(options.gpu, ParseDevice(absl::GetFlag(FLAGS_device)));
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.save_graph = absl::GetFlag(FLAGS_save_graph);
-  options.logdir = absl::GetFlag(FLAGS_logdir);
-  options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
 
   Scope root = Scope::NewRootScope();
   CnnConfig config;

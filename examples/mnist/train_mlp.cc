@@ -8,6 +8,7 @@
 #include "examples/mnist/classifier.h"
 #include "examples/mnist/mlp.h"
 #include "examples/mnist/mnist_data.h"
+#include "examples/mnist/train_flags.h"
 
 ABSL_FLAG(int, epochs, 30, "Number of passes over the training set.");
 ABSL_FLAG(int, batch_size, 100, "Examples per SGD step.");
@@ -22,19 +23,6 @@ ABSL_FLAG(std::string, init, "normal",
           "glorot_uniform or he_normal.");
 ABSL_FLAG(double, dropout, 0.0,
           "Dropout rate after each hidden layer during training (0: none).");
-ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
-ABSL_FLAG(std::string, save_graph, "",
-          "Write the training GraphDef here (.pb binary, .pbtxt text).");
-ABSL_FLAG(std::string, logdir, "",
-          "If set, write TensorBoard events there: the graph, and loss, acc, "
-          "val_loss and val_acc per epoch.");
-ABSL_FLAG(std::string, device, "cpu",
-          "cpu, or gpu: the model and the training set on the GPU, each "
-          "batch gathered there (falls back to the CPU, with a note, on a "
-          "machine without one).");
-ABSL_FLAG(std::string, checkpoint_dir, "",
-          "If set, save the variables to DIR/model-<epoch> after each epoch "
-          "(TensorFlow V2 checkpoints; the last 5 kept).");
 
 namespace tg {
 namespace mnist {
@@ -44,16 +32,9 @@ absl::Status Train() {
   std::string dir = absl::GetFlag(FLAGS_data_dir);
   if (dir.empty()) dir = DefaultDataDir();
   TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
-  TrainOptions options;
-  options.epochs = absl::GetFlag(FLAGS_epochs);
-  options.batch_size = absl::GetFlag(FLAGS_batch_size);
-  TG_REQUIRE(options.epochs >= 0 && options.batch_size > 0, InvalidArgument,
-             "--epochs must be >= 0 and --batch_size > 0");
-  TG_ASSIGN_OR_RETURN(options.gpu, ParseDevice(absl::GetFlag(FLAGS_device)));
-  options.seed = absl::GetFlag(FLAGS_seed);
-  options.save_graph = absl::GetFlag(FLAGS_save_graph);
-  options.logdir = absl::GetFlag(FLAGS_logdir);
-  options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
+  TG_ASSIGN_OR_RETURN(TrainOptions options,
+                      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
+                                            absl::GetFlag(FLAGS_batch_size)));
 
   Scope root = Scope::NewRootScope();
   MlpConfig config;

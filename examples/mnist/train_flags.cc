@@ -1,0 +1,40 @@
+#include "examples/mnist/train_flags.h"
+
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "core/status.h"
+
+ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
+ABSL_FLAG(std::string, save_graph, "",
+          "Write the training GraphDef here (.pb binary, .pbtxt text).");
+ABSL_FLAG(std::string, logdir, "",
+          "If set, write TensorBoard events there: the graph, and loss, acc, "
+          "val_loss and val_acc per epoch.");
+ABSL_FLAG(std::string, device, "cpu",
+          "cpu, or gpu: the model and the training set on the GPU, each "
+          "batch gathered there (falls back to the CPU, with a note, on a "
+          "machine without one).");
+ABSL_FLAG(std::string, checkpoint_dir, "",
+          "If set, save the variables to DIR/model-<epoch> after each epoch "
+          "(TensorFlow V2 checkpoints; the last 5 kept).");
+
+namespace tg {
+namespace mnist {
+
+absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
+  TG_REQUIRE(epochs >= 0 && batch_size > 0, InvalidArgument,
+             "--epochs must be >= 0 and --batch_size > 0");
+  TrainOptions options;
+  options.epochs = epochs;
+  options.batch_size = batch_size;
+  TG_ASSIGN_OR_RETURN(options.gpu, ParseDevice(absl::GetFlag(FLAGS_device)));
+  options.seed = absl::GetFlag(FLAGS_seed);
+  options.save_graph = absl::GetFlag(FLAGS_save_graph);
+  options.logdir = absl::GetFlag(FLAGS_logdir);
+  options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
+  return options;
+}
+
+}  // namespace mnist
+}  // namespace tg
