@@ -116,6 +116,33 @@ absl::StatusOr<Tensor> ColumnBuffer(OpKernelContext& ctx, const ConvChunks& c) {
                            TensorShape({c.images * c.rows_per_image, c.k}));
 }
 
+// Runs fn(n0, count, rows, cols) over chunks of c.images images, `cols`
+// being the chunk's scratch column matrix (empty for a direct convolution).
+template <typename T, typename Fn>
+absl::Status ForEachChunk(OpKernelContext& ctx, const WindowGeometry& g,
+                          const ConvChunks& c, Fn&& fn) {
+  TG_RETURN_IF_ERROR(
+      CheckBlasDims({c.images * c.rows_per_image, c.k, g.out_channels}));
+  TG_ASSIGN_OR_RETURN(Tensor cols, ColumnBuffer<T>(ctx, c));
+  for (int64_t n0 = 0; n0 < g.batch; n0 += c.images) {
+    const int64_t count = std::min(c.images, g.batch - n0);
+    TG_RETURN_IF_ERROR(fn(n0, count, count * c.rows_per_image, cols));
+  }
+  return absl::OkStatus();
+}
+
+// The column matrix of images [n0, n0 + count): the input itself for a
+// direct (1x1) convolution, else its im2col in `cols`.
+template <typename T>
+const T* ChunkColumns(OpKernelContext& ctx, const WindowGeometry& g,
+                      const ConvChunks& c, int64_t n0, int64_t count,
+                      Tensor& cols) {
+  const T* in = ctx.input(0).data<T>();
+  if (c.direct) return in + n0 * c.rows_per_image * c.k;
+  Im2Col(g, in, n0, count, cols.data<T>(), ctx.thread_pool());
+  return cols.data<T>();
+}
+
 template <typename T>
 class Conv2DCpu : public NhwcConvKernelBase {
  public:
@@ -135,22 +162,13 @@ class Conv2DCpu : public NhwcConvKernelBase {
       std::fill_n(out->data<T>(), out->NumElements(), T(0));
       return absl::OkStatus();
     }
-    TG_RETURN_IF_ERROR(CheckBlasDims({c.images * c.rows_per_image, c.k, o}));
-    TG_ASSIGN_OR_RETURN(Tensor cols, ColumnBuffer<T>(ctx, c));
-    const T* in = ctx.input(0).data<T>();
-    for (int64_t n0 = 0; n0 < g.batch; n0 += c.images) {
-      const int64_t count = std::min(c.images, g.batch - n0);
-      const int64_t rows = count * c.rows_per_image;
-      const T* a = in + n0 * c.rows_per_image * c.k;
-      if (!c.direct) {
-        Im2Col(g, in, n0, count, cols.data<T>(), ctx.thread_pool());
-        a = cols.data<T>();
-      }
-      TG_RETURN_IF_ERROR(
-          Gemm<T>(false, false, rows, o, c.k, a, c.k, ctx.input(1).data<T>(), o,
-                  T(0), out->data<T>() + n0 * c.rows_per_image * o, o));
-    }
-    return absl::OkStatus();
+    return ForEachChunk<T>(
+        ctx, g, c, [&](int64_t n0, int64_t count, int64_t rows, Tensor& cols) {
+          const T* a = ChunkColumns<T>(ctx, g, c, n0, count, cols);
+          return Gemm<T>(false, false, rows, o, c.k, a, c.k,
+                         ctx.input(1).data<T>(), o, T(0),
+                         out->data<T>() + n0 * c.rows_per_image * o, o);
+        });
   }
 
  private:
@@ -176,19 +194,17 @@ class Conv2DBackpropInputCpu : public NhwcConvKernelBase {
     if (dx->NumElements() == 0 || c.rows_per_image == 0 || o == 0) {
       return absl::OkStatus();
     }
-    TG_RETURN_IF_ERROR(CheckBlasDims({c.images * c.rows_per_image, c.k, o}));
-    TG_ASSIGN_OR_RETURN(Tensor cols, ColumnBuffer<T>(ctx, c));
     const T* dy = ctx.input(2).data<T>();
-    for (int64_t n0 = 0; n0 < g.batch; n0 += c.images) {
-      const int64_t count = std::min(c.images, g.batch - n0);
-      const int64_t rows = count * c.rows_per_image;
-      T* dcols = c.direct ? out + n0 * c.rows_per_image * c.k : cols.data<T>();
-      TG_RETURN_IF_ERROR(Gemm<T>(false, true, rows, c.k, o,
-                                 dy + n0 * c.rows_per_image * o, o,
-                                 ctx.input(1).data<T>(), o, T(0), dcols, c.k));
-      if (!c.direct) Col2ImAdd(g, dcols, n0, count, out, ctx.thread_pool());
-    }
-    return absl::OkStatus();
+    return ForEachChunk<T>(
+        ctx, g, c, [&](int64_t n0, int64_t count, int64_t rows, Tensor& cols) {
+          T* dcols =
+              c.direct ? out + n0 * c.rows_per_image * c.k : cols.data<T>();
+          TG_RETURN_IF_ERROR(
+              Gemm<T>(false, true, rows, c.k, o, dy + n0 * c.rows_per_image * o,
+                      o, ctx.input(1).data<T>(), o, T(0), dcols, c.k));
+          if (!c.direct) Col2ImAdd(g, dcols, n0, count, out, ctx.thread_pool());
+          return absl::OkStatus();
+        });
   }
 
  private:
@@ -214,23 +230,13 @@ class Conv2DBackpropFilterCpu : public NhwcConvKernelBase {
     if (df->NumElements() == 0 || c.rows_per_image == 0 || g.batch == 0) {
       return absl::OkStatus();
     }
-    TG_RETURN_IF_ERROR(CheckBlasDims({c.images * c.rows_per_image, c.k, o}));
-    TG_ASSIGN_OR_RETURN(Tensor cols, ColumnBuffer<T>(ctx, c));
-    const T* in = ctx.input(0).data<T>();
     const T* dy = ctx.input(2).data<T>();
-    for (int64_t n0 = 0; n0 < g.batch; n0 += c.images) {
-      const int64_t count = std::min(c.images, g.batch - n0);
-      const int64_t rows = count * c.rows_per_image;
-      const T* a = in + n0 * c.rows_per_image * c.k;
-      if (!c.direct) {
-        Im2Col(g, in, n0, count, cols.data<T>(), ctx.thread_pool());
-        a = cols.data<T>();
-      }
-      TG_RETURN_IF_ERROR(Gemm<T>(true, false, c.k, o, rows, a, c.k,
-                                 dy + n0 * c.rows_per_image * o, o, T(1), out,
-                                 o));
-    }
-    return absl::OkStatus();
+    return ForEachChunk<T>(
+        ctx, g, c, [&](int64_t n0, int64_t count, int64_t rows, Tensor& cols) {
+          const T* a = ChunkColumns<T>(ctx, g, c, n0, count, cols);
+          return Gemm<T>(true, false, c.k, o, rows, a, c.k,
+                         dy + n0 * c.rows_per_image * o, o, T(1), out, o);
+        });
   }
 
  private:
