@@ -151,8 +151,11 @@ absl::StatusOr<Metrics> Evaluate(const ClientSession& session,
   std::vector<Tensor> out;
   for (int64_t b = 0; b < n; b += step) {
     const int64_t e = std::min(n, b + step);
-    ClientSession::FeedType feeds = {{m.x, Rows<float>(test.images, b, e)},
-                                     {m.y, Rows<int32_t>(test.labels, b, e)}};
+    // One run over the whole set feeds it as it is, without a copy.
+    const bool whole = b == 0 && e == n;
+    ClientSession::FeedType feeds = {
+        {m.x, whole ? test.images : Rows<float>(test.images, b, e)},
+        {m.y, whole ? test.labels : Rows<int32_t>(test.labels, b, e)}};
     if (m.dropout_rate.valid()) feeds[m.dropout_rate] = Tensor::Scalar(0.0f);
     if (m.training.valid()) feeds[m.training] = Tensor::Scalar(false);
     TG_RETURN_IF_ERROR(session.Run(feeds, {m.loss, m.accuracy}, &out));

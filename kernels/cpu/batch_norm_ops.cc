@@ -3,7 +3,6 @@
 // variance, the running variance output the unbiased one, both blended
 // with exponential_avg_factor. Sums accumulate in double.
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include "absl/strings/str_cat.h"

@@ -69,14 +69,18 @@ void ForTaps(const Taps& t, const Win& w, Fn fn) {
           }
 }
 
+// The NHWC explicit_paddings attr of an EXPLICIT window; empty otherwise.
+inline std::vector<int64_t> ExplicitPaddings(const Win& w) {
+  if (w.padding != "EXPLICIT") return {};
+  return {0, 0, w.pads[0], w.pads[1], w.pads[2], w.pads[3], 0, 0};
+}
+
 inline ops::ConvOptions Options(const Win& w) {
   ops::ConvOptions o;
   o.strides = {1, w.sh, w.sw, 1};
   o.dilations = {1, w.dh, w.dw, 1};
   o.padding = w.padding;
-  if (w.padding == "EXPLICIT")
-    o.explicit_paddings = {0,         0,         w.pads[0], w.pads[1],
-                           w.pads[2], w.pads[3], 0,         0};
+  o.explicit_paddings = ExplicitPaddings(w);
   return o;
 }
 
@@ -85,9 +89,7 @@ inline ops::PoolOptions PoolOpts(const Win& w) {
   o.ksize = {1, w.kh, w.kw, 1};
   o.strides = {1, w.sh, w.sw, 1};
   o.padding = w.padding;
-  if (w.padding == "EXPLICIT")
-    o.explicit_paddings = {0,         0,         w.pads[0], w.pads[1],
-                           w.pads[2], w.pads[3], 0,         0};
+  o.explicit_paddings = ExplicitPaddings(w);
   return o;
 }
 
