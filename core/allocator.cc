@@ -62,6 +62,7 @@ class CachingCpuAllocator final : public Allocator {
 
   void* Allocate(size_t bytes) override {
     if (bytes == 0) return nullptr;
+    requests_.fetch_add(1, std::memory_order_relaxed);
     const size_t rounded = Round(bytes);
     if (rounded >= kMinCachedBytes) {
       absl::MutexLock lock(&mu_);
@@ -74,7 +75,13 @@ class CachingCpuAllocator final : public Allocator {
       }
     }
     if (rounded < bytes || rounded > MaxRequestBytes()) return nullptr;
+    system_allocations_.fetch_add(1, std::memory_order_relaxed);
     return std::aligned_alloc(kTensorAlignment, rounded);
+  }
+
+  CpuAllocatorStats Stats() const {
+    return {requests_.load(std::memory_order_relaxed),
+            system_allocations_.load(std::memory_order_relaxed)};
   }
 
   void Deallocate(void* ptr, size_t bytes) override {
@@ -100,6 +107,8 @@ class CachingCpuAllocator final : public Allocator {
     return (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
   }
 
+  std::atomic<int64_t> requests_{0};
+  std::atomic<int64_t> system_allocations_{0};
   absl::Mutex mu_;
   std::unordered_map<size_t, std::vector<void*>> free_ ABSL_GUARDED_BY(mu_);
   size_t cached_bytes_ ABSL_GUARDED_BY(mu_) = 0;
@@ -107,10 +116,16 @@ class CachingCpuAllocator final : public Allocator {
 
 }  // namespace
 
-Allocator* CpuAllocator() {
-  static Allocator* const allocator = new CachingCpuAllocator();
+namespace {
+CachingCpuAllocator* TheCpuAllocator() {
+  static CachingCpuAllocator* const allocator = new CachingCpuAllocator();
   return allocator;
 }
+}  // namespace
+
+Allocator* CpuAllocator() { return TheCpuAllocator(); }
+
+CpuAllocatorStats GetCpuAllocatorStats() { return TheCpuAllocator()->Stats(); }
 
 absl::Status Allocator::CopyToHost(void* dst, const void* src, size_t bytes) {
   if (bytes > 0) std::memcpy(dst, src, bytes);

@@ -79,6 +79,15 @@ class DeviceMemoryScope {
 // SetDefaultMemoryLimitBytes).
 Allocator* CpuAllocator();
 
+// What CpuAllocator() has served since the process started, for tests and
+// benchmarks that check a steady state allocates nothing: every Allocate
+// call, and those the cache could not serve (a system allocation).
+struct CpuAllocatorStats {
+  int64_t requests = 0;
+  int64_t system_allocations = 0;
+};
+CpuAllocatorStats GetCpuAllocatorStats();
+
 // Bounds the bytes held at once through it: a request that would take the
 // total over `limit_bytes` is refused before anything is allocated. Wraps
 // `base`, which must outlive it. Thread-safe.

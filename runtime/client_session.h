@@ -35,9 +35,21 @@ class ClientSession {
                    const std::vector<Operation>& targets,
                    std::vector<Tensor>* outputs) const;
 
+  // A callable for a signature run many times (Session::MakeCallable):
+  // RunCallable takes the feed values in `feeds`' order, with no per-call
+  // name work.
+  absl::StatusOr<CallableHandle> MakeCallable(
+      const std::vector<Output>& feeds, const std::vector<Output>& fetches,
+      const std::vector<Operation>& targets) const;
+  absl::Status RunCallable(CallableHandle handle,
+                           absl::Span<const Tensor> feeds,
+                           std::vector<Tensor>* fetches) const;
+
   Session* session() const { return session_.get(); }
 
  private:
+  absl::Status Check() const;
+
   Scope scope_;
   absl::Status status_;
   std::unique_ptr<Session> session_;

@@ -111,7 +111,8 @@ absl::Status Executor::CheckOutputs(
                DataTypeName(want));
     TG_REQUIRE(out.tensor.memory_space() == step.output_spaces[k], Internal,
                "output ", k, " is in ", out.tensor.MemoryName(),
-               " memory, not in ", step.output_allocators[k]->MemoryName(),
+               " memory, not in ",
+               default_allocators_[step.output_base + k]->MemoryName(),
                " memory where the kernel declares it");
     if (!check_numerics_) continue;
     TG_ASSIGN_OR_RETURN(std::string bad, NonFinite(out.tensor));
@@ -122,7 +123,7 @@ absl::Status Executor::CheckOutputs(
   return absl::OkStatus();
 }
 
-absl::Status Executor::RunKernel(const Step& step,
+absl::Status Executor::RunKernel(const Step& step, Allocator* const* allocators,
                                  std::vector<TensorValue>& slots) const {
   TG_RETURN_IF_ERROR(CheckInputs(step, slots));
   // data() + base, not &slots[base]: a node without outputs may sit at the
@@ -130,7 +131,8 @@ absl::Status Executor::RunKernel(const Step& step,
   OpKernelContext ctx(
       step.device, slots.data(), step.input_slots,
       absl::MakeSpan(slots.data() + step.output_base, step.num_outputs),
-      step.output_allocators, step.temp_allocator);
+      absl::MakeConstSpan(allocators + step.output_base, step.num_outputs),
+      allocators[step.temp_slot]);
   try {
     // A kernel run on the host gets no access to the device's memory: it
     // touches host memory only, and the access check says so if not.
@@ -179,30 +181,106 @@ absl::Status Executor::FetchOutputs(const std::vector<TensorValue>& slots,
   return absl::OkStatus();
 }
 
+namespace {
+// Runs recorded and planned again after their arena could not serve a run
+// as planned (other sizes fed); past it, the last arena is kept as it is.
+constexpr int kMaxMemoryPlans = 4;
+}  // namespace
+
+Executor::RunMemory Executor::TakeMemory() const {
+  if (!plan_memory_) return {};
+  absl::MutexLock lock(&memory_mu_);
+  // One run at a time plans or uses the arena; concurrent runs allocate.
+  if (memory_out_ || gave_up_) return {};
+  memory_out_ = true;
+  if (idle_arena_ != nullptr) {
+    idle_arena_->ResetFallbacks();
+    return {nullptr, std::move(idle_arena_)};
+  }
+  return {Recording::Create(default_allocators_, memories_), nullptr};
+}
+
+void Executor::ReturnMemory(RunMemory memory) const {
+  if (memory.recording == nullptr && memory.arena == nullptr) return;
+  absl::MutexLock lock(&memory_mu_);
+  memory_out_ = false;
+  if (memory.recording != nullptr) {
+    ++plans_;
+    const ArenaPlan plan =
+        PlanArena(memory.recording->Lifetimes(), memories_.size());
+    idle_arena_ = Arena::Create(plan, default_allocators_, memories_,
+                                static_cast<int>(steps_.size()));
+    return;
+  }
+  const bool clean = memory.arena->Clean();
+  if (clean && (memory.arena->fallbacks() == 0 || plans_ >= kMaxMemoryPlans)) {
+    idle_arena_ = std::move(memory.arena);
+  } else if (plans_ >= kMaxMemoryPlans) {
+    gave_up_ = true;  // Runs keep outliving the plan: allocate plainly.
+  }
+  // Otherwise the next run records a new plan; an arena whose blocks are
+  // still held lives on with the tensors holding them.
+}
+
+MemoryPlanInfo Executor::memory_plan() const {
+  absl::MutexLock lock(&memory_mu_);
+  MemoryPlanInfo info;
+  info.plans = plans_;
+  if (idle_arena_ != nullptr) {
+    info.arena_bytes = idle_arena_->bytes();
+    info.planned_blocks = idle_arena_->num_blocks();
+  }
+  return info;
+}
+
+absl::Status Executor::RunSteps(const RunMemory& memory,
+                                std::vector<TensorValue>& slots) const {
+  Recording* recording = memory.recording.get();
+  Arena* arena = memory.arena.get();
+  Allocator* const* allocators = arena != nullptr ? arena->allocators().data()
+                                 : recording != nullptr
+                                     ? recording->allocators().data()
+                                     : default_allocators_.data();
+  for (size_t i = 0; i < steps_.size(); ++i) {
+    const Step& step = steps_[i];
+    if (recording != nullptr) recording->SetTime(KernelTime(i));
+    absl::Status s = step.is_copy ? RunCopy(step, slots)
+                                  : RunKernel(step, allocators, slots);
+    if (!s.ok()) return AnnotateStatus(s, step.error_prefix);
+    if (recording != nullptr) recording->SetTime(ReleaseTime(i));
+    for (int slot : step.release) slots[slot] = TensorValue();
+    if (arena != nullptr) arena->AfterStep(static_cast<int>(i));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status Executor::Run(absl::Span<const Tensor> feeds,
                            std::vector<Tensor>* fetched) const {
   TG_REQUIRE(feeds.size() == feeds_.size(), Internal,
              "feed count does not match the executor");
   // Kernels run inline on this thread as well as on the pool's.
   const ScopedFlushDenormal flush;
-  // This run's values. Declared before the guard, so they are released
-  // only after every device has been synchronized.
-  std::vector<TensorValue> slots(num_slots_);
-  SyncDevicesAtExit sync(devices_);
-  for (size_t i = 0; i < feeds.size(); ++i) {
-    TG_RETURN_IF_ERROR(CheckFeed(feeds_[i], feeds[i]));
-    slots[feeds_[i].slot].tensor = feeds[i];
-  }
-  for (const Step& step : steps_) {
-    absl::Status s =
-        step.is_copy ? RunCopy(step, slots) : RunKernel(step, slots);
+  RunMemory memory = TakeMemory();
+  {
+    // This run's values. Declared before the guard, so they are released
+    // only after every device has been synchronized.
+    std::vector<TensorValue> slots(num_slots_);
+    SyncDevicesAtExit sync(devices_);
+    for (size_t i = 0; i < feeds.size(); ++i) {
+      TG_RETURN_IF_ERROR(CheckFeed(feeds_[i], feeds[i]));
+      slots[feeds_[i].slot].tensor = feeds[i];
+    }
+    absl::Status s = RunSteps(memory, slots);
     if (!s.ok()) {
       sync.SyncAll().IgnoreError();
-      return AnnotateStatus(s, step.error_prefix);
+      return s;
     }
+    TG_RETURN_IF_ERROR(sync.SyncAll());
+    TG_RETURN_IF_ERROR(FetchOutputs(slots, fetched));
   }
-  TG_RETURN_IF_ERROR(sync.SyncAll());
-  return FetchOutputs(slots, fetched);
+  // Every value of the run is released: the plan sees what escaped.
+  ReturnMemory(std::move(memory));
+  return absl::OkStatus();
 }
 
 }  // namespace tg

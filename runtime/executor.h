@@ -21,8 +21,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/op_kernel.h"
 #include "graph/graph.h"
+#include "runtime/memory_plan.h"
 #include "runtime/placer.h"
 
 namespace tg {
@@ -33,6 +35,17 @@ struct ExecutorOptions {
   // the first NaN or Inf, naming the node (TensorFlow's CheckNumerics
   // applied everywhere). Costs one pass over every float output.
   bool check_numerics = false;
+  // Plan the memory of the outputs (runtime/memory_plan.h): the first run
+  // records their lifetimes, later runs take them from one arena per
+  // memory. Off: every output is allocated when produced.
+  bool plan_memory = true;
+};
+
+// What the memory plan of an executor is doing (for tests and tools).
+struct MemoryPlanInfo {
+  int plans = 0;           // Runs recorded and turned into arenas.
+  size_t arena_bytes = 0;  // Of the arena ready for the next run.
+  int64_t planned_blocks = 0;
 };
 
 // One copy the plan makes in every run.
@@ -68,8 +81,11 @@ class Executor {
   absl::Status Run(absl::Span<const Tensor> feeds,
                    std::vector<Tensor>* fetched) const;
 
+  size_t num_feeds() const { return feeds_.size(); }
+  size_t num_fetches() const { return fetches_.size(); }
   // Number of nodes that run (for tests and tools).
   int num_nodes() const { return num_nodes_; }
+  MemoryPlanInfo memory_plan() const;
   // Every copy a run makes, in plan order.
   const std::vector<CopyInfo>& copies() const { return copies_; }
   // (node name, device name) of each node that runs, in run order.
@@ -86,9 +102,14 @@ class Executor {
     std::vector<bool> deref_check;  // Input reads a variable by value.
     int output_base = 0;
     int num_outputs = 0;
-    std::vector<Allocator*> output_allocators;
     std::vector<const void*> output_spaces;
     Allocator* temp_allocator = nullptr;
+    // Index of the temp allocator in the run's allocator table (after the
+    // value slots): a step's first scratch buffer is planned too.
+    int temp_slot = 0;
+    // Value slots read for the last time by this step (and outputs nobody
+    // reads): released right after it, so a run holds only its live set.
+    std::vector<int> release;
     bool on_host = false;  // KernelDef::on_host: runs here, not on device
 
     // A copy: the value in src_slot, copied into dst_allocator's memory.
@@ -108,6 +129,15 @@ class Executor {
     std::string name;
   };
   class Planner;
+  // Where a run's outputs come from: a recording, an arena, or neither.
+  struct RunMemory {
+    std::shared_ptr<Recording> recording;
+    std::shared_ptr<Arena> arena;
+  };
+  RunMemory TakeMemory() const;
+  void ReturnMemory(RunMemory memory) const;
+  absl::Status RunSteps(const RunMemory& memory,
+                        std::vector<TensorValue>& slots) const;
 
   Executor() = default;
   absl::Status CheckFeed(const Feed& feed, const Tensor& t) const;
@@ -115,7 +145,7 @@ class Executor {
                            const std::vector<TensorValue>& slots) const;
   absl::Status CheckOutputs(const Step& step,
                             const std::vector<TensorValue>& slots) const;
-  absl::Status RunKernel(const Step& step,
+  absl::Status RunKernel(const Step& step, Allocator* const* allocators,
                          std::vector<TensorValue>& slots) const;
   absl::Status RunCopy(const Step& step, std::vector<TensorValue>& slots) const;
   absl::Status FetchOutputs(const std::vector<TensorValue>& slots,
@@ -130,6 +160,18 @@ class Executor {
   std::vector<Device*> devices_;
   Allocator* host_allocator_ = nullptr;
   std::vector<CopyInfo> copies_;
+
+  // Memory planning. default_allocators_[slot]: the real allocator of each
+  // kernel output slot (null for feeds and copies), then of each kernel
+  // step's scratch buffers (Step::temp_slot); memories_: the distinct ones.
+  bool plan_memory_ = true;
+  std::vector<Allocator*> default_allocators_;
+  std::vector<Allocator*> memories_;
+  mutable absl::Mutex memory_mu_;
+  mutable std::shared_ptr<Arena> idle_arena_ ABSL_GUARDED_BY(memory_mu_);
+  mutable bool memory_out_ ABSL_GUARDED_BY(memory_mu_) = false;
+  mutable int plans_ ABSL_GUARDED_BY(memory_mu_) = 0;
+  mutable bool gave_up_ ABSL_GUARDED_BY(memory_mu_) = false;
 };
 
 }  // namespace tg

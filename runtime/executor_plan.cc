@@ -1,5 +1,6 @@
 // Building an executor's plan: prune, place, choose every value's memory,
 // insert the copies between memories, instantiate the kernels.
+#include <algorithm>
 #include <new>
 
 #include "absl/strings/str_cat.h"
@@ -48,9 +49,12 @@ class Executor::Planner {
                      VariableStore* variables);
 
  private:
-  int NewSlot(const void* space, std::string name) {
+  // `output_allocator`: for a kernel's output, the allocator it comes from.
+  int NewSlot(const void* space, std::string name,
+              Allocator* output_allocator = nullptr) {
     slot_space_.push_back(space);
     slot_name_.push_back(std::move(name));
+    ex_->default_allocators_.push_back(output_allocator);
     return static_cast<int>(slot_space_.size()) - 1;
   }
   // The slot holding `slot`'s value in memory `space`, adding a copy step
@@ -67,6 +71,8 @@ class Executor::Planner {
   absl::Status AddNode(const Node* n, Device* device, VariableStore* variables);
   absl::Status PlanInputs(const Node* n, const std::vector<bool>& host_in,
                           Step* step);
+  // Fills each step's release list.
+  void PlanReleases();
 
   Executor* ex_;
   const Graph& graph_;
@@ -200,9 +206,8 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
   output_base_[n->id()] = step.output_base;
   for (int k = 0; k < step.num_outputs; ++k) {
     Allocator* a = host_out[k] ? ex_->host_allocator_ : device_memory;
-    step.output_allocators.push_back(a);
     step.output_spaces.push_back(a->memory_space());
-    NewSlot(a->memory_space(), absl::StrCat(n->name(), ":", k));
+    NewSlot(a->memory_space(), absl::StrCat(n->name(), ":", k), a);
   }
   // A kernel run on the host keeps its own tensors in host memory.
   step.temp_allocator = def->on_host ? ex_->host_allocator_ : device_memory;
@@ -242,7 +247,50 @@ absl::Status Executor::Planner::Build(const std::vector<int>& run,
     }
   }
   ex_->num_slots_ = static_cast<int>(slot_space_.size());
+  PlanReleases();
+  for (Step& step : ex_->steps_) {
+    if (step.is_copy) continue;
+    step.temp_slot = static_cast<int>(ex_->default_allocators_.size());
+    ex_->default_allocators_.push_back(step.temp_allocator);
+  }
+  for (Allocator* a : ex_->default_allocators_) {
+    auto& m = ex_->memories_;
+    if (a != nullptr && std::find(m.begin(), m.end(), a) == m.end()) {
+      m.push_back(a);
+    }
+  }
   return absl::OkStatus();
+}
+
+void Executor::Planner::PlanReleases() {
+  const int num_slots = static_cast<int>(slot_space_.size());
+  // The step that produces each slot and the last step that reads it;
+  // -1: a feed, or never read.
+  std::vector<int> producer(num_slots, -1), last_use(num_slots, -1);
+  std::vector<Step>& steps = ex_->steps_;
+  for (int i = 0; i < static_cast<int>(steps.size()); ++i) {
+    const Step& step = steps[i];
+    if (step.is_copy) {
+      producer[step.dst_slot] = i;
+      last_use[step.src_slot] = std::max(last_use[step.src_slot], i);
+      continue;
+    }
+    for (int k = 0; k < step.num_outputs; ++k) {
+      producer[step.output_base + k] = i;
+    }
+    for (int slot : step.input_slots) {
+      last_use[slot] = std::max(last_use[slot], i);
+    }
+  }
+  std::vector<bool> fetched(num_slots, false);
+  for (const Fetch& f : ex_->fetches_) fetched[f.slot] = true;
+  for (int slot = 0; slot < num_slots; ++slot) {
+    const int at = std::max(producer[slot], last_use[slot]);
+    // Only host memory is released early: a device may still have queued
+    // work reading its buffers, which live until the run's final sync.
+    if (fetched[slot] || at < 0 || slot_space_[slot] != nullptr) continue;
+    steps[at].release.push_back(slot);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
@@ -254,6 +302,7 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
   std::unique_ptr<Executor> ex(new Executor());
   ex->devices_ = devices;
   ex->check_numerics_ = options.check_numerics;
+  ex->plan_memory_ = options.plan_memory;
   for (Device* d : devices) {
     if (d->type() == kDeviceCpu) ex->host_allocator_ = d->allocator();
   }

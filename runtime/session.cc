@@ -76,6 +76,30 @@ absl::Status Session::Run(
   return Run(feeds, fetches, targets, outputs, nullptr);
 }
 
+absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
+    const std::vector<std::string>& feeds,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets) {
+  ExecutorOptions ex_options;
+  ex_options.placement = options_.placement;
+  ex_options.check_numerics = options_.check_numerics;
+  ex_options.plan_memory = options_.plan_memory;
+  return Executor::Create(*graph_, feeds, fetches, targets, device_ptrs_,
+                          &variables_, ex_options);
+}
+
+absl::Status Session::RunExecutor(const Executor& ex,
+                                  absl::Span<const Tensor> feeds,
+                                  std::vector<Tensor>* outputs,
+                                  RunMetadata* metadata) {
+  if (metadata != nullptr) {
+    metadata->placement = ex.Placement();
+    metadata->copies = ex.copies();
+  }
+  std::vector<Tensor> discard;
+  return ex.Run(feeds, outputs != nullptr ? outputs : &discard);
+}
+
 absl::Status Session::Run(
     const std::vector<std::pair<std::string, Tensor>>& feeds,
     const std::vector<std::string>& fetches,
@@ -92,32 +116,53 @@ absl::Status Session::Run(
   std::vector<std::string> feed_names;
   feed_names.reserve(feeds.size());
   for (int i : order) feed_names.push_back(feeds[i].first);
-  const std::string key = absl::StrCat(absl::StrJoin(feed_names, ","), "|",
-                                       absl::StrJoin(fetches, ","), "|",
-                                       absl::StrJoin(targets, ","));
+  Signature key{std::move(feed_names), fetches, targets};
   absl::MutexLock lock(&mu_);
   auto it = executors_.find(key);
   if (it == executors_.end()) {
-    ExecutorOptions ex_options;
-    ex_options.placement = options_.placement;
-    ex_options.check_numerics = options_.check_numerics;
     TG_ASSIGN_OR_RETURN(
         std::unique_ptr<Executor> ex,
-        Executor::Create(*graph_, feed_names, fetches, targets, device_ptrs_,
-                         &variables_, ex_options));
-    it = executors_.emplace(key, std::move(ex)).first;
-  }
-  if (metadata != nullptr) {
-    metadata->placement = it->second->Placement();
-    metadata->copies = it->second->copies();
+        NewExecutor(std::get<0>(key), std::get<1>(key), std::get<2>(key)));
+    it = executors_.emplace(std::move(key), std::move(ex)).first;
   }
   feed_values_.clear();
   for (int i : order) feed_values_.push_back(feeds[i].second);
-  std::vector<Tensor> discard;
-  absl::Status s =
-      it->second->Run(feed_values_, outputs != nullptr ? outputs : &discard);
+  absl::Status s = RunExecutor(*it->second, feed_values_, outputs, metadata);
   feed_values_.clear();
   return s;
+}
+
+absl::StatusOr<CallableHandle> Session::MakeCallable(
+    const CallableOptions& options) {
+  absl::MutexLock lock(&mu_);
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,
+                      NewExecutor(options.feed, options.fetch, options.target));
+  const CallableHandle handle = next_handle_++;
+  callables_.emplace(handle, std::move(ex));
+  return handle;
+}
+
+absl::Status Session::RunCallable(CallableHandle handle,
+                                  absl::Span<const Tensor> feeds,
+                                  std::vector<Tensor>* fetches,
+                                  RunMetadata* metadata) {
+  absl::MutexLock lock(&mu_);
+  auto it = callables_.find(handle);
+  TG_REQUIRE(it != callables_.end(), NotFound, "no callable with handle ",
+             handle, " in this session");
+  const Executor& ex = *it->second;
+  TG_REQUIRE(feeds.size() == ex.num_feeds(), InvalidArgument, "callable ",
+             handle, " takes ", ex.num_feeds(), " feeds, not ", feeds.size());
+  TG_REQUIRE(fetches != nullptr || ex.num_fetches() == 0, InvalidArgument,
+             "RunCallable: fetches is null");
+  return RunExecutor(ex, feeds, fetches, metadata);
+}
+
+absl::Status Session::ReleaseCallable(CallableHandle handle) {
+  absl::MutexLock lock(&mu_);
+  TG_REQUIRE(callables_.erase(handle) == 1, NotFound,
+             "no callable with handle ", handle, " in this session");
+  return absl::OkStatus();
 }
 
 }  // namespace tg

@@ -9,6 +9,8 @@
 // place, instantiate kernels); later runs of it reuse that executor.
 // Devices come from the registry (core/device_factory.h): the CPU, and each
 // GPU of a CUDA build on a machine that has one.
+// For a signature run many times, MakeCallable/RunCallable skip even the
+// per-call signature lookup (TensorFlow's callables).
 // Thread-safe: concurrent Run calls are serialized.
 #ifndef TG_RUNTIME_SESSION_H_
 #define TG_RUNTIME_SESSION_H_
@@ -16,9 +18,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "graph/graph.h"
 #include "runtime/executor.h"
@@ -46,6 +50,9 @@ struct SessionOptions {
   int64_t memory_limit_bytes = 0;
   // Fail a run at the first NaN or Inf any node produces, naming the node.
   bool check_numerics = false;
+  // Plan each signature's output memory in one arena per device after its
+  // first run (runtime/memory_plan.h); off: allocate every output afresh.
+  bool plan_memory = true;
 };
 
 // How a signature runs: each node's device and each copy between memories.
@@ -53,6 +60,17 @@ struct RunMetadata {
   std::vector<std::pair<std::string, std::string>> placement;
   std::vector<CopyInfo> copies;
 };
+
+// A signature made into a callable (TensorFlow's CallableOptions): feeds
+// and fetches are tensor names ("x:0"), targets node names. RunCallable
+// takes the feed values in `feed`'s order and returns the fetches in
+// `fetch`'s order.
+struct CallableOptions {
+  std::vector<std::string> feed;
+  std::vector<std::string> fetch;
+  std::vector<std::string> target;
+};
+using CallableHandle = int64_t;
 
 class Session {
  public:
@@ -76,6 +94,21 @@ class Session {
                    const std::vector<std::string>& targets,
                    std::vector<Tensor>* outputs, RunMetadata* metadata);
 
+  // Builds the executor of a signature once and returns a handle to it:
+  // RunCallable then does no name or string work at all. Errors as the
+  // first Run of the signature would give them (unknown names, a feed
+  // named twice, a cycle, a missing kernel). Handles stay valid until
+  // ReleaseCallable or the session's end.
+  absl::StatusOr<CallableHandle> MakeCallable(const CallableOptions& options);
+  // `feeds`: one host tensor per CallableOptions::feed, in that order.
+  // `fetches` gets one tensor per CallableOptions::fetch (may be null when
+  // there are none). NotFound for a handle this session did not make.
+  absl::Status RunCallable(CallableHandle handle,
+                           absl::Span<const Tensor> feeds,
+                           std::vector<Tensor>* fetches,
+                           RunMetadata* metadata = nullptr);
+  absl::Status ReleaseCallable(CallableHandle handle);
+
   const Graph& graph() const { return *graph_; }
   VariableStore* variables() { return &variables_; }
   const std::vector<Device*>& devices() const { return device_ptrs_; }
@@ -90,8 +123,26 @@ class Session {
   std::vector<Device*> device_ptrs_;
   absl::Mutex mu_;
   VariableStore variables_;
-  std::map<std::string, std::unique_ptr<Executor>> executors_
+  absl::StatusOr<std::unique_ptr<Executor>> NewExecutor(
+      const std::vector<std::string>& feeds,
+      const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets);
+  static absl::Status RunExecutor(const Executor& ex,
+                                  absl::Span<const Tensor> feeds,
+                                  std::vector<Tensor>* outputs,
+                                  RunMetadata* metadata);
+
+  // Run()'s signatures, keyed by the lists themselves (sorted feeds,
+  // fetches, targets): names may contain any character, so no joined
+  // string could keep two signatures apart.
+  using Signature =
+      std::tuple<std::vector<std::string>, std::vector<std::string>,
+                 std::vector<std::string>>;
+  std::map<Signature, std::unique_ptr<Executor>> executors_
       ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<CallableHandle, std::unique_ptr<Executor>> callables_
+      ABSL_GUARDED_BY(mu_);
+  CallableHandle next_handle_ ABSL_GUARDED_BY(mu_) = 1;
   std::vector<Tensor> feed_values_ ABSL_GUARDED_BY(mu_);
 };
 

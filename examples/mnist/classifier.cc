@@ -202,19 +202,27 @@ absl::Status Batches::Load(const ClientSession& session) {
       {load_}, nullptr);
 }
 
-ClientSession::FeedType Batches::Feeds(const Classifier& m,
-                                       const std::vector<int64_t>& order,
+std::vector<Output> Batches::FeedOutputs(const Classifier& m) const {
+  if (on_device_) return {indices_};
+  return {m.x, m.y};
+}
+
+absl::Span<const Tensor> Batches::Fill(const std::vector<int64_t>& order,
                                        size_t begin) {
+  values_.clear();
   if (on_device_) {
     int32_t* idx = index_.data<int32_t>();
     for (int64_t i = 0; i < index_.NumElements(); ++i) {
       idx[i] = static_cast<int32_t>(order[begin + i]);
     }
-    return {{indices_, index_}};
+    values_.push_back(index_);
+    return values_;
   }
   GatherRows<float>(data_.train.images, order, begin, &xb_);
   GatherRows<int32_t>(data_.train.labels, order, begin, &yb_);
-  return {{m.x, xb_}, {m.y, yb_}};
+  values_.push_back(xb_);
+  values_.push_back(yb_);
+  return values_;
 }
 
 absl::StatusOr<bool> ParseDevice(const std::string& device) {
@@ -242,8 +250,10 @@ absl::Status WriteGraphs(const Scope& root, const TrainOptions& o,
 }
 
 // One pass over the training set; the mean loss and accuracy of its steps.
+// `step_fn`: the callable of one step (Batches' feeds; loss and accuracy;
+// the train op).
 absl::StatusOr<Metrics> TrainEpoch(const ClientSession& session,
-                                   const Classifier& m, Batches& batches,
+                                   CallableHandle step_fn, Batches& batches,
                                    const std::vector<int64_t>& order,
                                    int batch) {
   const int steps = static_cast<int>(order.size() / batch);
@@ -251,8 +261,8 @@ absl::StatusOr<Metrics> TrainEpoch(const ClientSession& session,
   Metrics sum;
   std::vector<Tensor> out;
   for (int step = 0; step < steps; ++step) {
-    TG_RETURN_IF_ERROR(session.Run(batches.Feeds(m, order, step * batch),
-                                   {m.loss, m.accuracy}, {m.train}, &out));
+    TG_RETURN_IF_ERROR(
+        session.RunCallable(step_fn, batches.Fill(order, step * batch), &out));
     sum.loss += out[0].scalar<float>();
     sum.accuracy += out[1].scalar<float>();
     if (tty && (step % 10 == 9 || step + 1 == steps)) {
@@ -281,14 +291,17 @@ absl::Status TrainClassifier(const Scope& root, const Classifier& m,
   ClientSession session(root, options);
   TG_RETURN_IF_ERROR(session.Run({}, {}, {m.init}, nullptr));
   TG_RETURN_IF_ERROR(batches.Load(session));
+  TG_ASSIGN_OR_RETURN(CallableHandle step_fn,
+                      session.MakeCallable(batches.FeedOutputs(m),
+                                           {m.loss, m.accuracy}, {m.train}));
   std::vector<int64_t> order(data.train.images.shape().dim_size(0));
   std::iota(order.begin(), order.end(), 0);
   std::mt19937_64 shuffle_rng(o.seed);
   for (int epoch = 1; epoch <= o.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     std::shuffle(order.begin(), order.end(), shuffle_rng);
-    TG_ASSIGN_OR_RETURN(Metrics train,
-                        TrainEpoch(session, m, batches, order, o.batch_size));
+    TG_ASSIGN_OR_RETURN(Metrics train, TrainEpoch(session, step_fn, batches,
+                                                  order, o.batch_size));
     TG_ASSIGN_OR_RETURN(Metrics val,
                         Evaluate(session, m, data.test, o.eval_batch_size));
     const double seconds =

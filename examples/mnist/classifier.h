@@ -66,15 +66,18 @@ class Batches {
           Output* images, Output* labels);
   // Copies the training set to the device (once).
   absl::Status Load(const ClientSession& session);
-  // The feeds of the step whose batch is order[begin, begin + batch).
-  ClientSession::FeedType Feeds(const Classifier& m,
-                                const std::vector<int64_t>& order,
+  // The tensors each training step feeds, in the order of Fill's values.
+  std::vector<Output> FeedOutputs(const Classifier& m) const;
+  // The values of FeedOutputs for the step whose batch is
+  // order[begin, begin + batch); valid until the next call.
+  absl::Span<const Tensor> Fill(const std::vector<int64_t>& order,
                                 size_t begin);
 
  private:
   const Dataset& data_;
   bool on_device_;
   Tensor xb_, yb_, index_;
+  std::vector<Tensor> values_;
   Output images_in_, labels_in_, indices_;
   Operation load_;
 };

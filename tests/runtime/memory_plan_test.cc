@@ -1,0 +1,203 @@
+// Freeing at last use, the arena planner, and executors running on a plan.
+#include "runtime/memory_plan.h"
+
+#include <random>
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "ops/standard_ops.h"
+#include "runtime/client_session.h"
+#include "runtime/session.h"
+#include "tests/testing/status_matchers.h"
+
+namespace tg {
+namespace {
+
+using ::testing::ElementsAre;
+
+size_t Aligned(size_t bytes) {
+  return (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
+}
+
+TEST(PlanArenaTest, BuffersAliveAtOnceNeverShareBytes) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 50; ++round) {
+    std::vector<BufferLifetime> lives;
+    const int n = 1 + static_cast<int>(rng() % 40);
+    for (int i = 0; i < n; ++i) {
+      BufferLifetime b;
+      b.slot = i;
+      b.memory = static_cast<int>(rng() % 2);
+      b.bytes = 1 + rng() % 5000;
+      b.allocated = rng() % 100;
+      b.freed = b.allocated + rng() % 30;
+      lives.push_back(b);
+    }
+    const ArenaPlan plan = PlanArena(lives, 2);
+    ASSERT_EQ(plan.blocks.size(), lives.size());
+    std::vector<const ArenaPlan::Block*> by_slot(n);
+    for (const ArenaPlan::Block& b : plan.blocks) by_slot[b.slot] = &b;
+    size_t sum[2] = {0, 0};
+    for (int i = 0; i < n; ++i) {
+      const ArenaPlan::Block& a = *by_slot[i];
+      EXPECT_EQ(a.offset % kTensorAlignment, 0u);
+      EXPECT_EQ(a.memory, lives[i].memory);
+      EXPECT_LE(a.offset + a.bytes, plan.arena_bytes[a.memory]);
+      sum[a.memory] += Aligned(lives[i].bytes);
+      for (int j = i + 1; j < n; ++j) {
+        const ArenaPlan::Block& b = *by_slot[j];
+        const bool same_time = lives[i].allocated <= lives[j].freed &&
+                               lives[j].allocated <= lives[i].freed;
+        const bool same_bytes =
+            a.offset < b.offset + b.bytes && b.offset < a.offset + a.bytes;
+        EXPECT_FALSE(a.memory == b.memory && same_time && same_bytes)
+            << "round " << round << ": buffers " << i << " and " << j;
+      }
+    }
+    EXPECT_LE(plan.arena_bytes[0], sum[0]);
+    EXPECT_LE(plan.arena_bytes[1], sum[1]);
+  }
+}
+
+TEST(PlanArenaTest, BuffersOneAfterAnotherShareOneBlock) {
+  std::vector<BufferLifetime> lives = {
+      {0, 0, 1000, 0, 4}, {1, 0, 1000, 6, 10}, {2, 0, 800, 12, 13}};
+  const ArenaPlan plan = PlanArena(lives, 1);
+  EXPECT_EQ(plan.arena_bytes[0], Aligned(1000));
+  for (const ArenaPlan::Block& b : plan.blocks) EXPECT_EQ(b.offset, 0u);
+}
+
+// y_k = (y_{k-1} + 1) * 0.5, `steps` times, over `n` floats.
+struct Chain {
+  Scope root = Scope::NewRootScope();
+  Output x, y;
+  explicit Chain(int steps) {
+    x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
+    y = x;
+    for (int k = 0; k < steps; ++k) {
+      y = ops::Mul(root, ops::Add(root, y, 1.0f), 0.5f);
+    }
+  }
+  static float Expected(float v, int steps) {
+    for (int k = 0; k < steps; ++k) v = (v + 1.0f) * 0.5f;
+    return v;
+  }
+};
+
+Tensor Filled(int64_t n, float v) {
+  Tensor t(DT_FLOAT, TensorShape({n}));
+  for (float& e : t.flat<float>()) e = v;
+  return t;
+}
+
+TEST(MemoryPlanTest, ChainRunsOnTwoBlocksAndAllocatesOnlyItsFetch) {
+  constexpr int kSteps = 20;
+  constexpr int64_t kN = 1000;
+  Chain chain(kSteps);
+  std::unique_ptr<Session> session =
+      *Session::Create(chain.root.graph_as_shared_ptr());
+  TG_ASSERT_OK_AND_ASSIGN(
+      CallableHandle h,
+      session->MakeCallable({{chain.x.name()}, {chain.y.name()}, {}}));
+  const Tensor x = Filled(kN, 3.0f);
+  std::vector<Tensor> out;
+  for (int run = 0; run < 3; ++run) {
+    TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
+  }
+  CpuAllocatorStats before = GetCpuAllocatorStats();
+  for (int run = 0; run < 5; ++run) {
+    TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
+    ASSERT_EQ(out[0].NumElements(), kN);
+    EXPECT_EQ(out[0].flat<float>()[kN - 1], Chain::Expected(3.0f, kSteps));
+  }
+  CpuAllocatorStats after = GetCpuAllocatorStats();
+  // Only the fetched value, which the caller keeps, is allocated.
+  EXPECT_EQ(after.requests - before.requests, 5);
+}
+
+TEST(MemoryPlanTest, ALongChainFitsWhereItsSumWouldNot) {
+  // 60 values of 1 MiB each, under a 6 MiB limit: only freeing each value
+  // after its last use (and planning them) lets the chain run.
+  constexpr int kSteps = 30;
+  constexpr int64_t kN = 256 * 1024;
+  for (bool plan : {false, true}) {
+    Chain chain(kSteps);
+    SessionOptions options;
+    options.memory_limit_bytes = 6 << 20;
+    options.plan_memory = plan;
+    ClientSession session(chain.root, options);
+    std::vector<Tensor> out;
+    for (int run = 0; run < 3; ++run) {
+      TG_ASSERT_OK(session.Run({{chain.x, Filled(kN, -1.0f)}}, {chain.y}, &out))
+          << "plan_memory " << plan << ", run " << run;
+      EXPECT_EQ(out[0].flat<float>()[0], Chain::Expected(-1.0f, kSteps));
+    }
+  }
+}
+
+TEST(MemoryPlanTest, OtherShapesFallBackAndStayCorrect) {
+  constexpr int kSteps = 8;
+  Chain chain(kSteps);
+  ClientSession session(chain.root);
+  std::vector<Tensor> out;
+  for (int run = 0; run < 12; ++run) {
+    const int64_t n = run % 3 == 0 ? 5000 : 100 + run;
+    const float v = static_cast<float>(run);
+    TG_ASSERT_OK(session.Run({{chain.x, Filled(n, v)}}, {chain.y}, &out));
+    ASSERT_EQ(out[0].NumElements(), n);
+    for (float e : out[0].flat<float>()) {
+      ASSERT_EQ(e, Chain::Expected(v, kSteps)) << "run " << run;
+    }
+  }
+}
+
+TEST(MemoryPlanTest, ConcurrentRunsOfOneSignatureStayCorrect) {
+  constexpr int kSteps = 10;
+  Chain chain(kSteps);
+  std::unique_ptr<Session> session =
+      *Session::Create(chain.root.graph_as_shared_ptr());
+  TG_ASSERT_OK_AND_ASSIGN(
+      CallableHandle h,
+      session->MakeCallable({{chain.x.name()}, {chain.y.name()}, {}}));
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<Tensor> out;
+      for (int run = 0; run < 30; ++run) {
+        const float v = static_cast<float>(t * 100 + run);
+        if (!session->RunCallable(h, {Filled(300, v)}, &out).ok() ||
+            out[0].flat<float>()[299] != Chain::Expected(v, kSteps)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(MemoryPlanTest, ValuesKeptByAVariableEscapeThePlan) {
+  // The value assigned to v is computed in the graph each run; the variable
+  // keeps it, so it must not live in the arena the next run overwrites.
+  Scope root = Scope::NewRootScope();
+  Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
+  Output v =
+      ops::Variable(root.WithOpName("v"), PartialShape::Of({3}), DT_FLOAT);
+  Output assign =
+      ops::Assign(root, v, ops::Mul(root, ops::Add(root, x, 1.0f), 2.0f));
+  Output other = ops::Neg(root, ops::Square(root, x));
+  ClientSession session(root);
+  std::vector<Tensor> out;
+  for (int run = 0; run < 4; ++run) {
+    const float f = static_cast<float>(run);
+    TG_ASSERT_OK(session.Run({{x, Tensor::FromVector<float>({f, f, f})}},
+                             {other}, {assign.op()}, &out));
+  }
+  TG_ASSERT_OK(session.Run({v}, &out));
+  EXPECT_THAT(out[0].flat<float>(), ElementsAre(8, 8, 8));
+}
+
+}  // namespace
+}  // namespace tg
