@@ -47,6 +47,12 @@ AttrValue MakeAttr(const std::vector<int64_t>& v) {
   for (int64_t x : v) list->add_i(x);
   return a;
 }
+AttrValue MakeAttr(const std::vector<std::string>& v) {
+  AttrValue a;
+  auto* list = a.mutable_list();
+  for (const std::string& x : v) list->add_s(x);
+  return a;
+}
 AttrValue MakeAttr(const DataTypeVector& v) {
   AttrValue a;
   auto* list = a.mutable_list();
@@ -213,6 +219,16 @@ absl::StatusOr<std::vector<int64_t>> GetAttr<std::vector<int64_t>>(
     return WrongType(name, "list(int)", *v);
   }
   return std::vector<int64_t>(v->list().i().begin(), v->list().i().end());
+}
+
+template <>
+absl::StatusOr<std::vector<std::string>> GetAttr<std::vector<std::string>>(
+    const AttrMap& attrs, absl::string_view name) {
+  TG_ASSIGN_OR_RETURN(const AttrValue* v, FindAttr(attrs, name));
+  if (v->value_case() != AttrValue::kList) {
+    return WrongType(name, "list(string)", *v);
+  }
+  return std::vector<std::string>(v->list().s().begin(), v->list().s().end());
 }
 
 }  // namespace tg

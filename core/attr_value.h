@@ -33,6 +33,7 @@ AttrValue MakeAttr(const TensorShape& v);
 AttrValue MakeAttr(const Tensor& v);
 AttrValue MakeAttr(const std::vector<int64_t>& v);
 AttrValue MakeAttr(const DataTypeVector& v);
+AttrValue MakeAttr(const std::vector<std::string>& v);
 // An AttrValue for a shape whose rank is unknown.
 AttrValue MakeUnknownShapeAttr();
 

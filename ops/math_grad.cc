@@ -2,12 +2,14 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/array_ops.h"
 #include "ops/gather_ops.h"
 #include "ops/manip_ops.h"
 #include "ops/math_ops.h"
+#include "ops/nn_ops.h"
 #include "ops/slicing_ops.h"
 
 namespace tg {
@@ -33,14 +35,13 @@ void UnbroadcastGrads(const Scope& s, const Output& x, const Output& y,
                            : NoGradient());
 }
 
-// d(a b) : da = dy b^T, db = a^T dy, with the transposes folded into the
+// d(a b) : da = g b^T, db = a^T g, with the transposes folded into the
 // products.
-absl::Status MatMulGrad(const Scope& s, const Operation& op,
-                        const std::vector<Output>& dy,
-                        std::vector<Output>* dx) {
+void MatMulInputGrads(const Scope& s, const Operation& op, const Output& g,
+                      std::vector<Output>* dx) {
   const bool ta = GetAttr<bool>(op.node()->attrs(), "transpose_a").value();
   const bool tb = GetAttr<bool>(op.node()->attrs(), "transpose_b").value();
-  const Output a = op.input(0), b = op.input(1), g = dy[0];
+  const Output a = op.input(0), b = op.input(1);
   if (!ta && !tb) {
     dx->push_back(ops::MatMul(s, g, b, false, true));
     dx->push_back(ops::MatMul(s, a, g, true, false));
@@ -54,8 +55,54 @@ absl::Status MatMulGrad(const Scope& s, const Operation& op,
     dx->push_back(ops::MatMul(s, b, g, true, true));
     dx->push_back(ops::MatMul(s, g, a, true, true));
   }
+}
+
+absl::Status MatMulGrad(const Scope& s, const Operation& op,
+                        const std::vector<Output>& dy,
+                        std::vector<Output>* dx) {
+  MatMulInputGrads(s, op, dy[0], dx);
   return absl::OkStatus();
 }
+
+// y = act(a b + bias): the activation's gradient from y (each supported
+// activation's gradient can be computed from its output), then MatMul's
+// and BiasAdd's.
+absl::Status FusedMatMulGrad(const Scope& s, const Operation& op,
+                             const std::vector<Output>& dy,
+                             std::vector<Output>* dx) {
+  const auto& attrs = op.node()->attrs();
+  TG_ASSIGN_OR_RETURN(std::vector<std::string> fused,
+                      GetAttr<std::vector<std::string>>(attrs, "fused_ops"));
+  const Output y = op.output(0);
+  Output g = dy[0];
+  const std::string act = fused.size() == 2 ? fused[1] : "";
+  if (act == "Sigmoid") {
+    g = ops::SigmoidGrad(s, y, g);
+  } else if (act == "Tanh") {
+    g = ops::TanhGrad(s, y, g);
+  } else if (act == "Relu") {
+    g = ops::ReluGrad(s, g, y);
+  } else if (act == "Relu6") {
+    g = ops::Relu6Grad(s, g, y);
+  } else if (act == "Elu") {
+    g = ops::EluGrad(s, g, y);
+  } else if (act == "LeakyRelu") {
+    TG_ASSIGN_OR_RETURN(float alpha, GetAttr<float>(attrs, "leakyrelu_alpha"));
+    TG_REQUIRE(alpha > 0, Unimplemented,
+               "the gradient of _FusedMatMul with "
+               "LeakyRelu needs leakyrelu_alpha > 0, got ",
+               alpha);
+    g = ops::LeakyReluGrad(s, g, y, alpha);
+  } else if (!act.empty() || fused.empty() || fused[0] != "BiasAdd") {
+    return absl::UnimplementedError(
+        absl::StrCat("no gradient for _FusedMatMul with fused_ops [",
+                     absl::StrJoin(fused, ", "), "]"));
+  }
+  MatMulInputGrads(s, op, g, dx);
+  dx->push_back(ops::BiasAddGrad(s, g));
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("_FusedMatMul", FusedMatMulGrad);
 TG_REGISTER_GRADIENT_OP("MatMul", MatMulGrad);
 
 // As MatMul's gradient per batch, then summed over broadcast batch dims.

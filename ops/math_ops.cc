@@ -38,6 +38,24 @@ TG_REGISTER_OP("MatMul")
         "uint32, uint64, complex64, complex128}")
     .SetShapeFn(MatMulShape);
 
+// MatMul with an epilogue (TensorFlow's internal op, which its graph
+// optimizer creates): the product, plus `args[0]` as a bias over its last
+// dim, then optionally one activation. Graph passes make it
+// (graph/passes/passes.h); graphs TensorFlow rewrote may hold it too.
+TG_REGISTER_OP("_FusedMatMul")
+    .Input("a: T")
+    .Input("b: T")
+    .Input("args: num_args * T")
+    .Output("product: T")
+    .Attr("transpose_a: bool = false")
+    .Attr("transpose_b: bool = false")
+    .Attr("T: {bfloat16, half, float, double}")
+    .Attr("num_args: int >= 0")
+    .Attr("fused_ops: list(string) = []")
+    .Attr("epsilon: float = 0.0001")
+    .Attr("leakyrelu_alpha: float = 0.2")
+    .SetShapeFn(MatMulShape);
+
 // [..., m, k] x [..., k, n] with broadcast batch dims (adj = transpose of
 // the last two dims).
 absl::Status BatchMatMulShape(InferenceContext& c) {
@@ -283,6 +301,20 @@ Output MatMul(const Scope& s, const Input& a, const Input& b, bool transpose_a,
       .Input(b)
       .Attr("transpose_a", transpose_a)
       .Attr("transpose_b", transpose_b)
+      .Finalize();
+}
+Output FusedMatMul(const Scope& s, const Input& a, const Input& b,
+                   const Output& bias,
+                   const std::vector<std::string>& fused_ops, bool transpose_a,
+                   bool transpose_b, float leakyrelu_alpha) {
+  return OpBuilder(s, "_FusedMatMul")
+      .Input(a)
+      .Input(b)
+      .InputList({bias})
+      .Attr("fused_ops", fused_ops)
+      .Attr("transpose_a", transpose_a)
+      .Attr("transpose_b", transpose_b)
+      .Attr("leakyrelu_alpha", leakyrelu_alpha)
       .Finalize();
 }
 Output BatchMatMulV2(const Scope& s, const Input& x, const Input& y, bool adj_x,

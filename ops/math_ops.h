@@ -12,6 +12,15 @@ namespace ops {
 
 Output MatMul(const Scope& s, const Input& a, const Input& b,
               bool transpose_a = false, bool transpose_b = false);
+// TensorFlow's _FusedMatMul: activation(op(a) op(b) + bias), where
+// fused_ops is {"BiasAdd"} or {"BiasAdd", activation} with activation one
+// of Relu, Relu6, Elu, LeakyRelu, Tanh, Sigmoid. Graph passes create it
+// (graph/passes/passes.h); it is differentiable.
+Output FusedMatMul(const Scope& s, const Input& a, const Input& b,
+                   const Output& bias,
+                   const std::vector<std::string>& fused_ops,
+                   bool transpose_a = false, bool transpose_b = false,
+                   float leakyrelu_alpha = 0.2f);
 // Batched matrix products: [..., m, k] x [..., k, n] with NumPy
 // broadcasting of the batch dims; adj_* transposes the last two dims.
 Output BatchMatMulV2(const Scope& s, const Input& x, const Input& y,

@@ -86,6 +86,10 @@ class Executor {
   // Number of nodes that run (for tests and tools).
   int num_nodes() const { return num_nodes_; }
   MemoryPlanInfo memory_plan() const;
+  // Keeps `graph` (the one given to Create) alive as long as this executor.
+  void HoldGraph(std::shared_ptr<const Graph> graph) {
+    held_graph_ = std::move(graph);
+  }
   // Every copy a run makes, in plan order.
   const std::vector<CopyInfo>& copies() const { return copies_; }
   // (node name, device name) of each node that runs, in run order.
@@ -151,6 +155,7 @@ class Executor {
   absl::Status FetchOutputs(const std::vector<TensorValue>& slots,
                             std::vector<Tensor>* fetched) const;
 
+  std::shared_ptr<const Graph> held_graph_;
   bool check_numerics_ = false;
   int num_slots_ = 0;
   int num_nodes_ = 0;

@@ -76,6 +76,53 @@ absl::Status Session::Run(
   return Run(feeds, fetches, targets, outputs, nullptr);
 }
 
+namespace {
+
+// Evaluates a graph of constants for constant folding: a CPU session of
+// its own, without passes (no recursion) and without a memory plan.
+absl::StatusOr<std::vector<Tensor>> EvaluateConstants(
+    const GraphDef& def, const std::vector<std::string>& fetches) {
+  SessionOptions options;
+  options.visible_devices = {"CPU"};
+  options.intra_op_threads = 1;
+  options.plan_memory = false;
+  options.graph_passes = {false, false, false, false};
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<Session> session,
+                      Session::Create(def, options));
+  std::vector<Tensor> out;
+  TG_RETURN_IF_ERROR(session->Run({}, fetches, {}, &out));
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const Graph>> Session::OptimizedGraph(
+    const std::vector<std::string>& feeds,
+    const std::vector<std::string>& fetches,
+    const std::vector<std::string>& targets) {
+  if (!options_.graph_passes.any()) return graph_;
+  PassContext context;
+  context.evaluate = EvaluateConstants;
+  for (const auto* names : {&feeds, &fetches, &targets}) {
+    for (const std::string& name : *names) {
+      absl::StatusOr<TensorId> id = ParseTensorName(name);
+      if (!id.ok() || graph_->FindNode(id->node) == nullptr) return graph_;
+      context.keep.insert(id->node);
+      if (names == &feeds) context.fed.insert(id->node);
+    }
+  }
+  for (Device* d : device_ptrs_) {
+    if (d->type() != kDeviceCpu) context.fuse_cpu_pinned_only = true;
+  }
+  GraphDef def = graph_->ToGraphDef();
+  TG_RETURN_IF_ERROR(AnnotateStatus(
+      RunGraphPasses(options_.graph_passes, context, &def), "graph passes: "));
+  auto graph = std::make_shared<Graph>();
+  TG_RETURN_IF_ERROR(AnnotateStatus(ImportGraphDef(def, graph.get()),
+                                    "the graph after its passes: "));
+  return std::shared_ptr<const Graph>(std::move(graph));
+}
+
 absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
     const std::vector<std::string>& feeds,
     const std::vector<std::string>& fetches,
@@ -84,8 +131,13 @@ absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
   ex_options.placement = options_.placement;
   ex_options.check_numerics = options_.check_numerics;
   ex_options.plan_memory = options_.plan_memory;
-  return Executor::Create(*graph_, feeds, fetches, targets, device_ptrs_,
-                          &variables_, ex_options);
+  TG_ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
+                      OptimizedGraph(feeds, fetches, targets));
+  TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,
+                      Executor::Create(*graph, feeds, fetches, targets,
+                                       device_ptrs_, &variables_, ex_options));
+  ex->HoldGraph(std::move(graph));
+  return ex;
 }
 
 absl::Status Session::RunExecutor(const Executor& ex,

@@ -25,6 +25,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "graph/graph.h"
+#include "graph/passes/passes.h"
 #include "runtime/executor.h"
 
 namespace tg {
@@ -53,6 +54,9 @@ struct SessionOptions {
   // Plan each signature's output memory in one arena per device after its
   // first run (runtime/memory_plan.h); off: allocate every output afresh.
   bool plan_memory = true;
+  // The graph passes run on each signature's graph when its executor is
+  // created (graph/passes/passes.h); the session's graph is not changed.
+  GraphPassOptions graph_passes;
 };
 
 // How a signature runs: each node's device and each copy between memories.
@@ -123,6 +127,13 @@ class Session {
   std::vector<Device*> device_ptrs_;
   absl::Mutex mu_;
   VariableStore variables_;
+  // The signature's graph after the graph passes; the session's own graph
+  // when they are off or a name does not resolve (the executor then says
+  // which).
+  absl::StatusOr<std::shared_ptr<const Graph>> OptimizedGraph(
+      const std::vector<std::string>& feeds,
+      const std::vector<std::string>& fetches,
+      const std::vector<std::string>& targets);
   absl::StatusOr<std::unique_ptr<Executor>> NewExecutor(
       const std::vector<std::string>& feeds,
       const std::vector<std::string>& fetches,

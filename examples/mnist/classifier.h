@@ -88,6 +88,8 @@ struct TrainOptions {
   // Test images per evaluation run; 0: all at once.
   int eval_batch_size = 0;
   bool gpu = false;
+  bool graph_passes = true;  // SessionOptions::graph_passes, all or none.
+  bool plan_memory = true;
   int64_t seed = 1;  // shuffling
   std::string save_graph, logdir, checkpoint_dir;
 };

@@ -18,6 +18,13 @@ ABSL_FLAG(std::string, device, "cpu",
 ABSL_FLAG(std::string, checkpoint_dir, "",
           "If set, save the variables to DIR/model-<epoch> after each epoch "
           "(TensorFlow V2 checkpoints; the last 5 kept).");
+ABSL_FLAG(bool, graph_passes, true,
+          "Run the graph passes (constant folding, common-subexpression "
+          "elimination, MatMul fusion, pruning) on each signature's graph; "
+          "false runs the graph as built.");
+ABSL_FLAG(bool, plan_memory, true,
+          "Plan each signature's output memory in one arena after its first "
+          "run; false allocates every output afresh.");
 
 namespace tg {
 namespace mnist {
@@ -33,6 +40,8 @@ absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
   options.save_graph = absl::GetFlag(FLAGS_save_graph);
   options.logdir = absl::GetFlag(FLAGS_logdir);
   options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
+  options.graph_passes = absl::GetFlag(FLAGS_graph_passes);
+  options.plan_memory = absl::GetFlag(FLAGS_plan_memory);
   return options;
 }
 

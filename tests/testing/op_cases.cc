@@ -412,6 +412,47 @@ void AddElementwiseCases(std::vector<OpCase>& c) {
   }
 }
 
+// _FusedMatMul: the product, the bias over its columns, one activation,
+// each written out in double.
+double ActivationRef(const std::string& act, double x) {
+  if (act == "Relu") return std::max(x, 0.0);
+  if (act == "Relu6") return std::min(std::max(x, 0.0), 6.0);
+  if (act == "Elu") return x > 0 ? x : std::exp(x) - 1;
+  // The alpha attr is a float: 0.3f, not 0.3.
+  if (act == "LeakyRelu") return x > 0 ? x : static_cast<double>(0.3f) * x;
+  if (act == "Tanh") return std::tanh(x);
+  if (act == "Sigmoid") return 1 / (1 + std::exp(-x));
+  return x;
+}
+
+void AddFusedMatMulCases(std::vector<OpCase>& c) {
+  const std::vector<std::pair<std::string, bool>> variants = {
+      {"", false},     {"Relu", true},      {"Relu6", false},  {"Elu", true},
+      {"Tanh", false}, {"LeakyRelu", true}, {"Sigmoid", false}};
+  for (const auto& [act, transpose] : variants) {
+    std::vector<std::string> fused = {"BiasAdd"};
+    if (!act.empty()) fused.push_back(act);
+    const TensorShape a = transpose ? TensorShape{4, 3} : TensorShape{3, 4};
+    const TensorShape b = transpose ? TensorShape{5, 4} : TensorShape{4, 5};
+    c.push_back({absl::StrCat("_FusedMatMul/", act.empty() ? "BiasAdd" : act,
+                              transpose ? "/transposed" : ""),
+                 {"_FusedMatMul"},
+                 [fused, transpose](const Scope& s, const Outs& x) {
+                   return ops::FusedMatMul(s, x[0], x[1], x[2], fused,
+                                           transpose, transpose, 0.3f);
+                 },
+                 Inputs({a, b, TensorShape{5}}),
+                 [act, transpose](const std::vector<Tensor>& in) {
+                   Vec r = MatMulRef(in[0], in[1], transpose, transpose);
+                   for (size_t i = 0; i < r.size(); ++i) {
+                     r[i] =
+                         ActivationRef(act, r[i] + in[2].flat<double>()[i % 5]);
+                   }
+                   return r;
+                 }});
+  }
+}
+
 void AddArrayAndNnCases(std::vector<OpCase>& c) {
   const TensorShape m{3, 4}, v{4};
   for (bool ta : {false, true}) {
@@ -429,6 +470,7 @@ void AddArrayAndNnCases(std::vector<OpCase>& c) {
                    }});
     }
   }
+  AddFusedMatMulCases(c);
   c.push_back({"BiasAdd/nhwc",
                {"BiasAdd"},
                [](const Scope& s, const Outs& x) {
