@@ -5,7 +5,8 @@
 // benchmarks/compare_chain.sh runs it beside PyTorch eager and TorchScript
 // doing the same adds.
 //
-// Usage: chain_overhead [NODES=500] [STEPS=20000]
+// Usage: chain_overhead [NODES=500] [STEPS=35000]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,15 +28,25 @@ struct Chain {
   }
 };
 
-// Nanoseconds per node of `steps` runs of `run` (after a warm-up).
+// Nanoseconds per node of `run`: the median of 7 rounds of steps / 7 runs
+// each (after a warm-up of steps / 5 runs), so a burst of load on a shared
+// machine does not decide the figure.
 template <typename F>
 double TimePerNode(int nodes, int steps, F run) {
-  for (int i = 0; i < 100; ++i) run();
-  const auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < steps; ++i) run();
-  const std::chrono::duration<double, std::nano> d =
-      std::chrono::steady_clock::now() - start;
-  return d.count() / steps / nodes;
+  // Warm-up long enough for the processor to reach its steady clock.
+  for (int i = 0; i < steps / 5; ++i) run();
+  constexpr int kRounds = 7;
+  const int per_round = std::max(1, steps / kRounds);
+  std::vector<double> rounds;
+  for (int r = 0; r < kRounds; ++r) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < per_round; ++i) run();
+    const std::chrono::duration<double, std::nano> d =
+        std::chrono::steady_clock::now() - start;
+    rounds.push_back(d.count() / per_round / nodes);
+  }
+  std::sort(rounds.begin(), rounds.end());
+  return rounds[kRounds / 2];
 }
 
 int Main(int nodes, int steps) {
@@ -75,7 +86,7 @@ int Main(int nodes, int steps) {
 
 int main(int argc, char** argv) {
   const int nodes = argc > 1 ? std::atoi(argv[1]) : 500;
-  const int steps = argc > 2 ? std::atoi(argv[2]) : 20000;
+  const int steps = argc > 2 ? std::atoi(argv[2]) : 35000;
   if (nodes < 1 || steps < 1) {
     std::fprintf(stderr, "usage: chain_overhead [NODES>=1] [STEPS>=1]\n");
     return 1;

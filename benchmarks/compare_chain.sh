@@ -10,11 +10,11 @@ cd "$(dirname "$0")/.."
 nodes="${1:-500}"
 bazel build --disk_cache="$HOME/.cache/tensorgraph/bazel-disk" \
   //benchmarks:chain_overhead >/dev/null 2>&1
-tg=$(bazel-bin/benchmarks/chain_overhead "$nodes" 20000)
+tg=$(bazel-bin/benchmarks/chain_overhead "$nodes")
 pt=$(OMP_NUM_THREADS=1 /usr/bin/python3 benchmarks/pytorch_chain.py --nodes "$nodes")
 echo "$tg"
 echo "$pt"
-ns=$(echo "$tg" | awk '/memory plan on/ {print $(NF-8); exit}')
+ns=$(echo "$tg" | awk -F'[:(]' '/memory plan on/ {split($2, a, " "); print a[1]; exit}')
 eager=$(echo "$pt" | awk '{for (i = 1; i <= NF; ++i) if ($i == "eager") print $(i + 1)}')
 script=$(echo "$pt" | awk '{for (i = 1; i <= NF; ++i) if ($i == "torchscript") print $(i + 1)}')
 awk -v ns="$ns" -v e="$eager" -v s="$script" 'BEGIN {

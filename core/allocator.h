@@ -9,8 +9,11 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "core/types.h"
 
 namespace tg {
+
+class TensorBuffer;
 
 // Alignment of every CPU buffer: one cache line, enough for AVX-512 loads.
 inline constexpr size_t kTensorAlignment = 64;
@@ -28,6 +31,14 @@ class Allocator {
   virtual std::string Name() const = 0;
   virtual void* Allocate(size_t bytes) = 0;
   virtual void Deallocate(void* ptr, size_t bytes) = 0;
+  // The buffer of a new tensor: `bytes` for `num_elements` of `dtype`.
+  // The default wraps Allocate(bytes) in a new TensorBuffer; an allocator
+  // that hands the same buffer out again (a block of an executor's planned
+  // arena, runtime/memory_plan.h) overrides it. Null when the bytes cannot
+  // be had (never for 0 bytes).
+  virtual std::shared_ptr<TensorBuffer> AllocateBuffer(DataType dtype,
+                                                       int64_t num_elements,
+                                                       size_t bytes);
   // For error messages: "limit 6 GiB, 12 MiB in use".
   virtual std::string DescribeUsage() const { return Name(); }
   // A reference that keeps this allocator alive, for allocators that may be

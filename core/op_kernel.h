@@ -122,6 +122,42 @@ class OpKernelContext {
                         Tensor::Allocate(dtype, shape, output_allocators_[i]));
     return &outputs_[i].tensor;
   }
+  // Output `out` in the buffer of the first of `candidates` (input
+  // indices) that may be taken over: an input the executor lets this
+  // kernel take (read for the last time here, and only through that input;
+  // see AllowForwarding), with this dtype and shape, in the output's memory
+  // and held by nothing else. Otherwise allocates as allocate_output. An
+  // input taken over becomes empty: read what is needed from the inputs
+  // (data pointers, shapes) before calling this. Elementwise kernels use it
+  // to write in place of a value nobody will read again.
+  absl::StatusOr<Tensor*> forward_input_or_allocate_output(
+      std::initializer_list<int> candidates, int out, DataType dtype,
+      const TensorShape& shape) {
+    for (int k : candidates) {
+      if (k >= static_cast<int>(forwardable_.size()) || !forwardable_[k]) {
+        continue;
+      }
+      TensorValue& in = mutable_slots_[input_slots_[k]];
+      if (in.ref == nullptr && in.tensor.dtype() == dtype &&
+          dtype != DT_STRING && in.tensor.shape() == shape &&
+          in.tensor.RefCountIsOne() &&
+          in.tensor.memory_space() == output_allocators_[out]->memory_space()) {
+        outputs_[out].tensor = std::move(in.tensor);
+        in.tensor = Tensor();
+        return &outputs_[out].tensor;
+      }
+    }
+    return allocate_output(out, dtype, shape);
+  }
+  // Lets forward_input_or_allocate_output take input i's buffer where
+  // forwardable[i] is nonzero; `slots` is the same array the context reads
+  // its inputs from. The executor calls it; by default nothing is taken.
+  void AllowForwarding(TensorValue* slots,
+                       absl::Span<const uint8_t> forwardable) {
+    mutable_slots_ = slots;
+    forwardable_ = forwardable;
+  }
+
   // A scratch tensor in the kernel's memory (its device's, or the host's
   // for a kernel run on the host), failing the same way.
   absl::StatusOr<Tensor> allocate_temp(DataType dtype,
@@ -145,6 +181,8 @@ class OpKernelContext {
   absl::Span<TensorValue> outputs_;
   absl::Span<Allocator* const> output_allocators_;
   Allocator* temp_allocator_;
+  TensorValue* mutable_slots_ = nullptr;
+  absl::Span<const uint8_t> forwardable_;
 };
 
 class OpKernel {

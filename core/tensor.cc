@@ -54,8 +54,9 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
       bytes <= kMaxAllocationBytes;
   TG_REQUIRE(fits, ResourceExhausted, "cannot allocate a ", DataTypeName(dtype),
              " tensor of shape ", shape.DebugString(), ": its size overflows");
-  void* data = allocator->Allocate(bytes);
-  if (data == nullptr && bytes > 0) {
+  std::shared_ptr<TensorBuffer> buffer =
+      allocator->AllocateBuffer(dtype, n, bytes);
+  if (buffer == nullptr) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "out of memory allocating ", bytes, " bytes for a ",
         DataTypeName(dtype), " tensor of shape ", shape.DebugString(), " (",
@@ -64,8 +65,16 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
   Tensor t;
   t.dtype_ = dtype;
   t.shape_ = shape;
-  t.buffer_ = std::make_shared<TensorBuffer>(allocator, dtype, n, data, bytes);
+  t.buffer_ = std::move(buffer);
   return t;
+}
+
+std::shared_ptr<TensorBuffer> Allocator::AllocateBuffer(DataType dtype,
+                                                        int64_t num_elements,
+                                                        size_t bytes) {
+  void* data = Allocate(bytes);
+  if (data == nullptr && bytes > 0) return nullptr;
+  return std::make_shared<TensorBuffer>(this, dtype, num_elements, data, bytes);
 }
 
 Tensor::Tensor(DataType dtype, const TensorShape& shape, Allocator* allocator) {

@@ -47,6 +47,20 @@ class TensorBuffer {
   TensorBuffer(const TensorBuffer&) = delete;
   TensorBuffer& operator=(const TensorBuffer&) = delete;
 
+  // Gives the buffer to a new tensor: for an allocator that hands one
+  // buffer out again once it holds the only reference (never strings, and
+  // at most the bytes it was made with).
+  void Reuse(DataType dtype, int64_t num_elements, size_t bytes) {
+    dtype_ = dtype;
+    num_elements_ = num_elements;
+    bytes_ = bytes;
+  }
+
+  // References an allocator keeps to the buffer for itself (an arena block
+  // keeps one): Tensor::RefCountIsOne discounts them.
+  int extra_owners() const { return extra_owners_; }
+  void set_extra_owners(int n) { extra_owners_ = n; }
+
   void* data() const { return data_; }
   size_t bytes() const { return bytes_; }
   Allocator* allocator() const { return allocator_; }
@@ -60,6 +74,7 @@ class TensorBuffer {
   int64_t num_elements_;
   size_t bytes_;
   void* data_;
+  int extra_owners_ = 0;
 };
 
 class Tensor {
@@ -151,6 +166,12 @@ class Tensor {
     CheckAccess();
     return buffer_ ? buffer_->data() : nullptr;
   }
+  // True when this tensor is the only holder of its buffer (besides the
+  // allocator's own reference), so the buffer may be taken over.
+  bool RefCountIsOne() const {
+    return buffer_ != nullptr &&
+           buffer_.use_count() == 1 + buffer_->extra_owners();
+  }
   bool SharesBufferWith(const Tensor& other) const {
     return buffer_ != nullptr && buffer_ == other.buffer_;
   }
@@ -178,7 +199,8 @@ class Tensor {
     CheckAccess();
   }
   void CheckAccess() const {
-    if (buffer_ != nullptr &&
+    // Host memory (a null space) is always allowed: no thread-local read.
+    if (buffer_ != nullptr && buffer_->memory_space() != nullptr &&
         !DeviceMemoryScope::Allows(buffer_->memory_space())) {
       AbortOnDeviceAccess();
     }

@@ -49,12 +49,6 @@ void TensorShape::ToProto(::tensorgraph::TensorShapeProto* proto) const {
   for (int64_t d : dims_) proto->add_dim()->set_size(d);
 }
 
-int64_t TensorShape::num_elements() const {
-  int64_t n = 1;
-  for (int64_t d : dims_) n = SaturatingMul(n, d);
-  return n;
-}
-
 std::string TensorShape::DebugString() const { return DimsString(dims_); }
 
 std::string DimsString(absl::Span<const int64_t> dims) {

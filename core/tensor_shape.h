@@ -11,6 +11,7 @@
 #include "absl/container/inlined_vector.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "core/checked_math.h"
 #include "proto/tensor_shape.pb.h"
 
 namespace tg {
@@ -42,12 +43,22 @@ class TensorShape {
   // The product of the dims, saturated at INT64_MAX so that a shape built
   // unchecked can never wrap to a small count (an allocation of it then
   // fails instead of returning a short buffer).
-  int64_t num_elements() const;
+  // The product of the dims, saturating at INT64_MAX (never overflows).
+  int64_t num_elements() const {
+    int64_t n = 1;
+    for (int64_t d : dims_) n = SaturatingMul(n, d);
+    return n;
+  }
   void AddDim(int64_t size) { dims_.push_back(size); }
   void set_dim(int i, int64_t size) { dims_[i] = size; }
 
   bool operator==(const TensorShape& other) const {
-    return dims_ == other.dims_;
+    // A plain loop: shapes are short, and a memcmp call costs more.
+    if (dims_.size() != other.dims_.size()) return false;
+    for (size_t i = 0; i < dims_.size(); ++i) {
+      if (dims_[i] != other.dims_[i]) return false;
+    }
+    return true;
   }
   bool operator!=(const TensorShape& other) const { return !(*this == other); }
 

@@ -8,7 +8,6 @@
 namespace tg {
 
 // Below this much work per call, waking threads costs more than it saves.
-constexpr int64_t kMinCostToSplit = 200000;
 
 ThreadPool::ThreadPool(int num_threads)
     : num_threads_(std::max(1, num_threads)) {
@@ -44,18 +43,9 @@ void ThreadPool::WorkerLoop() {
   }
 }
 
-void ThreadPool::ParallelFor(int64_t total, int64_t cost_per_unit,
-                             const std::function<void(int64_t, int64_t)>& fn) {
-  if (total <= 0) return;
-  int shards = num_threads_;
-  if (total * std::max<int64_t>(cost_per_unit, 1) < kMinCostToSplit) {
-    shards = 1;
-  }
-  shards = static_cast<int>(std::min<int64_t>(shards, total));
-  if (shards == 1) {
-    fn(0, total);
-    return;
-  }
+void ThreadPool::Split(int64_t total,
+                       absl::FunctionRef<void(int64_t, int64_t)> fn) {
+  const int shards = static_cast<int>(std::min<int64_t>(num_threads_, total));
   const int64_t block = (total + shards - 1) / shards;
   absl::BlockingCounter done(shards - 1);
   {

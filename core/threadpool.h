@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/synchronization/mutex.h"
 
 namespace tg {
@@ -29,10 +30,27 @@ class ThreadPool {
 
   // fn(begin, end) over shards of [0, total). cost_per_unit is a rough count
   // of cycles per element, used only to decide whether to split.
-  void ParallelFor(int64_t total, int64_t cost_per_unit,
-                   const std::function<void(int64_t, int64_t)>& fn);
+  // Work below kMinCostToSplit runs inline without any indirection (the
+  // common case for small tensors, where a call through a function object
+  // would cost more than the work).
+  template <typename F>
+  void ParallelFor(int64_t total, int64_t cost_per_unit, F&& fn) {
+    if (total <= 0) return;
+    if (num_threads_ == 1 || total == 1 ||
+        total * (cost_per_unit > 1 ? cost_per_unit : 1) < kMinCostToSplit) {
+      fn(int64_t{0}, total);
+      return;
+    }
+    Split(total, absl::FunctionRef<void(int64_t, int64_t)>(fn));
+  }
+
+  // Below this estimated cost (elements times cost per element), work is
+  // not worth splitting.
+  static constexpr int64_t kMinCostToSplit = 200000;
 
  private:
+  // Runs fn over num_threads_ shards of [0, total), one inline.
+  void Split(int64_t total, absl::FunctionRef<void(int64_t, int64_t)> fn);
   void WorkerLoop();
 
   const int num_threads_;

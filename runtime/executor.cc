@@ -133,11 +133,12 @@ absl::Status Executor::RunKernel(const Step& step, Allocator* const* allocators,
       absl::MakeSpan(slots.data() + step.output_base, step.num_outputs),
       absl::MakeConstSpan(allocators + step.output_base, step.num_outputs),
       allocators[step.temp_slot]);
+  ctx.AllowForwarding(slots.data(), step.forwardable);
   try {
     // A kernel run on the host gets no access to the device's memory: it
     // touches host memory only, and the access check says so if not.
-    TG_RETURN_IF_ERROR(step.on_host ? step.kernel->Compute(ctx)
-                                    : step.device->Compute(*step.kernel, ctx));
+    TG_RETURN_IF_ERROR(step.direct ? step.kernel->Compute(ctx)
+                                   : step.device->Compute(*step.kernel, ctx));
   } catch (const std::bad_alloc&) {
     return absl::ResourceExhaustedError(
         "out of memory in the kernel's own bookkeeping");

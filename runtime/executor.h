@@ -104,6 +104,10 @@ class Executor {
     std::unique_ptr<OpKernel> kernel;
     std::vector<int> input_slots;
     std::vector<bool> deref_check;  // Input reads a variable by value.
+    // Input k's buffer may be taken over by an output: its slot is read
+    // for the last time here, by this input only (see
+    // OpKernelContext::forward_input_or_allocate_output).
+    std::vector<uint8_t> forwardable;
     int output_base = 0;
     int num_outputs = 0;
     std::vector<const void*> output_spaces;
@@ -115,6 +119,9 @@ class Executor {
     // reads): released right after it, so a run holds only its live set.
     std::vector<int> release;
     bool on_host = false;  // KernelDef::on_host: runs here, not on device
+    // Call the kernel directly: it runs on the host (on_host, or a CPU
+    // node), where Device::Compute would only open a scope for host memory.
+    bool direct = false;
 
     // A copy: the value in src_slot, copied into dst_allocator's memory.
     int src_slot = -1;
@@ -136,7 +143,7 @@ class Executor {
   // Where a run's outputs come from: a recording, an arena, or neither.
   struct RunMemory {
     std::shared_ptr<Recording> recording;
-    std::shared_ptr<Arena> arena;
+    std::unique_ptr<Arena> arena;
   };
   RunMemory TakeMemory() const;
   void ReturnMemory(RunMemory memory) const;
@@ -173,7 +180,7 @@ class Executor {
   std::vector<Allocator*> default_allocators_;
   std::vector<Allocator*> memories_;
   mutable absl::Mutex memory_mu_;
-  mutable std::shared_ptr<Arena> idle_arena_ ABSL_GUARDED_BY(memory_mu_);
+  mutable std::unique_ptr<Arena> idle_arena_ ABSL_GUARDED_BY(memory_mu_);
   mutable bool memory_out_ ABSL_GUARDED_BY(memory_mu_) = false;
   mutable int plans_ ABSL_GUARDED_BY(memory_mu_) = 0;
   mutable bool gave_up_ ABSL_GUARDED_BY(memory_mu_) = false;

@@ -212,6 +212,7 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
   // A kernel run on the host keeps its own tensors in host memory.
   step.temp_allocator = def->on_host ? ex_->host_allocator_ : device_memory;
   step.on_host = def->on_host;
+  step.direct = def->on_host || device->type() == kDeviceCpu;
   OpKernelConstruction construction(&n->def(), &n->input_types(),
                                     &n->output_types(), device, variables,
                                     step.temp_allocator);
@@ -290,6 +291,21 @@ void Executor::Planner::PlanReleases() {
     // work reading its buffers, which live until the run's final sync.
     if (fetched[slot] || at < 0 || slot_space_[slot] != nullptr) continue;
     steps[at].release.push_back(slot);
+  }
+  // An input whose slot this step releases, read by no other input of it,
+  // is the step's to take over.
+  for (Step& step : steps) {
+    if (step.is_copy) continue;
+    step.forwardable.assign(step.input_slots.size(), 0);
+    for (size_t k = 0; k < step.input_slots.size(); ++k) {
+      const int slot = step.input_slots[k];
+      const bool released = std::find(step.release.begin(), step.release.end(),
+                                      slot) != step.release.end();
+      const bool once = std::count(step.input_slots.begin(),
+                                   step.input_slots.end(), slot) == 1;
+      step.forwardable[k] =
+          released && once && !IsRefType(step.node->input_type(k));
+    }
   }
 }
 

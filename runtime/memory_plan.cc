@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/synchronization/mutex.h"
+#include "core/tensor.h"
 
 namespace tg {
 namespace {
@@ -162,97 +163,145 @@ ArenaPlan PlanArena(const std::vector<BufferLifetime>& lifetimes,
   return plan;
 }
 
-// Hands out its block to the first request that fits while the block is
-// free; anything else goes to the real allocator.
-class Arena::BlockAllocator final : public ForwardingAllocator {
+// The arena's buffers, and the allocator each block's buffers name: it
+// returns fallback requests to the real allocator and ignores the block's
+// own pointer (the arena buffer is freed with this object).
+class ArenaMemory : public std::enable_shared_from_this<ArenaMemory> {
  public:
-  BlockAllocator(Arena* arena, Allocator* base, void* block, size_t bytes)
-      : ForwardingAllocator(base),
-        arena_(arena),
+  class BlockMemory final : public ForwardingAllocator {
+   public:
+    BlockMemory(ArenaMemory* owner, Allocator* base, void* block)
+        : ForwardingAllocator(base), owner_(owner), block_(block) {}
+    void* Allocate(size_t bytes) override { return base_->Allocate(bytes); }
+    void Deallocate(void* ptr, size_t bytes) override {
+      if (ptr != block_ || ptr == nullptr) base_->Deallocate(ptr, bytes);
+    }
+    std::shared_ptr<Allocator> KeepAlive() override {
+      return std::shared_ptr<Allocator>(owner_->shared_from_this(), this);
+    }
+    void* block() const { return block_; }
+
+   private:
+    ArenaMemory* const owner_;
+    void* const block_;
+  };
+
+  ~ArenaMemory() {
+    for (size_t m = 0; m < buffers.size(); ++m) {
+      if (buffers[m] != nullptr) memories[m]->Deallocate(buffers[m], bytes[m]);
+    }
+  }
+
+  std::vector<Allocator*> memories;
+  std::vector<std::shared_ptr<Allocator>> keep_alive;
+  std::vector<void*> buffers;
+  std::vector<size_t> bytes;
+  std::vector<std::unique_ptr<BlockMemory>> blocks;
+  std::atomic<bool> stopped{false};
+  std::atomic<int64_t> fallbacks{0};
+};
+
+// One planned output in the run's allocator table. Its TensorBuffer is
+// handed out again whenever the block holds the only reference to it.
+class Arena::Block final : public ForwardingAllocator {
+ public:
+  Block(ArenaMemory* memory, ArenaMemory::BlockMemory* block, size_t bytes)
+      : ForwardingAllocator(block),
+        memory_(memory),
         block_(block),
         bytes_(bytes) {}
 
-  void* Allocate(size_t bytes) override {
-    if (bytes <= bytes_ && !arena_->stopped_.load(std::memory_order_relaxed) &&
-        !in_use_.exchange(true, std::memory_order_acquire)) {
-      return block_;
+  std::shared_ptr<TensorBuffer> AllocateBuffer(DataType dtype,
+                                               int64_t num_elements,
+                                               size_t bytes) override {
+    if (dtype != DT_STRING && bytes <= bytes_ && !in_use() &&
+        !memory_->stopped.load(std::memory_order_relaxed)) {
+      if (buffer_ == nullptr) {
+        buffer_ = std::make_shared<TensorBuffer>(block_, dtype, num_elements,
+                                                 block_->block(), bytes);
+        buffer_->set_extra_owners(1);  // This block's own reference.
+      } else {
+        buffer_->Reuse(dtype, num_elements, bytes);
+      }
+      return buffer_;
     }
-    arena_->fallbacks_.fetch_add(1, std::memory_order_relaxed);
-    return base_->Allocate(bytes);
+    memory_->fallbacks.fetch_add(1, std::memory_order_relaxed);
+    return block_->AllocateBuffer(dtype, num_elements, bytes);
+  }
+  void* Allocate(size_t bytes) override {
+    memory_->fallbacks.fetch_add(1, std::memory_order_relaxed);
+    return block_->Allocate(bytes);
   }
   void Deallocate(void* ptr, size_t bytes) override {
-    if (ptr == block_ && ptr != nullptr) {
-      in_use_.store(false, std::memory_order_release);
-      return;
-    }
-    base_->Deallocate(ptr, bytes);
+    block_->Deallocate(ptr, bytes);
   }
   std::shared_ptr<Allocator> KeepAlive() override {
-    return std::shared_ptr<Allocator>(arena_->shared_from_this(), this);
+    return block_->KeepAlive();
   }
-  bool in_use() const { return in_use_.load(std::memory_order_acquire); }
+  bool in_use() const { return buffer_ != nullptr && buffer_.use_count() > 1; }
 
  private:
-  Arena* const arena_;
-  void* const block_;
+  ArenaMemory* const memory_;
+  ArenaMemory::BlockMemory* const block_;
   const size_t bytes_;
-  std::atomic<bool> in_use_{false};
+  std::shared_ptr<TensorBuffer> buffer_;
 };
 
-std::shared_ptr<Arena> Arena::Create(const ArenaPlan& plan,
+std::unique_ptr<Arena> Arena::Create(const ArenaPlan& plan,
                                      absl::Span<Allocator* const> defaults,
                                      const std::vector<Allocator*>& memories,
                                      int num_steps) {
-  std::shared_ptr<Arena> arena(new Arena());
-  arena->memories_ = memories;
+  auto memory = std::make_shared<ArenaMemory>();
+  memory->memories = memories;
   for (size_t m = 0; m < memories.size(); ++m) {
     const size_t bytes = plan.arena_bytes[m];
     void* buffer = bytes > 0 ? memories[m]->Allocate(bytes) : nullptr;
-    if (bytes > 0 && buffer == nullptr) return nullptr;  // ~Arena frees.
-    arena->keep_alive_.push_back(memories[m]->KeepAlive());
-    arena->buffers_.push_back(buffer);
-    arena->buffer_bytes_.push_back(bytes);
+    if (bytes > 0 && buffer == nullptr) return nullptr;  // ~ArenaMemory frees.
+    memory->keep_alive.push_back(memories[m]->KeepAlive());
+    memory->buffers.push_back(buffer);
+    memory->bytes.push_back(bytes);
   }
+  std::unique_ptr<Arena> arena(new Arena());
   arena->table_.assign(defaults.begin(), defaults.end());
   arena->check_after_.resize(num_steps);
   for (const ArenaPlan::Block& b : plan.blocks) {
-    char* base = static_cast<char*>(arena->buffers_[b.memory]);
-    arena->blocks_.push_back(std::make_unique<BlockAllocator>(
-        arena.get(), memories[b.memory], base + b.offset, b.bytes));
+    char* base = static_cast<char*>(memory->buffers[b.memory]);
+    memory->blocks.push_back(std::make_unique<ArenaMemory::BlockMemory>(
+        memory.get(), memories[b.memory], base + b.offset));
+    arena->blocks_.push_back(std::make_unique<Block>(
+        memory.get(), memory->blocks.back().get(), b.bytes));
     arena->table_[b.slot] = arena->blocks_.back().get();
     const int64_t step = b.freed / 3;
     if (step < num_steps) {
       arena->check_after_[step].push_back(arena->blocks_.back().get());
     }
   }
+  arena->memory_ = std::move(memory);
   return arena;
 }
 
-Arena::~Arena() {
-  for (size_t m = 0; m < buffers_.size(); ++m) {
-    if (buffers_[m] != nullptr) {
-      memories_[m]->Deallocate(buffers_[m], buffer_bytes_[m]);
-    }
-  }
-}
+Arena::~Arena() = default;
 
 void Arena::CheckFree(int step) {
-  for (const BlockAllocator* b : check_after_[step]) {
-    if (b->in_use()) stopped_.store(true, std::memory_order_relaxed);
+  for (const Block* b : check_after_[step]) {
+    if (b->in_use()) memory_->stopped.store(true, std::memory_order_relaxed);
   }
 }
 
 bool Arena::Clean() const {
-  if (stopped_.load()) return false;
+  if (memory_->stopped.load()) return false;
   for (const auto& b : blocks_) {
     if (b->in_use()) return false;
   }
   return true;
 }
 
+int64_t Arena::fallbacks() const { return memory_->fallbacks.load(); }
+void Arena::ResetFallbacks() { memory_->fallbacks.store(0); }
+
 size_t Arena::bytes() const {
   size_t total = 0;
-  for (size_t b : buffer_bytes_) total += b;
+  for (size_t b : memory_->bytes) total += b;
   return total;
 }
 

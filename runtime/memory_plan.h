@@ -103,14 +103,18 @@ struct ArenaPlan {
 ArenaPlan PlanArena(const std::vector<BufferLifetime>& lifetimes,
                     int num_memories);
 
-// The memory of one plan: one buffer per memory, one block per planned
-// output. One run uses it at a time.
-class Arena : public std::enable_shared_from_this<Arena> {
+class ArenaMemory;
+
+// The memory of one plan (one buffer per memory, one block per planned
+// output) and, per block, the TensorBuffer it hands out again and again:
+// a steady-state run allocates nothing, not even a buffer's bookkeeping.
+// One run uses an arena at a time.
+class Arena {
  public:
   // `defaults[slot]`: the real allocator of each slot (as for Recording);
   // `memories` as given to Recording. Null when an arena buffer cannot be
   // allocated (the runs then allocate as without a plan).
-  static std::shared_ptr<Arena> Create(const ArenaPlan& plan,
+  static std::unique_ptr<Arena> Create(const ArenaPlan& plan,
                                        absl::Span<Allocator* const> defaults,
                                        const std::vector<Allocator*>& memories,
                                        int num_steps);
@@ -126,28 +130,25 @@ class Arena : public std::enable_shared_from_this<Arena> {
   // After a run: true when the run kept to the plan's lifetimes and every
   // block is free again, so the arena may serve another run.
   bool Clean() const;
-  // Requests of output buffers the arena did not serve since the last
-  // ResetFallbacks (a larger size, a block in use, a stopped arena).
-  int64_t fallbacks() const { return fallbacks_.load(); }
-  void ResetFallbacks() { fallbacks_.store(0); }
+  // Output buffers the arena did not serve since the last ResetFallbacks
+  // (a larger size, a block in use, a stopped arena).
+  int64_t fallbacks() const;
+  void ResetFallbacks();
   // Bytes of the arena buffers (for tests and tools).
   size_t bytes() const;
   int64_t num_blocks() const { return static_cast<int64_t>(blocks_.size()); }
 
  private:
-  class BlockAllocator;
+  class Block;
   Arena() = default;
   void CheckFree(int step);
 
-  std::vector<Allocator*> memories_;
-  std::vector<std::shared_ptr<Allocator>> keep_alive_;
-  std::vector<void*> buffers_;
-  std::vector<size_t> buffer_bytes_;
-  std::vector<std::unique_ptr<BlockAllocator>> blocks_;
-  std::vector<std::vector<BlockAllocator*>> check_after_;  // Per step.
+  // Shared with every buffer handed out: a buffer that outlives the arena
+  // (a value that escaped) keeps the memory alive, never the arena.
+  std::shared_ptr<ArenaMemory> memory_;
+  std::vector<std::unique_ptr<Block>> blocks_;
+  std::vector<std::vector<Block*>> check_after_;  // Per step.
   std::vector<Allocator*> table_;
-  std::atomic<bool> stopped_{false};
-  std::atomic<int64_t> fallbacks_{0};
 };
 
 }  // namespace tg

@@ -14,17 +14,18 @@ class UnaryCpu : public OpKernel {
  public:
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& x = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(Tensor * y,
-                        ctx.allocate_output(0, x.dtype(), x.shape()));
     const T* in = x.data<T>();
+    const int64_t n = x.NumElements();
+    // May write over x (read above; x is empty afterwards).
+    TG_ASSIGN_OR_RETURN(Tensor * y, ctx.forward_input_or_allocate_output(
+                                        {0}, 0, x.dtype(), x.shape()));
     T* out = y->data<T>();
-    ctx.thread_pool()->ParallelFor(x.NumElements(), 10,
-                                   [&](int64_t b, int64_t e) {
-                                     F f;
-                                     for (int64_t i = b; i < e; ++i) {
-                                       out[i] = f(in[i]);
-                                     }
-                                   });
+    ctx.thread_pool()->ParallelFor(n, 10, [&](int64_t b, int64_t e) {
+      F f;
+      for (int64_t i = b; i < e; ++i) {
+        out[i] = f(in[i]);
+      }
+    });
     return absl::OkStatus();
   }
 };
@@ -65,25 +66,27 @@ class BinaryCpu : public OpKernel {
     const T* xp = x.data<T>();
     const T* yp = y.data<T>();
     F f;
+    const int64_t nx = x.NumElements(), ny = y.NumElements();
+    // The output may take over x's or y's buffer (their pointers are read
+    // above; a taken input is empty afterwards).
     if (x.shape() == y.shape()) {
-      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, x.shape()));
-      ctx.thread_pool()->ParallelFor(x.NumElements(), 4,
-                                     [&](int64_t b, int64_t e) {
-                                       for (int64_t i = b; i < e; ++i)
-                                         out[i] = f(xp[i], yp[i]);
-                                     });
+      TG_ASSIGN_OR_RETURN(Tout * out,
+                          ForwardOrAllocate(ctx, {0, 1}, x.shape()));
+      ctx.thread_pool()->ParallelFor(nx, 4, [&](int64_t b, int64_t e) {
+        for (int64_t i = b; i < e; ++i) out[i] = f(xp[i], yp[i]);
+      });
       return absl::OkStatus();
     }
-    if (y.NumElements() == 1 && y.shape().rank() <= x.shape().rank()) {
-      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, x.shape()));
+    if (ny == 1 && y.shape().rank() <= x.shape().rank()) {
       const T s = yp[0];
-      for (int64_t i = 0; i < x.NumElements(); ++i) out[i] = f(xp[i], s);
+      TG_ASSIGN_OR_RETURN(Tout * out, ForwardOrAllocate(ctx, {0}, x.shape()));
+      for (int64_t i = 0; i < nx; ++i) out[i] = f(xp[i], s);
       return absl::OkStatus();
     }
-    if (x.NumElements() == 1 && x.shape().rank() <= y.shape().rank()) {
-      TG_ASSIGN_OR_RETURN(Tout * out, AllocateOut(ctx, y.shape()));
+    if (nx == 1 && x.shape().rank() <= y.shape().rank()) {
       const T s = xp[0];
-      for (int64_t i = 0; i < y.NumElements(); ++i) out[i] = f(s, yp[i]);
+      TG_ASSIGN_OR_RETURN(Tout * out, ForwardOrAllocate(ctx, {1}, y.shape()));
+      for (int64_t i = 0; i < ny; ++i) out[i] = f(s, yp[i]);
       return absl::OkStatus();
     }
     TG_ASSIGN_OR_RETURN(BroadcastPlan plan,
@@ -94,6 +97,14 @@ class BinaryCpu : public OpKernel {
   }
 
  private:
+  static absl::StatusOr<Tout*> ForwardOrAllocate(
+      OpKernelContext& ctx, std::initializer_list<int> candidates,
+      const TensorShape& shape) {
+    TG_ASSIGN_OR_RETURN(Tensor * out,
+                        ctx.forward_input_or_allocate_output(
+                            candidates, 0, DataTypeToEnum<Tout>::value, shape));
+    return out->template data<Tout>();
+  }
   static absl::StatusOr<Tout*> AllocateOut(OpKernelContext& ctx,
                                            const TensorShape& shape) {
     TG_ASSIGN_OR_RETURN(
