@@ -1,9 +1,14 @@
 // SGEMM on the reference MLP's shapes (batch 100), the three products of a
 // training step for each layer: forward x W, weight gradient x^T dy, input
 // gradient dy W^T. The same source is linked against each BLAS candidate
-// (gemm_benchmark_openblas, gemm_benchmark_blis); run both in one sitting
-// and compare GFLOP/s.
+// (gemm_benchmark_openblas, gemm_benchmark_blis) and against oneDNN's
+// dnnl_sgemm (gemm_benchmark_onednn, what float MatMul uses); run them in
+// one sitting and compare GFLOP/s.
+#ifdef TG_GEMM_ONEDNN
+#include "oneapi/dnnl/dnnl.h"
+#else
 #include <cblas.h>
+#endif
 
 #include <random>
 #include <vector>
@@ -21,9 +26,14 @@ void BM_Sgemm(benchmark::State& state) {
   for (float& v : a) v = u(rng);
   for (float& v : b) v = u(rng);
   for (auto _ : state) {
+#ifdef TG_GEMM_ONEDNN
+    dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, 1.0f, a.data(),
+               ta ? m : k, b.data(), tb ? k : n, 0.0f, c.data(), n);
+#else
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
                 tb ? CblasTrans : CblasNoTrans, m, n, k, 1.0f, a.data(),
                 ta ? m : k, b.data(), tb ? k : n, 0.0f, c.data(), n);
+#endif
     benchmark::DoNotOptimize(c.data());
   }
   state.counters["GFLOP/s"] = benchmark::Counter(

@@ -290,6 +290,7 @@ absl::Status TrainClassifier(const Scope& root, const Classifier& m,
   if (o.gpu) options.placement.default_device = "/device:GPU:0";
   if (!o.graph_passes) options.graph_passes = {false, false, false, false};
   options.plan_memory = o.plan_memory;
+  options.intra_op_threads = o.intra_op_threads;
   ClientSession session(root, options);
   TG_RETURN_IF_ERROR(session.Run({}, {}, {m.init}, nullptr));
   TG_RETURN_IF_ERROR(batches.Load(session));

@@ -22,6 +22,10 @@ ABSL_FLAG(bool, graph_passes, true,
           "Run the graph passes (constant folding, common-subexpression "
           "elimination, MatMul fusion, pruning) on each signature's graph; "
           "false runs the graph as built.");
+ABSL_FLAG(int, intra_op_threads, 0,
+          "Threads of the CPU's intra-op pool (elementwise kernels and "
+          "reductions); 0: one per core. Matrix products and convolutions "
+          "run on oneDNN's own OpenMP threads.");
 ABSL_FLAG(bool, plan_memory, true,
           "Plan each signature's output memory in one arena after its first "
           "run; false allocates every output afresh.");
@@ -42,6 +46,7 @@ absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
   options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
   options.graph_passes = absl::GetFlag(FLAGS_graph_passes);
   options.plan_memory = absl::GetFlag(FLAGS_plan_memory);
+  options.intra_op_threads = absl::GetFlag(FLAGS_intra_op_threads);
   return options;
 }
 
