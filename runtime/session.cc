@@ -79,10 +79,13 @@ absl::Status Session::Run(
 namespace {
 
 // Evaluates a graph of constants for constant folding: a CPU session of
-// its own, without passes (no recursion) and without a memory plan.
+// its own, without passes (no recursion) and without a memory plan, under
+// the session's memory limit (a graph file decides what gets folded).
 absl::StatusOr<std::vector<Tensor>> EvaluateConstants(
-    const GraphDef& def, const std::vector<std::string>& fetches) {
+    int64_t memory_limit_bytes, const GraphDef& def,
+    const std::vector<std::string>& fetches) {
   SessionOptions options;
+  options.memory_limit_bytes = memory_limit_bytes;
   options.visible_devices = {"CPU"};
   options.intra_op_threads = 1;
   options.plan_memory = false;
@@ -102,7 +105,11 @@ absl::StatusOr<std::shared_ptr<const Graph>> Session::OptimizedGraph(
     const std::vector<std::string>& targets) {
   if (!options_.graph_passes.any()) return graph_;
   PassContext context;
-  context.evaluate = EvaluateConstants;
+  context.evaluate = [limit = options_.memory_limit_bytes](
+                         const GraphDef& def,
+                         const std::vector<std::string>& fetches) {
+    return EvaluateConstants(limit, def, fetches);
+  };
   for (const auto* names : {&feeds, &fetches, &targets}) {
     for (const std::string& name : *names) {
       absl::StatusOr<TensorId> id = ParseTensorName(name);

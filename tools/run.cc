@@ -143,6 +143,10 @@ absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
     SetDefaultMemoryLimitBytes(options.memory_limit_bytes);
   }
   options.check_numerics = args.Has("check_numerics");
+  if (args.Has("no_graph_passes")) {
+    options.graph_passes = {false, false, false, false};
+  }
+  options.plan_memory = !args.Has("no_memory_plan");
   options.placement.log_device_placement = args.Has("log_device_placement");
   TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &options));
   return options;
@@ -211,9 +215,17 @@ absl::Status Run(const Args& args, std::ostream& out) {
     out << "restored " << restore << "\n";
   }
   if (!fetches.empty() || !targets.empty()) {
+    // One callable for every step: no per-step name work.
+    CallableOptions callable{{}, fetches, targets};
+    std::vector<Tensor> feed_values;
+    for (const auto& [name, value] : feeds.values) {
+      callable.feed.push_back(name);
+      feed_values.push_back(value);
+    }
+    TG_ASSIGN_OR_RETURN(CallableHandle handle, session->MakeCallable(callable));
     for (int64_t step = 1; step <= steps; ++step) {
       TG_RETURN_IF_ERROR(AnnotateStatus(
-          session->Run(feeds.values, fetches, targets, &outputs),
+          session->RunCallable(handle, feed_values, &outputs),
           steps > 1 ? absl::StrCat("step ", step, ": ") : std::string()));
       if (log_every > 0 && (step % log_every == 0 || step == steps)) {
         std::vector<std::string> parts;

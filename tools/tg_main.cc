@@ -22,6 +22,7 @@ usage:
                [--device cpu|gpu] [--log_device_placement]
                [--restore PREFIX] [--save PREFIX]
                [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
+               [--no_graph_passes] [--no_memory_plan]
                        run --init once, restore, then run the fetches and
                        targets N times (default 1) with the same feeds;
                        print each fetch of the last step (and write
@@ -35,7 +36,9 @@ usage:
                        runs every node the GPU has a kernel for there and
                        the rest on the CPU (without a GPU: all on the CPU,
                        with one note); --log_device_placement prints each
-                       node's device
+                       node's device. --no_graph_passes runs the graph
+                       without constant folding, CSE, fusion and pruning;
+                       --no_memory_plan allocates every output afresh
   tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
@@ -82,8 +85,9 @@ int main(int argc, char** argv) {
         argc, argv, 2,
         {"feed", "fetch", "target", "init", "steps", "log_every", "device",
          "restore", "save", "out_dir", "memory_limit", "check_numerics",
-         "log_device_placement"},
-        {"check_numerics", "log_device_placement"});
+         "log_device_placement", "no_graph_passes", "no_memory_plan"},
+        {"check_numerics", "log_device_placement", "no_graph_passes",
+         "no_memory_plan"});
     fn = tg::tool::Run;
   } else if (command == "ops") {
     args = tg::tool::ParseArgs(argc, argv, 2, {"device"});

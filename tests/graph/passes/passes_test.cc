@@ -162,6 +162,22 @@ TEST(ConstantFoldingTest, ResultsAreUnchanged) {
   }
 }
 
+TEST(ConstantFoldingTest, AConstantTooLargeForTheMemoryLimitFailsClearly) {
+  // 40 GB of constant input: folding it would blow the session's limit, so
+  // it is left to the run, which names the node.
+  Scope root = Scope::NewRootScope();
+  Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
+  Output big = ops::Fill(root.WithOpName("big"), {100000, 100000}, 1.0f);
+  Output y = ops::Add(root, x, ops::Sum(root, big, {0, 1}));
+  SessionOptions options;
+  options.memory_limit_bytes = 64 << 20;
+  ClientSession session(root, options);
+  std::vector<Tensor> out;
+  EXPECT_THAT(
+      session.Run({{x, Tensor::Scalar(1.0f)}}, {y}, &out),
+      StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("'big'")));
+}
+
 TEST(FuseMatMulTest, FusesProductBiasAndActivation) {
   Scope root = Scope::NewRootScope();
   Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
