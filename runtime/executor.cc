@@ -196,21 +196,24 @@ Executor::RunMemory Executor::TakeMemory() const {
   memory_out_ = true;
   if (idle_arena_ != nullptr) {
     idle_arena_->ResetFallbacks();
-    return {nullptr, std::move(idle_arena_)};
+    return {nullptr, std::move(idle_arena_), true};
   }
-  return {Recording::Create(default_allocators_, memories_), nullptr};
+  return {Recording::Create(default_allocators_, memories_), nullptr, true};
 }
 
-void Executor::ReturnMemory(RunMemory memory) const {
-  if (memory.recording == nullptr && memory.arena == nullptr) return;
+void Executor::ReturnMemory(RunMemory memory, bool failed) const {
+  if (!memory.taken) return;
   absl::MutexLock lock(&memory_mu_);
   memory_out_ = false;
+  if (failed) return;
   if (memory.recording != nullptr) {
     ++plans_;
     const ArenaPlan plan =
         PlanArena(memory.recording->Lifetimes(), memories_.size());
     idle_arena_ = Arena::Create(plan, default_allocators_, memories_,
                                 static_cast<int>(steps_.size()));
+    // No memory for the arena: retry a few times, then allocate plainly.
+    if (idle_arena_ == nullptr && plans_ >= kMaxMemoryPlans) gave_up_ = true;
     return;
   }
   const bool clean = memory.arena->Clean();
@@ -255,6 +258,26 @@ absl::Status Executor::RunSteps(const RunMemory& memory,
   return absl::OkStatus();
 }
 
+absl::Status Executor::RunWithSlots(const RunMemory& memory,
+                                    absl::Span<const Tensor> feeds,
+                                    std::vector<Tensor>* fetched) const {
+  // This run's values. Declared before the guard, so they are released
+  // only after every device has been synchronized.
+  std::vector<TensorValue> slots(num_slots_);
+  SyncDevicesAtExit sync(devices_);
+  for (size_t i = 0; i < feeds.size(); ++i) {
+    TG_RETURN_IF_ERROR(CheckFeed(feeds_[i], feeds[i]));
+    slots[feeds_[i].slot].tensor = feeds[i];
+  }
+  absl::Status s = RunSteps(memory, slots);
+  if (!s.ok()) {
+    sync.SyncAll().IgnoreError();
+    return s;
+  }
+  TG_RETURN_IF_ERROR(sync.SyncAll());
+  return FetchOutputs(slots, fetched);
+}
+
 absl::Status Executor::Run(absl::Span<const Tensor> feeds,
                            std::vector<Tensor>* fetched) const {
   TG_REQUIRE(feeds.size() == feeds_.size(), Internal,
@@ -262,26 +285,16 @@ absl::Status Executor::Run(absl::Span<const Tensor> feeds,
   // Kernels run inline on this thread as well as on the pool's.
   const ScopedFlushDenormal flush;
   RunMemory memory = TakeMemory();
-  {
-    // This run's values. Declared before the guard, so they are released
-    // only after every device has been synchronized.
-    std::vector<TensorValue> slots(num_slots_);
-    SyncDevicesAtExit sync(devices_);
-    for (size_t i = 0; i < feeds.size(); ++i) {
-      TG_RETURN_IF_ERROR(CheckFeed(feeds_[i], feeds[i]));
-      slots[feeds_[i].slot].tensor = feeds[i];
-    }
-    absl::Status s = RunSteps(memory, slots);
-    if (!s.ok()) {
-      sync.SyncAll().IgnoreError();
-      return s;
-    }
-    TG_RETURN_IF_ERROR(sync.SyncAll());
-    TG_RETURN_IF_ERROR(FetchOutputs(slots, fetched));
+  const absl::Status s = RunWithSlots(memory, feeds, fetched);
+  // Every value of the run is released now: the plan sees what escaped.
+  // A failed run's recording is incomplete and its arena may be in any
+  // state: both are dropped, and a later run records afresh.
+  if (!s.ok()) {
+    memory.recording = nullptr;
+    memory.arena = nullptr;
   }
-  // Every value of the run is released: the plan sees what escaped.
-  ReturnMemory(std::move(memory));
-  return absl::OkStatus();
+  ReturnMemory(std::move(memory), /*failed=*/!s.ok());
+  return s;
 }
 
 }  // namespace tg

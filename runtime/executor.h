@@ -144,9 +144,15 @@ class Executor {
   struct RunMemory {
     std::shared_ptr<Recording> recording;
     std::unique_ptr<Arena> arena;
+    bool taken = false;  // This run holds the executor's plan state.
   };
   RunMemory TakeMemory() const;
-  void ReturnMemory(RunMemory memory) const;
+  // `failed`: the run failed (its memory was dropped); the next run may
+  // record again.
+  void ReturnMemory(RunMemory memory, bool failed) const;
+  absl::Status RunWithSlots(const RunMemory& memory,
+                            absl::Span<const Tensor> feeds,
+                            std::vector<Tensor>* fetched) const;
   absl::Status RunSteps(const RunMemory& memory,
                         std::vector<TensorValue>& slots) const;
 

@@ -69,15 +69,18 @@ TEST(PlanArenaTest, BuffersOneAfterAnotherShareOneBlock) {
 }
 
 // y_k = (y_{k-1} + 1) * 0.5, `steps` times, over `n` floats.
+// y = the chain; max = Max(y): a fetch of one value, so every buffer of the
+// chain (and the reduction's scratch) is the plan's to place.
 struct Chain {
   Scope root = Scope::NewRootScope();
-  Output x, y;
+  Output x, y, max;
   explicit Chain(int steps) {
     x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
     y = x;
     for (int k = 0; k < steps; ++k) {
       y = ops::Mul(root, ops::Add(root, y, 1.0f), 0.5f);
     }
+    max = ops::Max(root, y, {0});
   }
   static float Expected(float v, int steps) {
     for (int k = 0; k < steps; ++k) v = (v + 1.0f) * 0.5f;
@@ -91,29 +94,61 @@ Tensor Filled(int64_t n, float v) {
   return t;
 }
 
-TEST(MemoryPlanTest, ChainRunsOnTwoBlocksAndAllocatesOnlyItsFetch) {
+// Allocator requests per run of the chain's Max, once runs are steady.
+int64_t RequestsPerRun(bool plan_memory) {
   constexpr int kSteps = 20;
-  constexpr int64_t kN = 1000;
+  Chain chain(kSteps);
+  SessionOptions options;
+  options.plan_memory = plan_memory;
+  std::unique_ptr<Session> session =
+      *Session::Create(chain.root.graph_as_shared_ptr(), options);
+  absl::StatusOr<CallableHandle> h =
+      session->MakeCallable({{chain.x.name()}, {chain.max.name()}, {}});
+  EXPECT_TRUE(h.ok()) << h.status();
+  const Tensor x = Filled(1000, 3.0f);
+  std::vector<Tensor> out;
+  for (int run = 0; run < 3; ++run) {
+    EXPECT_TRUE(session->RunCallable(*h, {x}, &out).ok());
+  }
+  const CpuAllocatorStats before = GetCpuAllocatorStats();
+  for (int run = 0; run < 5; ++run) {
+    EXPECT_TRUE(session->RunCallable(*h, {x}, &out).ok());
+    EXPECT_EQ(out[0].scalar<float>(), Chain::Expected(3.0f, kSteps));
+  }
+  return (GetCpuAllocatorStats().requests - before.requests) / 5;
+}
+
+TEST(MemoryPlanTest, APlannedChainAllocatesOnlyItsFetch) {
+  // The fetched value, which the caller keeps, is the one allocation.
+  EXPECT_EQ(RequestsPerRun(/*plan_memory=*/true), 1);
+  // Without the plan: the chain's buffer, the reduction's scratch and
+  // the fetch, every run (the elementwise ops write in place).
+  EXPECT_EQ(RequestsPerRun(/*plan_memory=*/false), 3);
+}
+
+TEST(MemoryPlanTest, AFailedRunDoesNotStopPlanning) {
+  constexpr int kSteps = 6;
   Chain chain(kSteps);
   std::unique_ptr<Session> session =
       *Session::Create(chain.root.graph_as_shared_ptr());
   TG_ASSERT_OK_AND_ASSIGN(
       CallableHandle h,
-      session->MakeCallable({{chain.x.name()}, {chain.y.name()}, {}}));
-  const Tensor x = Filled(kN, 3.0f);
+      session->MakeCallable({{chain.x.name()}, {chain.max.name()}, {}}));
   std::vector<Tensor> out;
+  const Tensor x = Filled(2000, 1.0f);
+  TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
+  // A feed of the wrong dtype fails the run after planning began.
+  EXPECT_FALSE(session->RunCallable(h, {Tensor::Scalar(1)}, &out).ok());
   for (int run = 0; run < 3; ++run) {
     TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
   }
-  CpuAllocatorStats before = GetCpuAllocatorStats();
-  for (int run = 0; run < 5; ++run) {
+  const CpuAllocatorStats before = GetCpuAllocatorStats();
+  for (int run = 0; run < 4; ++run) {
     TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
-    ASSERT_EQ(out[0].NumElements(), kN);
-    EXPECT_EQ(out[0].flat<float>()[kN - 1], Chain::Expected(3.0f, kSteps));
+    EXPECT_EQ(out[0].scalar<float>(), Chain::Expected(1.0f, kSteps));
   }
-  CpuAllocatorStats after = GetCpuAllocatorStats();
-  // Only the fetched value, which the caller keeps, is allocated.
-  EXPECT_EQ(after.requests - before.requests, 5);
+  // Only the fetched value is allocated: the plan is in use again.
+  EXPECT_EQ(GetCpuAllocatorStats().requests - before.requests, 4);
 }
 
 TEST(MemoryPlanTest, ALongChainFitsWhereItsSumWouldNot) {
