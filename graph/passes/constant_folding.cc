@@ -51,7 +51,12 @@ absl::Status FoldConstants(const PassContext& context, int64_t max_bytes,
   for (int id : order) {
     const Node* n = g->node(id);
     if (!constant[id]) continue;
-    *sub.add_node() = *defs.at(n->name());
+    // Evaluated on the CPU whatever the node asks for (the folded constant
+    // keeps the request), and without colocation with nodes not copied.
+    NodeDef* copy = sub.add_node();
+    *copy = *defs.at(n->name());
+    copy->clear_device();
+    copy->mutable_attr()->erase("_class");
     if (n->op() == "Const") continue;
     for (const Edge* e : n->out_edges()) {
       if (e->IsControl() || constant[e->dst->id()]) continue;

@@ -123,6 +123,23 @@ TEST(ConstantFoldingTest, ReplacesConstantSubgraphsByTheirValue) {
   EXPECT_EQ(Find(def, "y")->input(1), "c/folded_0");
 }
 
+TEST(ConstantFoldingTest, NodesPinnedElsewhereFoldOnTheCpuAndKeepTheirDevice) {
+  Scope root = Scope::NewRootScope();
+  Scope gpu = root.WithDevice("/device:GPU:0");
+  Output x = ops::Placeholder(root.WithOpName("x"), DT_FLOAT);
+  Output c = ops::Square(gpu.WithOpName("c"), ops::Const(gpu, 3.0f));
+  ops::Add(root.WithOpName("y"), x, c);
+  GraphDef def = Def(root);
+  PassContext context = Keep({"x", "y"}, {"x"});
+  context.evaluate = Evaluate;
+  TG_ASSERT_OK(FoldConstants(context, 1 << 20, &def));
+  const NodeDef* folded = Find(def, "c/folded_0");
+  ASSERT_NE(folded, nullptr);
+  EXPECT_EQ(folded->device(), "/device:GPU:0");
+  TG_ASSERT_OK_AND_ASSIGN(Tensor v, GetAttr<Tensor>(folded->attr(), "value"));
+  EXPECT_EQ(v.scalar<float>(), 9.0f);
+}
+
 TEST(ConstantFoldingTest, LeavesFedStatefulAndLargeValuesAlone) {
   Scope root = Scope::NewRootScope();
   Output k = ops::Const(root.WithOpName("k"), 3.0f);
