@@ -154,6 +154,7 @@ absl::Status Session::RunExecutor(const Executor& ex,
   if (metadata != nullptr) {
     metadata->placement = ex.Placement();
     metadata->copies = ex.copies();
+    metadata->memory_plan = ex.memory_plan();
   }
   std::vector<Tensor> discard;
   return ex.Run(feeds, outputs != nullptr ? outputs : &discard);

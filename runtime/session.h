@@ -59,10 +59,13 @@ struct SessionOptions {
   GraphPassOptions graph_passes;
 };
 
-// How a signature runs: each node's device and each copy between memories.
+// How a signature runs: each node's device, each copy between memories and
+// its memory plan.
 struct RunMetadata {
   std::vector<std::pair<std::string, std::string>> placement;
   std::vector<CopyInfo> copies;
+  // The signature's memory plan as it stands before this run.
+  MemoryPlanInfo memory_plan;
 };
 
 // A signature made into a callable (TensorFlow's CallableOptions): feeds

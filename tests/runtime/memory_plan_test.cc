@@ -126,6 +126,24 @@ TEST(MemoryPlanTest, APlannedChainAllocatesOnlyItsFetch) {
   EXPECT_EQ(RequestsPerRun(/*plan_memory=*/false), 3);
 }
 
+TEST(MemoryPlanTest, TheArenaHoldsTheLiveSetNotTheSum) {
+  // 20 steps over 1000 floats: 40 values of 4000 bytes, of which at most
+  // two are alive at once (a step's input and output), plus Max's scratch.
+  Chain chain(20);
+  std::unique_ptr<Session> session =
+      *Session::Create(chain.root.graph_as_shared_ptr());
+  std::vector<Tensor> out;
+  RunMetadata metadata;
+  for (int run = 0; run < 3; ++run) {
+    TG_ASSERT_OK(session->Run({{chain.x.name(), Filled(1000, 0.5f)}},
+                              {chain.max.name()}, {}, &out, &metadata));
+  }
+  EXPECT_EQ(metadata.memory_plan.plans, 1);
+  EXPECT_GE(metadata.memory_plan.planned_blocks, 2);
+  EXPECT_GT(metadata.memory_plan.arena_bytes, 0u);
+  EXPECT_LE(metadata.memory_plan.arena_bytes, 2 * 4032u + 64u);
+}
+
 TEST(MemoryPlanTest, AFailedRunDoesNotStopPlanning) {
   constexpr int kSteps = 6;
   Chain chain(kSteps);
