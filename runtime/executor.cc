@@ -79,7 +79,7 @@ absl::Status Executor::CheckInputs(
     const Step& step, const std::vector<TensorValue>& slots) const {
   for (size_t k = 0; k < step.input_slots.size(); ++k) {
     const TensorValue& in = slots[step.input_slots[k]];
-    const DataType want = BaseType(step.node->input_type(static_cast<int>(k)));
+    const DataType want = step.input_dtypes[k];
     if (in.ref != nullptr) {
       const Variable* v = in.ref;
       if (!v->initialized) {
@@ -104,7 +104,7 @@ absl::Status Executor::CheckOutputs(
     const Step& step, const std::vector<TensorValue>& slots) const {
   for (int k = 0; k < step.num_outputs; ++k) {
     const TensorValue& out = slots[step.output_base + k];
-    const DataType want = BaseType(step.node->output_type(k));
+    const DataType want = step.output_dtypes[k];
     if (out.ref != nullptr) continue;
     TG_REQUIRE(out.tensor.dtype() == want, Internal, "output ", k, " is a ",
                DataTypeName(out.tensor.dtype()), " tensor, not the declared ",

@@ -104,6 +104,9 @@ class Executor {
     std::unique_ptr<OpKernel> kernel;
     std::vector<int> input_slots;
     std::vector<bool> deref_check;  // Input reads a variable by value.
+    // The node's input and output dtypes (base types), kept here so the
+    // per-run checks read the step alone.
+    DataTypeVector input_dtypes, output_dtypes;
     // Input k's buffer may be taken over by an output: its slot is read
     // for the last time here, by this input only (see
     // OpKernelContext::forward_input_or_allocate_output).

@@ -199,6 +199,10 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
                                     &host_in, &host_out),
                      step.error_prefix));
   TG_RETURN_IF_ERROR(PlanInputs(n, host_in, &step));
+  for (DataType t : n->input_types()) step.input_dtypes.push_back(BaseType(t));
+  for (DataType t : n->output_types()) {
+    step.output_dtypes.push_back(BaseType(t));
+  }
   // Outputs: the device's memory, or the host's for host-memory outputs.
   Allocator* device_memory = device->allocator();
   step.num_outputs = n->num_outputs();
