@@ -4,22 +4,13 @@
 // the binary once each way in one sitting and compare:
 //   bazel-bin/benchmarks/conv_benchmark
 //   TG_CPU_CONV=im2col bazel-bin/benchmarks/conv_benchmark
-#include <random>
-
 #include "benchmark/benchmark.h"
+#include "benchmarks/random_tensor.h"
 #include "ops/standard_ops.h"
 #include "runtime/client_session.h"
 
 namespace tg {
 namespace {
-
-Tensor Random(const TensorShape& shape) {
-  Tensor t(DT_FLOAT, shape);
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (float& v : t.flat<float>()) v = u(rng);
-  return t;
-}
 
 // range(0): the layer (1: 28x28x1 -> 32, 2: 14x14x32 -> 64); range(1): the
 // pass (0 forward, 1 input gradient, 2 filter gradient).
@@ -30,7 +21,8 @@ void BM_Conv(benchmark::State& state) {
   const TensorShape xs{50, size, size, in}, fs{5, 5, in, out},
       ys{50, size, size, out};
   Scope root = Scope::NewRootScope();
-  const Tensor x = Random(xs), f = Random(fs), dy = Random(ys);
+  const Tensor x = RandomFloats(xs), f = RandomFloats(fs),
+               dy = RandomFloats(ys);
   Output y;
   switch (state.range(1)) {
     case 0:

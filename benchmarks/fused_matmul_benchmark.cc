@@ -3,22 +3,13 @@
 // with the input fed each run: the fused graph is what the graph passes
 // make of the unfused one (graph/passes/passes.h).
 //   bazel run -c opt //benchmarks:fused_matmul_benchmark
-#include <random>
-
 #include "benchmark/benchmark.h"
+#include "benchmarks/random_tensor.h"
 #include "ops/standard_ops.h"
 #include "runtime/client_session.h"
 
 namespace tg {
 namespace {
-
-Tensor Random(const TensorShape& shape) {
-  Tensor t(DT_FLOAT, shape);
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (float& v : t.flat<float>()) v = u(rng);
-  return t;
-}
 
 // range(0): in features, range(1): out features; range(2): 1 fused.
 void BM_DenseSigmoid(benchmark::State& state) {
@@ -30,8 +21,8 @@ void BM_DenseSigmoid(benchmark::State& state) {
                            DT_FLOAT);
   Output b =
       ops::Variable(root.WithOpName("b"), PartialShape::Of({out}), DT_FLOAT);
-  Output init_w = ops::Assign(root, w, Random(TensorShape({in, out})));
-  Output init_b = ops::Assign(root, b, Random(TensorShape({out})));
+  Output init_w = ops::Assign(root, w, RandomFloats(TensorShape({in, out})));
+  Output init_b = ops::Assign(root, b, RandomFloats(TensorShape({out})));
   Output y = ops::Sigmoid(root, ops::BiasAdd(root, ops::MatMul(root, x, w), b));
   SessionOptions options;
   if (!fused) options.graph_passes.fuse_matmul = false;
@@ -42,7 +33,7 @@ void BM_DenseSigmoid(benchmark::State& state) {
     return;
   }
   absl::StatusOr<CallableHandle> h = session.MakeCallable({x}, {y}, {});
-  const std::vector<Tensor> feeds = {Random(TensorShape({batch, in}))};
+  const std::vector<Tensor> feeds = {RandomFloats(TensorShape({batch, in}))};
   for (auto _ : state) {
     if (!h.ok() || !session.RunCallable(*h, feeds, &result).ok()) {
       state.SkipWithError("run failed");

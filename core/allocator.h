@@ -99,21 +99,14 @@ struct CpuAllocatorStats {
 };
 CpuAllocatorStats GetCpuAllocatorStats();
 
-// Bounds the bytes held at once through it: a request that would take the
-// total over `limit_bytes` is refused before anything is allocated. Wraps
-// `base`, which must outlive it. Thread-safe.
-// Make it with std::make_shared: every buffer keeps it alive (KeepAlive).
-class LimitedAllocator final
-    : public Allocator,
-      public std::enable_shared_from_this<LimitedAllocator> {
+// An allocator over another one (`base`, which must outlive it): the
+// memory, its name and the copies are base's; subclasses decide how
+// buffers are handed out and kept alive.
+class ForwardingAllocator : public Allocator {
  public:
-  LimitedAllocator(Allocator* base, int64_t limit_bytes)
-      : base_(base), limit_(limit_bytes) {}
+  explicit ForwardingAllocator(Allocator* base) : base_(base) {}
   std::string Name() const override { return base_->Name(); }
-  void* Allocate(size_t bytes) override;
-  void Deallocate(void* ptr, size_t bytes) override;
-  std::string DescribeUsage() const override;
-  std::shared_ptr<Allocator> KeepAlive() override { return shared_from_this(); }
+  std::string DescribeUsage() const override { return base_->DescribeUsage(); }
   const void* memory_space() const override { return base_->memory_space(); }
   std::string MemoryName() const override { return base_->MemoryName(); }
   absl::Status CopyToHost(void* dst, const void* src, size_t bytes) override {
@@ -126,11 +119,29 @@ class LimitedAllocator final
     return base_->CopyWithin(dst, src, bytes);
   }
 
+ protected:
+  Allocator* const base_;
+};
+
+// Bounds the bytes held at once through it: a request that would take the
+// total over `limit_bytes` is refused before anything is allocated. Wraps
+// `base`, which must outlive it. Thread-safe.
+// Make it with std::make_shared: every buffer keeps it alive (KeepAlive).
+class LimitedAllocator final
+    : public ForwardingAllocator,
+      public std::enable_shared_from_this<LimitedAllocator> {
+ public:
+  LimitedAllocator(Allocator* base, int64_t limit_bytes)
+      : ForwardingAllocator(base), limit_(limit_bytes) {}
+  void* Allocate(size_t bytes) override;
+  void Deallocate(void* ptr, size_t bytes) override;
+  std::string DescribeUsage() const override;
+  std::shared_ptr<Allocator> KeepAlive() override { return shared_from_this(); }
+
   int64_t limit() const { return limit_; }
   int64_t bytes_in_use() const { return in_use_.load(); }
 
  private:
-  Allocator* base_;
   const int64_t limit_;
   std::atomic<int64_t> in_use_{0};
 };

@@ -12,28 +12,6 @@ size_t AlignUp(size_t bytes) {
   return (bytes + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
 }
 
-// Forwards everything but Allocate/Deallocate/KeepAlive to `base`.
-class ForwardingAllocator : public Allocator {
- public:
-  explicit ForwardingAllocator(Allocator* base) : base_(base) {}
-  std::string Name() const override { return base_->Name(); }
-  std::string DescribeUsage() const override { return base_->DescribeUsage(); }
-  const void* memory_space() const override { return base_->memory_space(); }
-  std::string MemoryName() const override { return base_->MemoryName(); }
-  absl::Status CopyToHost(void* dst, const void* src, size_t bytes) override {
-    return base_->CopyToHost(dst, src, bytes);
-  }
-  absl::Status CopyFromHost(void* dst, const void* src, size_t bytes) override {
-    return base_->CopyFromHost(dst, src, bytes);
-  }
-  absl::Status CopyWithin(void* dst, const void* src, size_t bytes) override {
-    return base_->CopyWithin(dst, src, bytes);
-  }
-
- protected:
-  Allocator* const base_;
-};
-
 }  // namespace
 
 // Records the first buffer allocated through it; later ones are marked so

@@ -176,14 +176,15 @@ absl::Status Session::Run(
   std::vector<std::string> feed_names;
   feed_names.reserve(feeds.size());
   for (int i : order) feed_names.push_back(feeds[i].first);
-  Signature key{std::move(feed_names), fetches, targets};
   absl::MutexLock lock(&mu_);
-  auto it = executors_.find(key);
+  auto it = executors_.find(std::tie(feed_names, fetches, targets));
   if (it == executors_.end()) {
-    TG_ASSIGN_OR_RETURN(
-        std::unique_ptr<Executor> ex,
-        NewExecutor(std::get<0>(key), std::get<1>(key), std::get<2>(key)));
-    it = executors_.emplace(std::move(key), std::move(ex)).first;
+    TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,
+                        NewExecutor(feed_names, fetches, targets));
+    it = executors_
+             .emplace(Signature{std::move(feed_names), fetches, targets},
+                      std::move(ex))
+             .first;
   }
   feed_values_.clear();
   for (int i : order) feed_values_.push_back(feeds[i].second);

@@ -15,6 +15,7 @@
 #ifndef TG_RUNTIME_SESSION_H_
 #define TG_RUNTIME_SESSION_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -152,7 +153,9 @@ class Session {
   using Signature =
       std::tuple<std::vector<std::string>, std::vector<std::string>,
                  std::vector<std::string>>;
-  std::map<Signature, std::unique_ptr<Executor>> executors_
+  // std::less<>: a lookup compares the caller's lists in place (a tuple of
+  // references), copying them only for a new signature.
+  std::map<Signature, std::unique_ptr<Executor>, std::less<>> executors_
       ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<CallableHandle, std::unique_ptr<Executor>> callables_
       ABSL_GUARDED_BY(mu_);

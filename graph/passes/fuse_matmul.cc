@@ -109,22 +109,10 @@ absl::Status FuseMatMul(const PassContext& context, GraphDef* def) {
     for (size_t i = 0; i + 1 < chain.size(); ++i) {
       edits.removed.insert(chain[i]->name());
     }
-    edits.added.push_back(FusedNode(chain));
+    edits.replaced[chain.back()->name()] = FusedNode(chain);
   }
   if (edits.empty()) return absl::OkStatus();
-  // The fused node replaces the last node of its chain where it stood.
-  GraphDef out;
-  *out.mutable_versions() = def->versions();
-  *out.mutable_library() = def->library();
-  absl::flat_hash_map<std::string, const NodeDef*> fused;
-  for (const NodeDef& n : edits.added) fused[n.name()] = &n;
-  for (const NodeDef& n : def->node()) {
-    if (edits.removed.contains(n.name())) continue;
-    auto it = fused.find(n.name());
-    *out.add_node() = it != fused.end() ? *it->second : n;
-  }
-  *def = std::move(out);
-  return absl::OkStatus();
+  return passes::ApplyEdits(context, edits, def);
 }
 
 }  // namespace tg

@@ -62,11 +62,14 @@ absl::Status ApplyEdits(const PassContext& context, const Edits& edits,
                  "', which the signature needs");
       continue;
     }
+    auto replacement = edits.replaced.find(n.name());
+    const NodeDef& source =
+        replacement != edits.replaced.end() ? replacement->second : n;
     NodeDef* copy = out.add_node();
-    *copy = n;
+    *copy = source;
     copy->clear_input();
     absl::flat_hash_set<std::string> controls;
-    for (const std::string& input : n.input()) {
+    for (const std::string& input : source.input()) {
       std::string edited = EditedInput(edits, input);
       if (edited[0] == '^' && !controls.insert(edited).second) continue;
       copy->add_input(std::move(edited));

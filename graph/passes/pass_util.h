@@ -33,14 +33,17 @@ struct Edits {
   absl::flat_hash_map<std::string, std::string> controls;
   absl::flat_hash_set<std::string> removed;
   std::vector<NodeDef> added;
+  // Nodes rewritten where they stand, by name (they keep their readers).
+  absl::flat_hash_map<std::string, NodeDef> replaced;
   bool empty() const {
     return tensors.empty() && controls.empty() && removed.empty() &&
-           added.empty();
+           added.empty() && replaced.empty();
   }
 };
 
 // Rewires inputs, drops removed nodes (a kept one is an Internal error),
-// appends added ones; duplicate control inputs are merged.
+// puts replacements in place, appends added ones; duplicate control inputs
+// are merged.
 absl::Status ApplyEdits(const PassContext& context, const Edits& edits,
                         GraphDef* def);
 

@@ -82,6 +82,20 @@ struct Chain {
     }
     max = ops::Max(root, y, {0});
   }
+  // A session over the chain and a callable fetching `fetch` from x.
+  struct Run {
+    std::unique_ptr<Session> session;
+    CallableHandle callable = 0;
+  };
+  Run Open(const Output& fetch, const SessionOptions& options = {}) const {
+    Run r;
+    r.session = *Session::Create(root.graph_as_shared_ptr(), options);
+    absl::StatusOr<CallableHandle> h =
+        r.session->MakeCallable({{x.name()}, {fetch.name()}, {}});
+    EXPECT_TRUE(h.ok()) << h.status();
+    r.callable = h.value_or(0);
+    return r;
+  }
   static float Expected(float v, int steps) {
     for (int k = 0; k < steps; ++k) v = (v + 1.0f) * 0.5f;
     return v;
@@ -100,19 +114,17 @@ int64_t RequestsPerRun(bool plan_memory) {
   Chain chain(kSteps);
   SessionOptions options;
   options.plan_memory = plan_memory;
-  std::unique_ptr<Session> session =
-      *Session::Create(chain.root.graph_as_shared_ptr(), options);
-  absl::StatusOr<CallableHandle> h =
-      session->MakeCallable({{chain.x.name()}, {chain.max.name()}, {}});
-  EXPECT_TRUE(h.ok()) << h.status();
+  const Chain::Run opened = chain.Open(chain.max, options);
+  Session* session = opened.session.get();
+  const CallableHandle h = opened.callable;
   const Tensor x = Filled(1000, 3.0f);
   std::vector<Tensor> out;
   for (int run = 0; run < 3; ++run) {
-    EXPECT_TRUE(session->RunCallable(*h, {x}, &out).ok());
+    EXPECT_TRUE(session->RunCallable(h, {x}, &out).ok());
   }
   const CpuAllocatorStats before = GetCpuAllocatorStats();
   for (int run = 0; run < 5; ++run) {
-    EXPECT_TRUE(session->RunCallable(*h, {x}, &out).ok());
+    EXPECT_TRUE(session->RunCallable(h, {x}, &out).ok());
     EXPECT_EQ(out[0].scalar<float>(), Chain::Expected(3.0f, kSteps));
   }
   return (GetCpuAllocatorStats().requests - before.requests) / 5;
@@ -147,11 +159,9 @@ TEST(MemoryPlanTest, TheArenaHoldsTheLiveSetNotTheSum) {
 TEST(MemoryPlanTest, AFailedRunDoesNotStopPlanning) {
   constexpr int kSteps = 6;
   Chain chain(kSteps);
-  std::unique_ptr<Session> session =
-      *Session::Create(chain.root.graph_as_shared_ptr());
-  TG_ASSERT_OK_AND_ASSIGN(
-      CallableHandle h,
-      session->MakeCallable({{chain.x.name()}, {chain.max.name()}, {}}));
+  const Chain::Run opened = chain.Open(chain.max);
+  Session* session = opened.session.get();
+  const CallableHandle h = opened.callable;
   std::vector<Tensor> out;
   const Tensor x = Filled(2000, 1.0f);
   TG_ASSERT_OK(session->RunCallable(h, {x}, &out));
@@ -208,11 +218,9 @@ TEST(MemoryPlanTest, OtherShapesFallBackAndStayCorrect) {
 TEST(MemoryPlanTest, ConcurrentRunsOfOneSignatureStayCorrect) {
   constexpr int kSteps = 10;
   Chain chain(kSteps);
-  std::unique_ptr<Session> session =
-      *Session::Create(chain.root.graph_as_shared_ptr());
-  TG_ASSERT_OK_AND_ASSIGN(
-      CallableHandle h,
-      session->MakeCallable({{chain.x.name()}, {chain.y.name()}, {}}));
+  const Chain::Run opened = chain.Open(chain.y);
+  Session* session = opened.session.get();
+  const CallableHandle h = opened.callable;
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};
   for (int t = 0; t < 3; ++t) {
