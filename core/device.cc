@@ -21,6 +21,16 @@ absl::Status Device::Compute(OpKernel& kernel, OpKernelContext& ctx) {
   return kernel.Compute(ctx);
 }
 
+absl::Status Device::BeginCapture() {
+  return absl::UnimplementedError(
+      absl::StrCat(name_, " cannot capture a step"));
+}
+
+absl::StatusOr<std::unique_ptr<CapturedWork>> Device::EndCapture() {
+  return absl::UnimplementedError(
+      absl::StrCat(name_, " cannot capture a step"));
+}
+
 CpuDevice::CpuDevice(int num_threads, int64_t memory_limit_bytes)
     : Device(kDeviceCpu, 0),
       pool_(num_threads > 0 ? num_threads

@@ -27,6 +27,18 @@ inline constexpr char kDeviceGpu[] = "GPU";
 class OpKernel;
 class OpKernelContext;
 
+// A device's work for one step, recorded once and enqueued again as a
+// whole (a CUDA Graph). It reads and writes the buffers the recorded
+// kernels used, at the same addresses: whoever replays it keeps them alive
+// and puts the step's new inputs into them first.
+class CapturedWork {
+ public:
+  virtual ~CapturedWork() = default;
+  // Enqueues the recorded work on the device, as Compute would; the
+  // device's Sync waits for it and reports its errors.
+  virtual absl::Status Replay() = 0;
+};
+
 class Device {
  public:
   Device(std::string type, int id);
@@ -49,6 +61,18 @@ class Device {
   virtual absl::Status Sync() = 0;
   // Intra-op pool for CPU kernels; null on devices that do not use one.
   virtual ThreadPool* thread_pool() { return nullptr; }
+
+  // Step capture (the executor's replay of repeated steps). Between
+  // BeginCapture and EndCapture the work this device's kernels enqueue is
+  // recorded, not run, and the device refuses what a recording cannot hold:
+  // new allocations from its memory (their addresses would not be fixed)
+  // and transfers to or from the host (FailedPrecondition). A device that
+  // cannot capture says Unimplemented. After a successful BeginCapture the
+  // caller always calls EndCapture, also when the step failed; it returns
+  // the recorded work, or the error that broke the recording.
+  virtual bool CanCapture() const { return false; }
+  virtual absl::Status BeginCapture();
+  virtual absl::StatusOr<std::unique_ptr<CapturedWork>> EndCapture();
 
  private:
   std::string type_;

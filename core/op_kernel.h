@@ -173,6 +173,8 @@ class OpKernelContext {
   const Tensor& output(int i) const { return outputs_[i].tensor; }
   void set_output(int i, Tensor t) { outputs_[i].tensor = std::move(t); }
   void set_output_ref(int i, Variable* v) { outputs_[i].ref = v; }
+  // The variable set as output i, or null.
+  Variable* output_ref(int i) const { return outputs_[i].ref; }
 
  private:
   Device* device_;

@@ -30,28 +30,6 @@ absl::StatusOr<std::string> NonFinite(const Tensor& t) {
                                : FirstNonFinite<double>(host);
 }
 
-// Synchronizes every device when the run ends, however it ends, before the
-// run's values (declared before it) are released: a device may still have
-// queued work that reads them.
-class SyncDevicesAtExit {
- public:
-  explicit SyncDevicesAtExit(const std::vector<Device*>& devices)
-      : devices_(devices) {}
-  ~SyncDevicesAtExit() {
-    if (!synced_) SyncAll().IgnoreError();
-  }
-  absl::Status SyncAll() {
-    synced_ = true;
-    absl::Status first;
-    for (Device* d : devices_) first.Update(d->Sync());
-    return first;
-  }
-
- private:
-  const std::vector<Device*>& devices_;
-  bool synced_ = false;
-};
-
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> Executor::Placement() const {
@@ -186,6 +164,9 @@ namespace {
 // Runs recorded and planned again after their arena could not serve a run
 // as planned (other sizes fed); past it, the last arena is kept as it is.
 constexpr int kMaxMemoryPlans = 4;
+// Steps captured again after a recording stopped matching (other feed
+// shapes, a variable given a new buffer); past it, steps run plainly.
+constexpr int kMaxCaptures = 4;
 }  // namespace
 
 Executor::RunMemory Executor::TakeMemory() const {
@@ -196,7 +177,12 @@ Executor::RunMemory Executor::TakeMemory() const {
   memory_out_ = true;
   if (idle_arena_ != nullptr) {
     idle_arena_->ResetFallbacks();
-    return {nullptr, std::move(idle_arena_), true};
+    // Record the step once an arena has served one exactly: its sizes
+    // repeat, and the recording may then name the arena's blocks.
+    const bool capture = arena_exact_ && capture_device_ != nullptr &&
+                         capture_.failure.empty() &&
+                         capture_.captures < kMaxCaptures;
+    return {nullptr, std::move(idle_arena_), true, capture};
   }
   return {Recording::Create(default_allocators_, memories_), nullptr, true};
 }
@@ -205,6 +191,7 @@ void Executor::ReturnMemory(RunMemory memory, bool failed) const {
   if (!memory.taken) return;
   absl::MutexLock lock(&memory_mu_);
   memory_out_ = false;
+  arena_exact_ = false;
   if (failed) return;
   if (memory.recording != nullptr) {
     ++plans_;
@@ -217,6 +204,7 @@ void Executor::ReturnMemory(RunMemory memory, bool failed) const {
     return;
   }
   const bool clean = memory.arena->Clean();
+  arena_exact_ = clean && memory.arena->fallbacks() == 0;
   if (clean && (memory.arena->fallbacks() == 0 || plans_ >= kMaxMemoryPlans)) {
     idle_arena_ = std::move(memory.arena);
   } else if (plans_ >= kMaxMemoryPlans) {
@@ -255,6 +243,9 @@ absl::Status Executor::RunSteps(const RunMemory& memory,
     for (int slot : step.release) slots[slot] = TensorValue();
     if (arena != nullptr) arena->AfterStep(static_cast<int>(i));
   }
+  // Values kept to the end (device memory, fetches) are freed after the
+  // last step, not by it: the arena checks no step for them.
+  if (recording != nullptr) recording->SetTime(KernelTime(steps_.size()));
   return absl::OkStatus();
 }
 
@@ -284,7 +275,18 @@ absl::Status Executor::Run(absl::Span<const Tensor> feeds,
              "feed count does not match the executor");
   // Kernels run inline on this thread as well as on the pool's.
   const ScopedFlushDenormal flush;
+  if (capture_device_ != nullptr) {
+    TG_ASSIGN_OR_RETURN(const bool done, RunCaptured(feeds, fetched));
+    if (done) return absl::OkStatus();
+  }
   RunMemory memory = TakeMemory();
+  if (memory.capture) return RunCapturing(std::move(memory), feeds, fetched);
+  return RunPlanned(std::move(memory), feeds, fetched);
+}
+
+absl::Status Executor::RunPlanned(RunMemory memory,
+                                  absl::Span<const Tensor> feeds,
+                                  std::vector<Tensor>* fetched) const {
   const absl::Status s = RunWithSlots(memory, feeds, fetched);
   // Every value of the run is released now: the plan sees what escaped.
   // A failed run's recording is incomplete and its arena may be in any

@@ -39,6 +39,23 @@ struct ExecutorOptions {
   // records their lifetimes, later runs take them from one arena per
   // memory. Off: every output is allocated when produced.
   bool plan_memory = true;
+  // Replay repeated steps as captured device work (a CUDA Graph on a GPU):
+  // once a signature's memory plan has served a run exactly, the next run
+  // records the device's part of the step, and later runs with the same
+  // feed shapes replay it. Needs plan_memory. Signatures that cannot be
+  // captured (see StepCaptureInfo::refused) run as without it.
+  bool capture_steps = true;
+};
+
+// Whether and how an executor replays its step as captured device work.
+struct StepCaptureInfo {
+  // Why the signature is never captured (empty when it may be): a node on
+  // the host that reads a fed value, a stateful host node, a copy in the
+  // middle of the step, no device that can capture, the option off.
+  std::string refused;
+  int captures = 0;     // Steps recorded.
+  int64_t replays = 0;  // Runs that replayed a recording.
+  std::string failure;  // Why the last recording failed, if one did.
 };
 
 // What the memory plan of an executor is doing (for tests and tools).
@@ -65,6 +82,7 @@ struct CopyInfo {
 // device is synchronized before any of its buffers is released.
 class Executor {
  public:
+  ~Executor();
   // `devices`: the session's, the CPU among them (its allocator is the
   // host memory of host-memory args and of copies to the host).
   static absl::StatusOr<std::unique_ptr<Executor>> Create(
@@ -86,6 +104,7 @@ class Executor {
   // Number of nodes that run (for tests and tools).
   int num_nodes() const { return num_nodes_; }
   MemoryPlanInfo memory_plan() const;
+  StepCaptureInfo capture_info() const;
   // Keeps `graph` (the one given to Create) alive as long as this executor.
   void HoldGraph(std::shared_ptr<const Graph> graph) {
     held_graph_ = std::move(graph);
@@ -143,23 +162,73 @@ class Executor {
     std::string name;
   };
   class Planner;
+  // Synchronizes every device when a run ends, however it ends, before the
+  // run's values (declared before it) are released: a device may still
+  // have queued work that reads them.
+  class SyncDevicesAtExit {
+   public:
+    explicit SyncDevicesAtExit(const std::vector<Device*>& devices)
+        : devices_(devices) {}
+    ~SyncDevicesAtExit() {
+      if (!synced_) SyncAll().IgnoreError();
+    }
+    absl::Status SyncAll() {
+      synced_ = true;
+      absl::Status first;
+      for (Device* d : devices_) first.Update(d->Sync());
+      return first;
+    }
+
+   private:
+    const std::vector<Device*>& devices_;
+    bool synced_ = false;
+  };
   // Where a run's outputs come from: a recording, an arena, or neither.
   struct RunMemory {
     std::shared_ptr<Recording> recording;
     std::unique_ptr<Arena> arena;
-    bool taken = false;  // This run holds the executor's plan state.
+    bool taken = false;    // This run holds the executor's plan state.
+    bool capture = false;  // Record the device's work (with the arena).
   };
+  // A recorded step and what its replays need (runtime/executor_capture.cc).
+  struct Captured;
+  // What a capture run did: `ran` false when none of the step's work ran
+  // (the run is to be made again without capture).
+  struct CaptureOutcome {
+    absl::Status status;
+    bool ran = false;
+  };
+  CaptureOutcome CaptureRun(RunMemory& memory, absl::Span<const Tensor> feeds,
+                            std::vector<Tensor>* fetched,
+                            std::unique_ptr<Captured>* captured) const;
+  absl::Status RunCapturedSteps(const RunMemory& memory,
+                                std::vector<TensorValue>& slots,
+                                std::vector<TensorValue>* variables) const;
+  // Replays `c` when the feeds' shapes and the variables' buffers are those
+  // it was recorded with; false when they are not (nothing ran).
+  absl::StatusOr<bool> Replay(const Captured& c, absl::Span<const Tensor> feeds,
+                              std::vector<Tensor>* fetched) const;
+  // Runs the step through the executor's recording when there is one.
+  // False when the run is still to be made.
+  absl::StatusOr<bool> RunCaptured(absl::Span<const Tensor> feeds,
+                                   std::vector<Tensor>* fetched) const;
+  // A capture run (memory.capture) and, when it ran nothing, the plain run.
+  absl::Status RunCapturing(RunMemory memory, absl::Span<const Tensor> feeds,
+                            std::vector<Tensor>* fetched) const;
   RunMemory TakeMemory() const;
   // `failed`: the run failed (its memory was dropped); the next run may
   // record again.
   void ReturnMemory(RunMemory memory, bool failed) const;
+  // A run with `memory`, then the plan state given back.
+  absl::Status RunPlanned(RunMemory memory, absl::Span<const Tensor> feeds,
+                          std::vector<Tensor>* fetched) const;
   absl::Status RunWithSlots(const RunMemory& memory,
                             absl::Span<const Tensor> feeds,
                             std::vector<Tensor>* fetched) const;
   absl::Status RunSteps(const RunMemory& memory,
                         std::vector<TensorValue>& slots) const;
 
-  Executor() = default;
+  Executor();
   absl::Status CheckFeed(const Feed& feed, const Tensor& t) const;
   absl::Status CheckInputs(const Step& step,
                            const std::vector<TensorValue>& slots) const;
@@ -193,6 +262,19 @@ class Executor {
   mutable bool memory_out_ ABSL_GUARDED_BY(memory_mu_) = false;
   mutable int plans_ ABSL_GUARDED_BY(memory_mu_) = 0;
   mutable bool gave_up_ ABSL_GUARDED_BY(memory_mu_) = false;
+
+  // Step capture. capture_device_: the one device whose work is recorded
+  // (null: never captured, capture_.refused says why); hoisted_[i]: step i
+  // is a feed's copy to it, made before the recording and again before
+  // each replay (hoisted_feed_[i]: which feed).
+  Device* capture_device_ = nullptr;
+  std::vector<uint8_t> hoisted_;
+  std::vector<int> hoisted_feed_;
+  // An arena run served its plan exactly: the next arena run may record.
+  mutable bool arena_exact_ ABSL_GUARDED_BY(memory_mu_) = false;
+  mutable StepCaptureInfo capture_ ABSL_GUARDED_BY(memory_mu_);
+  // Declared last: released before the kernels its work names.
+  mutable std::unique_ptr<Captured> captured_ ABSL_GUARDED_BY(memory_mu_);
 };
 
 }  // namespace tg

@@ -47,6 +47,10 @@ class Executor::Planner {
   absl::Status Build(const std::vector<int>& run,
                      const std::vector<Device*>& placed,
                      VariableStore* variables);
+  // Decides whether the step may be captured (Executor::capture_device_)
+  // and which copies are made outside the recording; empty, or the reason
+  // it may not.
+  std::string PlanCapture();
 
  private:
   // `output_allocator`: for a kernel's output, the allocator it comes from.
@@ -73,6 +77,9 @@ class Executor::Planner {
                           Step* step);
   // Fills each step's release list.
   void PlanReleases();
+  std::string CheckCapturedKernel(const Step& step,
+                                  const std::vector<uint8_t>& dynamic,
+                                  Device** device) const;
 
   Executor* ex_;
   const Graph& graph_;
@@ -267,6 +274,96 @@ absl::Status Executor::Planner::Build(const std::vector<int>& run,
   return absl::OkStatus();
 }
 
+std::string Executor::Planner::CheckCapturedKernel(
+    const Step& step, const std::vector<uint8_t>& dynamic,
+    Device** device) const {
+  const Node& n = *step.node;
+  const std::string node =
+      absl::StrCat("node '", SafeText(n.name()), "' (", n.op(), ")");
+  bool reads_variable = false;
+  for (int k = 0; k < n.num_inputs(); ++k) {
+    const int slot = step.input_slots[k];
+    reads_variable |= IsRefType(n.input_type(k));
+    // A host value the recorded launches were planned with must be the
+    // same in every run: not fed, not computed from a fed value.
+    if (slot_space_[slot] == nullptr && dynamic[slot]) {
+      return absl::StrCat(node, " reads a value on the host that changes ",
+                          "from run to run (", slot_name_[slot], ")");
+    }
+  }
+  const bool stateful = n.op_registration().def.is_stateful();
+  if (step.direct) {
+    if (stateful) {
+      return absl::StrCat(node, " is stateful and runs on the host");
+    }
+    if (reads_variable)
+      return absl::StrCat(node, " reads a variable on the host");
+    return "";
+  }
+  if (!step.device->CanCapture()) {
+    return absl::StrCat(node, " runs on ", step.device->name(),
+                        ", which cannot capture a step");
+  }
+  if (*device != nullptr && *device != step.device) {
+    return absl::StrCat("the step runs on two devices (", (*device)->name(),
+                        " and ", step.device->name(), ")");
+  }
+  *device = step.device;
+  // Device work with state of its own would not advance in a replay; a
+  // variable's lives in its buffer, which the replay updates.
+  const bool variable_op = n.op() == "VariableV2" || n.op() == "Variable";
+  if (stateful && !variable_op && !reads_variable) {
+    return absl::StrCat(node, " is stateful");
+  }
+  return "";
+}
+
+std::string Executor::Planner::PlanCapture() {
+  const bool any =
+      std::any_of(ex_->steps_.begin(), ex_->steps_.end(), [](const Step& step) {
+        return !step.is_copy && !step.direct && step.device->CanCapture();
+      });
+  if (!any) return "no node runs on a device that can capture";
+  const int num_steps = static_cast<int>(ex_->steps_.size());
+  ex_->hoisted_.assign(num_steps, 0);
+  ex_->hoisted_feed_.assign(num_steps, -1);
+  // dynamic[slot]: a host value that may differ between runs.
+  std::vector<uint8_t> dynamic(slot_space_.size(), 0);
+  std::vector<int> feed_of(slot_space_.size(), -1);
+  for (size_t i = 0; i < ex_->feeds_.size(); ++i) {
+    dynamic[ex_->feeds_[i].slot] = 1;
+    feed_of[ex_->feeds_[i].slot] = static_cast<int>(i);
+  }
+  Device* device = nullptr;
+  for (int i = 0; i < num_steps; ++i) {
+    const Step& step = ex_->steps_[i];
+    if (!step.is_copy) {
+      std::string why = CheckCapturedKernel(step, dynamic, &device);
+      if (!why.empty()) return why;
+      continue;
+    }
+    // A feed's copy to the device is made before the recorded work; any
+    // other copy would sit between recorded launches.
+    const int feed = feed_of[step.src_slot];
+    if (feed < 0 || slot_space_[step.dst_slot] == nullptr) {
+      return absl::StrCat("the step copies '", slot_name_[step.src_slot],
+                          "' to ", step.dst_allocator->MemoryName(),
+                          " memory between its kernels");
+    }
+    ex_->hoisted_[i] = 1;
+    ex_->hoisted_feed_[i] = feed;
+  }
+  for (const Step& step : ex_->steps_) {
+    if (step.is_copy && step.dst_allocator != device->allocator()) {
+      return absl::StrCat("a feed is copied to ",
+                          step.dst_allocator->MemoryName(), " memory, not ",
+                          device->name(), "'s");
+    }
+  }
+  ex_->capture_device_ = device;
+  return "";
+}
+
 void Executor::Planner::PlanReleases() {
   const int num_slots = static_cast<int>(slot_space_.size());
   // The step that produces each slot and the last step that reads it;
@@ -335,6 +432,13 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
   TG_ASSIGN_OR_RETURN(std::vector<Device*> placed,
                       PlaceNodes(graph, run, devices, options.placement));
   TG_RETURN_IF_ERROR(planner.Build(run, placed, variables));
+  std::string refused = !options.capture_steps ? "step capture is off"
+                        : !options.plan_memory ? "memory planning is off"
+                        : options.check_numerics
+                            ? "check_numerics reads every output on the host"
+                            : planner.PlanCapture();
+  absl::MutexLock lock(&ex->memory_mu_);
+  ex->capture_.refused = std::move(refused);
   return ex;
 }
 

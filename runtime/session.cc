@@ -138,6 +138,7 @@ absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
   ex_options.placement = options_.placement;
   ex_options.check_numerics = options_.check_numerics;
   ex_options.plan_memory = options_.plan_memory;
+  ex_options.capture_steps = options_.capture_steps;
   TG_ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                       OptimizedGraph(feeds, fetches, targets));
   TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,
@@ -155,6 +156,7 @@ absl::Status Session::RunExecutor(const Executor& ex,
     metadata->placement = ex.Placement();
     metadata->copies = ex.copies();
     metadata->memory_plan = ex.memory_plan();
+    metadata->capture = ex.capture_info();
   }
   std::vector<Tensor> discard;
   return ex.Run(feeds, outputs != nullptr ? outputs : &discard);

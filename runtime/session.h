@@ -55,6 +55,10 @@ struct SessionOptions {
   // Plan each signature's output memory in one arena per device after its
   // first run (runtime/memory_plan.h); off: allocate every output afresh.
   bool plan_memory = true;
+  // Replay each repeated device step as captured work (a CUDA Graph on a
+  // GPU) once its memory plan holds (ExecutorOptions::capture_steps); off:
+  // every kernel is launched in every run.
+  bool capture_steps = true;
   // The graph passes run on each signature's graph when its executor is
   // created (graph/passes/passes.h); the session's graph is not changed.
   GraphPassOptions graph_passes;
@@ -67,6 +71,8 @@ struct RunMetadata {
   std::vector<CopyInfo> copies;
   // The signature's memory plan as it stands before this run.
   MemoryPlanInfo memory_plan;
+  // Whether the signature's step is captured and replayed, before this run.
+  StepCaptureInfo capture;
 };
 
 // A signature made into a callable (TensorFlow's CallableOptions): feeds

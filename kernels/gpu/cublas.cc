@@ -17,6 +17,7 @@ struct Api {
   decltype(&cublasDestroy_v2) destroy = nullptr;
   decltype(&cublasSetStream_v2) set_stream = nullptr;
   decltype(&cublasSetMathMode) set_math_mode = nullptr;
+  decltype(&cublasSetWorkspace_v2) set_workspace = nullptr;
   decltype(&cublasGetStatusString) status_string = nullptr;
   decltype(&cublasSgemm_v2) sgemm = nullptr;
   decltype(&cublasDgemm_v2) dgemm = nullptr;
@@ -55,6 +56,7 @@ const Api& LoadApi() {
     Resolve(lib, "cublasDestroy_v2", &api->destroy, &s);
     Resolve(lib, "cublasSetStream_v2", &api->set_stream, &s);
     Resolve(lib, "cublasSetMathMode", &api->set_math_mode, &s);
+    Resolve(lib, "cublasSetWorkspace_v2", &api->set_workspace, &s);
     Resolve(lib, "cublasGetStatusString", &api->status_string, &s);
     Resolve(lib, "cublasSgemm_v2", &api->sgemm, &s);
     Resolve(lib, "cublasDgemm_v2", &api->dgemm, &s);
@@ -84,6 +86,18 @@ absl::StatusOr<std::unique_ptr<CublasHandle>> CublasHandle::Create(
   TG_RETURN_IF_ERROR(Check(api.create(&h), "cublasCreate"));
   std::unique_ptr<CublasHandle> handle(new CublasHandle(h));
   TG_RETURN_IF_ERROR(Check(api.set_stream(h, stream), "cublasSetStream"));
+  // A workspace of its own (setting the stream reset it to cuBLAS's pool):
+  // a step captured as a CUDA Graph then names this buffer, instead of one
+  // cuBLAS would allocate for each graph.
+  if (cudaMalloc(&handle->workspace_, kWorkspaceBytes) != cudaSuccess) {
+    cudaGetLastError();
+    handle->workspace_ = nullptr;
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "cannot allocate cuBLAS's ", kWorkspaceBytes >> 20, " MiB workspace"));
+  }
+  TG_RETURN_IF_ERROR(
+      Check(api.set_workspace(h, handle->workspace_, kWorkspaceBytes),
+            "cublasSetWorkspace"));
   TG_RETURN_IF_ERROR(
       Check(api.set_math_mode(h, allow_tf32 ? CUBLAS_TF32_TENSOR_OP_MATH
                                             : CUBLAS_DEFAULT_MATH),
@@ -91,7 +105,10 @@ absl::StatusOr<std::unique_ptr<CublasHandle>> CublasHandle::Create(
   return handle;
 }
 
-CublasHandle::~CublasHandle() { LoadApi().destroy(handle_); }
+CublasHandle::~CublasHandle() {
+  LoadApi().destroy(handle_);
+  if (workspace_ != nullptr) cudaFree(workspace_);  // Synchronizes.
+}
 
 absl::Status CublasHandle::Gemm(bool ta, bool tb, int m, int n, int k,
                                 const float* a, int lda, const float* b,

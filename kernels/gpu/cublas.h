@@ -42,8 +42,11 @@ class CublasHandle {
                            double* c, int ldc, int64_t stride_c, int batch);
 
  private:
+  // 32 MiB, what cuBLAS asks for on Hopper.
+  static constexpr size_t kWorkspaceBytes = size_t{32} << 20;
   explicit CublasHandle(cublasHandle_t h) : handle_(h) {}
   cublasHandle_t handle_;
+  void* workspace_ = nullptr;
 };
 
 }  // namespace gpu

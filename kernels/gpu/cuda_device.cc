@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -59,8 +60,20 @@ class CudaMemory final : public Allocator,
     copy_ = nullptr;
   }
 
+  // While the compute stream is captured: no new buffers, no host
+  // transfers, and buffers freed are kept (EndCapture takes them).
+  void SetCapturing(bool on) {
+    absl::MutexLock lock(&mu_);
+    capturing_ = on;
+  }
+  std::vector<void*> TakeFreedWhileCapturing() {
+    absl::MutexLock lock(&mu_);
+    return std::move(freed_while_capturing_);
+  }
+
   void* Allocate(size_t bytes) override {
     if (bytes == 0) return nullptr;
+    if (capturing_) return nullptr;  // DescribeUsage says why.
     void* p = nullptr;
     cudaSetDevice(ordinal_);
     cudaError_t err = cudaMallocFromPoolAsync(&p, bytes, pool_, compute_);
@@ -72,10 +85,23 @@ class CudaMemory final : public Allocator,
   }
   void Deallocate(void* ptr, size_t) override {
     if (ptr == nullptr) return;
+    if (capturing_) {
+      absl::MutexLock lock(&mu_);
+      if (capturing_) {
+        freed_while_capturing_.push_back(ptr);
+        return;
+      }
+    }
     cudaSetDevice(ordinal_);
     if (cudaFreeAsync(ptr, compute_) != cudaSuccess) cudaGetLastError();
   }
   std::string DescribeUsage() const override {
+    if (capturing_) {
+      return absl::StrCat(name_,
+                          ": no new buffers while a step is captured as a "
+                          "CUDA Graph (the memory plan does not cover this "
+                          "one)");
+    }
     size_t free = 0, total = 0;
     cudaSetDevice(ordinal_);
     if (cudaMemGetInfo(&free, &total) != cudaSuccess) {
@@ -90,6 +116,7 @@ class CudaMemory final : public Allocator,
   absl::Status CopyToHost(void* dst, const void* src, size_t bytes) override {
     if (bytes == 0) return absl::OkStatus();
     absl::MutexLock lock(&mu_);
+    TG_RETURN_IF_ERROR(NotCapturing("copying to the host"));
     TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
     TG_RETURN_IF_ERROR(Stage(bytes));
     // The copy stream waits for the kernels that write `src`.
@@ -105,6 +132,7 @@ class CudaMemory final : public Allocator,
   absl::Status CopyFromHost(void* dst, const void* src, size_t bytes) override {
     if (bytes == 0) return absl::OkStatus();
     absl::MutexLock lock(&mu_);
+    TG_RETURN_IF_ERROR(NotCapturing("copying from the host"));
     TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
     TG_RETURN_IF_ERROR(Stage(bytes));
     std::memcpy(staging_, src, bytes);
@@ -128,6 +156,13 @@ class CudaMemory final : public Allocator,
   }
 
  private:
+  absl::Status NotCapturing(absl::string_view what) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (!capturing_) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, " ", name_, " while a step is captured as a CUDA Graph"));
+  }
+
   // Makes the pinned staging buffer at least `bytes` long and free to write
   // (the last upload from it has finished).
   absl::Status Stage(size_t bytes) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
@@ -160,6 +195,32 @@ class CudaMemory final : public Allocator,
   void* staging_ ABSL_GUARDED_BY(mu_) = nullptr;
   size_t staging_bytes_ ABSL_GUARDED_BY(mu_) = 0;
   bool staging_busy_ ABSL_GUARDED_BY(mu_) = false;
+  // Read without the lock on the allocation path: only the capturing
+  // thread changes it, between steps.
+  std::atomic<bool> capturing_{false};
+  std::vector<void*> freed_while_capturing_ ABSL_GUARDED_BY(mu_);
+};
+
+// One instantiated CUDA Graph of a step, launched on the compute stream.
+class CudaGraphWork final : public CapturedWork {
+ public:
+  CudaGraphWork(int ordinal, cudaStream_t stream, cudaGraphExec_t exec)
+      : ordinal_(ordinal), stream_(stream), exec_(exec) {}
+  ~CudaGraphWork() override {
+    cudaSetDevice(ordinal_);
+    cudaStreamSynchronize(stream_);
+    cudaGraphExecDestroy(exec_);
+    cudaGetLastError();
+  }
+  absl::Status Replay() override {
+    TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
+    return CudaStatus(cudaGraphLaunch(exec_, stream_), "cudaGraphLaunch");
+  }
+
+ private:
+  const int ordinal_;
+  cudaStream_t stream_;
+  cudaGraphExec_t exec_;
 };
 
 CudaDevice::CudaDevice(int ordinal, const DeviceOptions& options)
@@ -218,6 +279,41 @@ absl::Status CudaDevice::Sync() {
   TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
   return CudaStatus(cudaStreamSynchronize(compute_),
                     "cudaStreamSynchronize (a kernel failed)");
+}
+
+absl::Status CudaDevice::BeginCapture() {
+  TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
+  memory_->SetCapturing(true);
+  absl::Status s = CudaStatus(
+      cudaStreamBeginCapture(compute_, cudaStreamCaptureModeThreadLocal),
+      "cudaStreamBeginCapture");
+  if (!s.ok()) memory_->SetCapturing(false);
+  return s;
+}
+
+absl::StatusOr<std::unique_ptr<CapturedWork>> CudaDevice::EndCapture() {
+  cudaSetDevice(ordinal_);
+  cudaGraph_t graph = nullptr;
+  absl::Status s = CudaStatus(cudaStreamEndCapture(compute_, &graph),
+                              "cudaStreamEndCapture");
+  memory_->SetCapturing(false);
+  std::vector<void*> freed = memory_->TakeFreedWhileCapturing();
+  if (s.ok() && !freed.empty()) {
+    s = absl::FailedPreconditionError(
+        absl::StrCat(freed.size(),
+                     " device buffer(s) were freed during the step, which "
+                     "a CUDA Graph may still name"));
+  }
+  cudaGraphExec_t exec = nullptr;
+  if (s.ok()) {
+    s = CudaStatus(cudaGraphInstantiate(&exec, graph, 0),
+                   "cudaGraphInstantiate");
+  }
+  if (graph != nullptr) cudaGraphDestroy(graph);
+  // Nothing recorded has run: the buffers go back in stream order.
+  for (void* p : freed) memory_->Deallocate(p, 0);
+  if (!s.ok()) return s;
+  return std::make_unique<CudaGraphWork>(ordinal_, compute_, exec);
 }
 
 absl::StatusOr<CublasHandle*> CudaDevice::cublas() {

@@ -51,6 +51,15 @@ class CudaDevice final : public Device {
   // random numbers): their CPU implementations use it.
   ThreadPool* thread_pool() override { return &host_pool_; }
 
+  // Captures the compute stream (cudaStreamBeginCapture, thread-local
+  // mode) into a CUDA Graph, instantiated at EndCapture and replayed with
+  // cudaGraphLaunch. While capturing, the memory refuses allocations and
+  // host transfers, and a buffer freed is kept until the graph goes: the
+  // capture then fails, since the graph may still name its address.
+  bool CanCapture() const override { return true; }
+  absl::Status BeginCapture() override;
+  absl::StatusOr<std::unique_ptr<CapturedWork>> EndCapture() override;
+
   cudaStream_t stream() const { return compute_; }
   // The device's cuBLAS handle on its compute stream, created on first use;
   // FailedPrecondition when cuBLAS cannot be loaded.
