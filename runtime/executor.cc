@@ -179,10 +179,15 @@ Executor::RunMemory Executor::TakeMemory() const {
     idle_arena_->ResetFallbacks();
     // Record the step once an arena has served one exactly: its sizes
     // repeat, and the recording may then name the arena's blocks.
-    const bool capture = arena_exact_ && capture_device_ != nullptr &&
-                         capture_.failure.empty() &&
-                         capture_.captures < kMaxCaptures;
-    return {nullptr, std::move(idle_arena_), true, capture};
+    const bool may_capture = capture_device_ != nullptr &&
+                             capture_.failure.empty() &&
+                             capture_.captures < kMaxCaptures;
+    RunMemory memory{nullptr, std::move(idle_arena_), true,
+                     may_capture && arena_exact_};
+    memory.stashing = may_capture && !memory.capture;
+    if (memory.capture) memory.stash = std::move(stash_);
+    stash_.clear();
+    return memory;
   }
   return {Recording::Create(default_allocators_, memories_), nullptr, true};
 }
@@ -205,6 +210,7 @@ void Executor::ReturnMemory(RunMemory memory, bool failed) const {
   }
   const bool clean = memory.arena->Clean();
   arena_exact_ = clean && memory.arena->fallbacks() == 0;
+  if (arena_exact_ && memory.stashing) stash_ = std::move(memory.stash);
   if (clean && (memory.arena->fallbacks() == 0 || plans_ >= kMaxMemoryPlans)) {
     idle_arena_ = std::move(memory.arena);
   } else if (plans_ >= kMaxMemoryPlans) {
@@ -239,6 +245,12 @@ absl::Status Executor::RunSteps(const RunMemory& memory,
     absl::Status s = step.is_copy ? RunCopy(step, slots)
                                   : RunKernel(step, allocators, slots);
     if (!s.ok()) return AnnotateStatus(s, step.error_prefix);
+    if (memory.stashing && step.is_copy && static_copy_[i]) {
+      absl::StatusOr<Tensor> value =
+          slots[step.src_slot].tensor.CheckedDeepCopy(host_allocator_);
+      if (!value.ok()) return AnnotateStatus(value.status(), step.error_prefix);
+      memory.stash.emplace_back(static_cast<int>(i), *std::move(value));
+    }
     if (recording != nullptr) recording->SetTime(ReleaseTime(i));
     for (int slot : step.release) slots[slot] = TensorValue();
     if (arena != nullptr) arena->AfterStep(static_cast<int>(i));

@@ -189,6 +189,10 @@ class Executor {
     std::unique_ptr<Arena> arena;
     bool taken = false;    // This run holds the executor's plan state.
     bool capture = false;  // Record the device's work (with the arena).
+    // Keep the host values of the static copies (Executor::static_copy_)
+    // for the capture run; filled as the run goes.
+    bool stashing = false;
+    mutable std::vector<std::pair<int, Tensor>> stash;
   };
   // A recorded step and what its replays need (runtime/executor_capture.cc).
   struct Captured;
@@ -203,7 +207,11 @@ class Executor {
                             std::unique_ptr<Captured>* captured) const;
   absl::Status RunCapturedSteps(const RunMemory& memory,
                                 std::vector<TensorValue>& slots,
-                                std::vector<TensorValue>* variables) const;
+                                Captured* c) const;
+  // The static copies of a capture run, from memory.stash.
+  absl::Status MakeStaticCopies(const RunMemory& memory, Captured* c) const;
+  absl::Status UseStaticCopy(const Step& step, const Captured& c, int index,
+                             std::vector<TensorValue>& slots) const;
   // Replays `c` when the feeds' shapes and the variables' buffers are those
   // it was recorded with; false when they are not (nothing ran).
   absl::StatusOr<bool> Replay(const Captured& c, absl::Span<const Tensor> feeds,
@@ -270,6 +278,12 @@ class Executor {
   Device* capture_device_ = nullptr;
   std::vector<uint8_t> hoisted_;
   std::vector<int> hoisted_feed_;
+  // static_copy_[i]: step i copies a host value that is the same in every
+  // run to the device; the capture run makes it before recording, from
+  // the value the run before it stashed.
+  std::vector<uint8_t> static_copy_;
+  mutable std::vector<std::pair<int, Tensor>> stash_
+      ABSL_GUARDED_BY(memory_mu_);
   // An arena run served its plan exactly: the next arena run may record.
   mutable bool arena_exact_ ABSL_GUARDED_BY(memory_mu_) = false;
   mutable StepCaptureInfo capture_ ABSL_GUARDED_BY(memory_mu_);

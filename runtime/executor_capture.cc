@@ -22,6 +22,9 @@
 // work ran (a kernel that needs a host transfer or a new buffer, a device
 // error) turns capture off for the signature and the run is made again
 // without it.
+#include <algorithm>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
 #include "runtime/executor.h"
 
@@ -32,6 +35,12 @@ struct Executor::Captured {
   std::unique_ptr<Arena> arena;
   std::vector<TensorShape> feed_shapes;
   std::vector<std::pair<int, Tensor>> feed_copies;  // (step, its buffer)
+  // Per static copy: (step, its value on the device, on the host).
+  struct StaticCopy {
+    int step;
+    Tensor on_device, on_host;
+  };
+  std::vector<StaticCopy> static_copies;
   std::vector<TensorValue> variables;  // Each variable read, its tensor.
   std::vector<std::pair<int, TensorValue>> held;  // Fetched values.
   std::unique_ptr<CapturedWork> work;
@@ -70,24 +79,67 @@ bool SameBuffer(const TensorValue& known) {
 
 }  // namespace
 
-absl::Status Executor::RunCapturedSteps(
-    const RunMemory& memory, std::vector<TensorValue>& slots,
-    std::vector<TensorValue>* variables) const {
+absl::Status Executor::MakeStaticCopies(const RunMemory& memory,
+                                        Captured* c) const {
+  const size_t wanted =
+      std::count(static_copy_.begin(), static_copy_.end(), uint8_t{1});
+  TG_REQUIRE(memory.stash.size() == wanted, FailedPrecondition,
+             "the run before held ", memory.stash.size(), " of the ", wanted,
+             " host values the step copies to the device");
+  for (const auto& [step, value] : memory.stash) {
+    absl::StatusOr<Tensor> on_device =
+        value.CheckedDeepCopy(steps_[step].dst_allocator);
+    if (!on_device.ok()) {
+      return AnnotateStatus(on_device.status(), steps_[step].error_prefix);
+    }
+    c->static_copies.push_back({step, *std::move(on_device), value});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::UseStaticCopy(const Step& step, const Captured& c,
+                                     int index,
+                                     std::vector<TensorValue>& slots) const {
+  const Tensor& now = slots[step.src_slot].tensor;
+  for (const Captured::StaticCopy& s : c.static_copies) {
+    if (s.step != index) continue;
+    const Tensor& was = s.on_host;
+    const bool same =
+        now.dtype() == was.dtype() && now.shape() == was.shape() &&
+        now.dtype() != DT_STRING && now.OnHost() &&
+        std::memcmp(now.raw_data(), was.raw_data(), was.TotalBytes()) == 0;
+    TG_REQUIRE(same, FailedPrecondition, step.error_prefix,
+               "a host value copied to the device differs from the last "
+               "run's, so a recording cannot hold it");
+    slots[step.dst_slot].tensor = s.on_device;
+    return absl::OkStatus();
+  }
+  return absl::InternalError(
+      absl::StrCat(step.error_prefix, "no static copy was made"));
+}
+
+absl::Status Executor::RunCapturedSteps(const RunMemory& memory,
+                                        std::vector<TensorValue>& slots,
+                                        Captured* c) const {
   Arena* arena = memory.arena.get();
   Allocator* const* allocators = arena->allocators().data();
+  std::vector<TensorValue>* variables = &c->variables;
   for (size_t i = 0; i < steps_.size(); ++i) {
     if (hoisted_[i]) continue;
     const Step& step = steps_[i];
-    // PlanCapture admits no other copies.
-    NoteVariables(step.input_slots, slots, variables);
-    absl::Status s = RunKernel(step, allocators, slots);
-    if (!s.ok()) return AnnotateStatus(s, step.error_prefix);
-    // The recording names each variable's buffer: one the step replaces
-    // (an assignment of another shape) would be stale in a replay.
-    for (const TensorValue& v : *variables) {
-      TG_REQUIRE(SameBuffer(v), FailedPrecondition, step.error_prefix,
-                 "gives variable '", SafeText(v.ref->name),
-                 "' a new buffer, which a recorded step cannot follow");
+    if (step.is_copy) {  // PlanCapture admits only static copies here.
+      TG_RETURN_IF_ERROR(UseStaticCopy(step, *c, static_cast<int>(i), slots));
+    } else {
+      NoteVariables(step.input_slots, slots, variables);
+      absl::Status s = RunKernel(step, allocators, slots);
+      if (!s.ok()) return AnnotateStatus(s, step.error_prefix);
+      // The recording names each variable's buffer: one the step replaces
+      // (an assignment of another shape) would be stale in a replay.
+      for (const TensorValue& v : *variables) {
+        TG_REQUIRE(SameBuffer(v), FailedPrecondition, step.error_prefix,
+                   "gives variable '", SafeText(v.ref->name),
+                   "' a new buffer, which a recorded step cannot follow");
+      }
     }
     for (int slot : step.release) slots[slot] = TensorValue();
     arena->AfterStep(static_cast<int>(i));
@@ -116,9 +168,11 @@ Executor::CaptureOutcome Executor::CaptureRun(
     c->feed_copies.emplace_back(static_cast<int>(i),
                                 slots[steps_[i].dst_slot].tensor);
   }
-  absl::Status s = capture_device_->BeginCapture();
+  absl::Status s = MakeStaticCopies(memory, c.get());
   if (!s.ok()) return {s, false};
-  s = RunCapturedSteps(memory, slots, &c->variables);
+  s = capture_device_->BeginCapture();
+  if (!s.ok()) return {s, false};
+  s = RunCapturedSteps(memory, slots, c.get());
   absl::StatusOr<std::unique_ptr<CapturedWork>> work =
       capture_device_->EndCapture();
   if (s.ok() && !work.ok()) s = work.status();

@@ -326,6 +326,7 @@ std::string Executor::Planner::PlanCapture() {
   if (!any) return "no node runs on a device that can capture";
   const int num_steps = static_cast<int>(ex_->steps_.size());
   ex_->hoisted_.assign(num_steps, 0);
+  ex_->static_copy_.assign(num_steps, 0);
   ex_->hoisted_feed_.assign(num_steps, -1);
   // dynamic[slot]: a host value that may differ between runs.
   std::vector<uint8_t> dynamic(slot_space_.size(), 0);
@@ -342,9 +343,16 @@ std::string Executor::Planner::PlanCapture() {
       if (!why.empty()) return why;
       continue;
     }
-    // A feed's copy to the device is made before the recorded work; any
-    // other copy would sit between recorded launches.
+    // A feed's copy to the device is made before the recorded work, and
+    // so is a copy of a host value that is the same in every run (from
+    // the last run's value, checked when the recording computes it); a
+    // copy to the host would sit between recorded launches.
     const int feed = feed_of[step.src_slot];
+    if (feed < 0 && slot_space_[step.src_slot] == nullptr &&
+        slot_space_[step.dst_slot] != nullptr && !dynamic[step.src_slot]) {
+      ex_->static_copy_[i] = 1;
+      continue;
+    }
     if (feed < 0 || slot_space_[step.dst_slot] == nullptr) {
       return absl::StrCat("the step copies '", slot_name_[step.src_slot],
                           "' to ", step.dst_allocator->MemoryName(),

@@ -21,8 +21,8 @@ const Table& HostMemoryTable() {
       {"DynamicStitch", {"indices"}},
       {"ExpandDims", {"dim"}},
       {"Fill", {"dims"}},
-      // Checked on the host, as on the CPU, then copied by the kernel.
-      {"GatherV2", {"indices", "axis"}},
+      // The indices stay on the device, which checks them.
+      {"GatherV2", {"axis"}},
       {"InvertPermutation", {"x", "y"}},
       {"Max", {"reduction_indices"}},
       {"Mean", {"reduction_indices"}},
@@ -36,8 +36,6 @@ const Table& HostMemoryTable() {
       {"Shape", {"output"}},
       {"Size", {"output"}},
       {"Slice", {"begin", "size"}},
-      // Validated on the host before the kernel runs, as on the CPU.
-      {"SparseSoftmaxCrossEntropyWithLogits", {"labels"}},
       {"Split", {"split_dim"}},
       {"StridedSlice", {"begin", "end", "strides"}},
       {"StridedSliceGrad", {"shape", "begin", "end", "strides"}},

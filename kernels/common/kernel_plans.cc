@@ -87,9 +87,23 @@ absl::StatusOr<AxisPlan> PlanArgMax(const OpKernelContext& ctx) {
 }
 
 absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx) {
+  TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGatherShape(ctx));
+  TG_ASSIGN_OR_RETURN(p.indices, TensorToInt64s(ctx.input(1)));
+  for (size_t i = 0; i < p.indices.size(); ++i) {
+    TG_REQUIRE(p.indices[i] >= 0 && p.indices[i] < p.n, InvalidArgument,
+               "indices[", i, "] = ", p.indices[i], " is not in [0, ", p.n,
+               ")");
+  }
+  return p;
+}
+
+absl::StatusOr<GatherPlan> PlanGatherShape(const OpKernelContext& ctx) {
   const TensorShape& params = ctx.input(0).shape();
   GatherPlan p;
-  TG_ASSIGN_OR_RETURN(p.indices, TensorToInt64s(ctx.input(1)));
+  TG_REQUIRE(
+      ctx.input(1).dtype() == DT_INT32 || ctx.input(1).dtype() == DT_INT64,
+      InvalidArgument, "indices must be int32 or int64, got ",
+      DataTypeName(ctx.input(1).dtype()));
   TG_ASSIGN_OR_RETURN(int64_t a, ScalarToInt64(ctx.input(2), "axis"));
   const int rank = params.rank();
   TG_ASSIGN_OR_RETURN(int axis, NormalizeAxis(a, rank));
@@ -103,11 +117,6 @@ absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx) {
   for (int d = axis + 1; d < rank; ++d) {
     p.inner *= params.dim_size(d);
     out.push_back(params.dim_size(d));
-  }
-  for (size_t i = 0; i < p.indices.size(); ++i) {
-    TG_REQUIRE(p.indices[i] >= 0 && p.indices[i] < p.n, InvalidArgument,
-               "indices[", i, "] = ", p.indices[i], " is not in [0, ", p.n,
-               ")");
   }
   TG_ASSIGN_OR_RETURN(p.output, TensorShape::FromDims(out));
   return p;

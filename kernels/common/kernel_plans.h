@@ -60,6 +60,9 @@ struct GatherPlan {
   TensorShape output;
 };
 absl::StatusOr<GatherPlan> PlanGather(const OpKernelContext& ctx);
+// The same without reading the indices (left empty): for indices in device
+// memory, which the device checks.
+absl::StatusOr<GatherPlan> PlanGatherShape(const OpKernelContext& ctx);
 
 // The data-movement kernels' plans from their inputs, with the input each
 // copy reads: Slice, Pad, Tile, Transpose, ConcatV2; StridedSlice (input,

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstring>
 #include <limits>
+#include <new>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -242,6 +243,7 @@ CudaDevice::~CudaDevice() {
   for (cudaStream_t s : {compute_, copy_}) {
     if (s != nullptr) cudaStreamDestroy(s);
   }
+  if (report_host_ != nullptr) cudaFreeHost(report_host_);
 }
 
 absl::StatusOr<std::unique_ptr<CudaDevice>> CudaDevice::Create(
@@ -259,6 +261,13 @@ absl::StatusOr<std::unique_ptr<CudaDevice>> CudaDevice::Create(
   uint64_t keep = std::numeric_limits<uint64_t>::max();
   TG_CUDA_RETURN_IF_ERROR(
       cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &keep));
+  void* report = nullptr;
+  TG_CUDA_RETURN_IF_ERROR(
+      cudaHostAlloc(&report, sizeof(DeviceErrorReport), cudaHostAllocMapped));
+  d->report_host_ = new (report) DeviceErrorReport();
+  void* on_device = nullptr;
+  TG_CUDA_RETURN_IF_ERROR(cudaHostGetDevicePointer(&on_device, report, 0));
+  d->report_device_ = static_cast<DeviceErrorReport*>(on_device);
   d->memory_ =
       std::make_shared<CudaMemory>(ordinal, d->compute_, d->copy_, pool);
   TG_RETURN_IF_ERROR(d->memory_->Init());
@@ -275,10 +284,33 @@ absl::Status CudaDevice::Compute(OpKernel& kernel, OpKernelContext& ctx) {
   return CudaStatus(cudaGetLastError(), "kernel launch");
 }
 
+ErrorSite CudaDevice::RegisterErrorSite(std::string what) {
+  absl::MutexLock lock(&mu_);
+  error_sites_.push_back(std::move(what));
+  return {report_device_, static_cast<int32_t>(error_sites_.size() - 1)};
+}
+
 absl::Status CudaDevice::Sync() {
   TG_CUDA_RETURN_IF_ERROR(cudaSetDevice(ordinal_));
-  return CudaStatus(cudaStreamSynchronize(compute_),
-                    "cudaStreamSynchronize (a kernel failed)");
+  TG_RETURN_IF_ERROR(CudaStatus(cudaStreamSynchronize(compute_),
+                                "cudaStreamSynchronize (a kernel failed)"));
+  // Written by the device; complete once the stream is.
+  volatile DeviceErrorReport* r = report_host_;
+  if (r->flag == 0) return absl::OkStatus();
+  const DeviceErrorReport seen{r->flag, r->site, r->position, r->value,
+                               r->bound};
+  r->flag = 0;
+  std::string where;
+  {
+    absl::MutexLock lock(&mu_);
+    where = seen.site >= 0 && seen.site < static_cast<int>(error_sites_.size())
+                ? error_sites_[seen.site]
+                : "a kernel";
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat(where, "[", seen.position, "] = ", seen.value,
+                   " is not in [0, ", seen.bound, ") (found on ", name(),
+                   "; the step's later kernels ran with zeros in its place)"));
 }
 
 absl::Status CudaDevice::BeginCapture() {

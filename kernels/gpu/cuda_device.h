@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -25,6 +26,7 @@
 #include "core/op_kernel.h"
 #include "kernels/gpu/cublas.h"
 #include "kernels/gpu/cudnn.h"
+#include "kernels/gpu/launch.h"
 
 namespace tg {
 namespace gpu {
@@ -67,6 +69,10 @@ class CudaDevice final : public Device {
   // The device's cuDNN handle on its compute stream, created on first use;
   // FailedPrecondition when cuDNN cannot be loaded.
   absl::StatusOr<CudnnHandle*> cudnn();
+  // Where kernels report values they cannot use that only the device saw
+  // (kernels/gpu/launch.h): `what` names the node and input, e.g.
+  // "node 'g' (GatherV2): indices". Sync fails with the first report.
+  ErrorSite RegisterErrorSite(std::string what);
   // Whether float math may use TF32 tensor cores (DeviceOptions).
   bool allow_tf32() const { return allow_tf32_; }
   int ordinal() const { return ordinal_; }
@@ -83,6 +89,10 @@ class CudaDevice final : public Device {
   absl::Mutex mu_;
   std::unique_ptr<CublasHandle> cublas_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<CudnnHandle> cudnn_ ABSL_GUARDED_BY(mu_);
+  // Mapped host memory: the host's view and the device's.
+  DeviceErrorReport* report_host_ = nullptr;
+  DeviceErrorReport* report_device_ = nullptr;
+  std::vector<std::string> error_sites_ ABSL_GUARDED_BY(mu_);
 };
 
 // The device of a GPU kernel's context (kernels are registered for GPU only,

@@ -151,6 +151,14 @@ TG_GPU_BINARY_OPS(TG_INSTANTIATE_BINARY)
       cudaStream_t, const double*, const double*, bool*, int64_t, \
       const BroadcastIndex*);
 TG_GPU_COMPARE_OPS(TG_INSTANTIATE_COMPARE)
+#define TG_INSTANTIATE_INT_COMPARE(NAME, F)                         \
+  template void LaunchBinary<functor::F, int32_t, bool>(            \
+      cudaStream_t, const int32_t*, const int32_t*, bool*, int64_t, \
+      const BroadcastIndex*);                                       \
+  template void LaunchBinary<functor::F, int64_t, bool>(            \
+      cudaStream_t, const int64_t*, const int64_t*, bool*, int64_t, \
+      const BroadcastIndex*);
+TG_GPU_COMPARE_OPS(TG_INSTANTIATE_INT_COMPARE)
 
 #define TG_INSTANTIATE_CAST(S, D) \
   template void LaunchCast<S, D>(cudaStream_t, const S*, D*, int64_t);

@@ -198,9 +198,16 @@ class CastGpu : public OpKernel {
                      BinaryGpu<float, float, functor::F>); \
   TG_REGISTER_KERNEL(TG_GPU_T(OP, double),                 \
                      BinaryGpu<double, double, functor::F>);
+// Also for integers in device memory: labels compared with predicted
+// classes (an accuracy) stay on the device.
 #define TG_GPU_REGISTER_COMPARE(OP, F)                                         \
   TG_REGISTER_KERNEL(TG_GPU_T(OP, float), BinaryGpu<float, bool, functor::F>); \
-  TG_REGISTER_KERNEL(TG_GPU_T(OP, double), BinaryGpu<double, bool, functor::F>);
+  TG_REGISTER_KERNEL(TG_GPU_T(OP, double),                                     \
+                     BinaryGpu<double, bool, functor::F>);                     \
+  TG_REGISTER_KERNEL(TG_GPU_T(OP, int32_t),                                    \
+                     BinaryGpu<int32_t, bool, functor::F>);                    \
+  TG_REGISTER_KERNEL(TG_GPU_T(OP, int64_t),                                    \
+                     BinaryGpu<int64_t, bool, functor::F>);
 
 TG_GPU_UNARY_OPS(TG_GPU_REGISTER_UNARY)
 TG_GPU_BINARY_OPS(TG_GPU_REGISTER_BINARY)

@@ -1,5 +1,6 @@
-// GatherV2 on the GPU: the indices are checked on the host, as on the CPU,
-// then copied to the device with the kernel's launch.
+// GatherV2 on the GPU: the indices stay in device memory (no transfer per
+// launch, so a step with a gather can be captured); the kernel checks them
+// and reports one out of range through the device (CudaDevice::Sync).
 #include "kernels/common/kernel_plans.h"
 #include "kernels/gpu/gpu_kernel.h"
 
@@ -10,20 +11,35 @@ namespace {
 template <typename T>
 class GatherGpu : public GatherKernelBase {
  public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    TG_RETURN_IF_ERROR(GatherKernelBase::Init(c));
+    error_ = static_cast<CudaDevice*>(c.device())
+                 ->RegisterErrorSite(absl::StrCat("node '", c.def().name(),
+                                                  "' (GatherV2): indices"));
+    return absl::OkStatus();
+  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& params = ctx.input(0);
-    TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGather(ctx));
+    const Tensor& indices = ctx.input(1);
+    TG_ASSIGN_OR_RETURN(GatherPlan p, PlanGatherShape(ctx));
     TG_ASSIGN_OR_RETURN(Tensor * y,
                         ctx.allocate_output(0, params.dtype(), p.output));
     if (y->NumElements() == 0) return absl::OkStatus();
-    TG_ASSIGN_OR_RETURN(Tensor on_device,
-                        Tensor::FromVector(p.indices).CheckedDeepCopy(
-                            ctx.device()->allocator()));
-    LaunchGather<T>(Stream(ctx), params.data<T>(), on_device.data<int64_t>(),
-                    y->data<T>(), p.outer, p.n,
-                    static_cast<int64_t>(p.indices.size()), p.inner);
+    const int64_t num = indices.NumElements();
+    if (indices.dtype() == DT_INT32) {
+      LaunchGather<T, int32_t>(Stream(ctx), params.data<T>(),
+                               indices.data<int32_t>(), y->data<T>(), p.outer,
+                               p.n, num, p.inner, error_);
+    } else {
+      LaunchGather<T, int64_t>(Stream(ctx), params.data<T>(),
+                               indices.data<int64_t>(), y->data<T>(), p.outer,
+                               p.n, num, p.inner, error_);
+    }
     return absl::OkStatus();
   }
+
+ private:
+  ErrorSite error_;
 };
 
 #define TG_GPU_GATHER(T)                                                 \

@@ -60,6 +60,13 @@ void RegisterReusedKernels() {
                          "ExpandDims", "Squeeze", "Shape", "Size", "Rank"}) {
     ReregisterCpuKernels(op, device);
   }
+  // Integer variables live on the device too (a data set's labels), as on
+  // TensorFlow's GPUs; only their reads, whole assignments and identities
+  // run here.
+  device.dtypes = {DT_INT32, DT_INT64};
+  for (const char* op : {"VariableV2", "Variable", "Assign", "Identity"}) {
+    ReregisterCpuKernels(op, device);
+  }
   // Integer kernels on the host: every arg in host memory. Explicit GPU
   // kernels (registered statically, so found first) still win.
   ReregisterOptions host;

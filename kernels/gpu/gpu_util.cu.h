@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "kernels/gpu/launch.h"
+
 namespace tg {
 namespace gpu {
 
@@ -38,6 +40,17 @@ __device__ T BlockReduce(T v, T* shared, Op op) {
   const T r = shared[0];
   __syncthreads();
   return r;
+}
+
+// Reports a bad value to the device's report; the first report stands.
+__device__ inline void ReportBadValue(ErrorSite e, int64_t position,
+                                      int64_t value, int64_t bound) {
+  if (atomicCAS(&e.report->flag, 0, 1) != 0) return;
+  e.report->site = e.site;
+  e.report->position = position;
+  e.report->value = value;
+  e.report->bound = bound;
+  __threadfence_system();
 }
 
 }  // namespace gpu

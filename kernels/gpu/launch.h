@@ -17,6 +17,24 @@ namespace gpu {
 
 inline constexpr int kMaxDims = 8;
 
+// Where a kernel reports a value it cannot use (an index or a label out of
+// range) when the value lives in device memory, so the host never sees it
+// before the launch: host memory the device writes directly (mapped), read
+// by CudaDevice::Sync, which fails the step with the first report, naming
+// the node registered as `site` (CudaDevice::RegisterErrorSite).
+struct DeviceErrorReport {
+  int32_t flag = 0;  // Nonzero once a kernel has reported.
+  int32_t site = 0;
+  int64_t position = 0;  // Where in its input the bad value was.
+  int64_t value = 0;
+  int64_t bound = 0;  // The value must lie in [0, bound).
+};
+// Where one kernel reports: the device's report and the kernel's site.
+struct ErrorSite {
+  DeviceErrorReport* report = nullptr;
+  int32_t site = 0;
+};
+
 // Strides of x and y along each output dim (0 where broadcast).
 struct BroadcastIndex {
   int rank = 0;
@@ -89,10 +107,11 @@ template <typename T>
 void LaunchSoftmax(cudaStream_t stream, const T* logits, T* out, int64_t rows,
                    int64_t cols, bool log);
 // A label outside [0, cols) gives NaN loss and backprop for its row, as
-// TensorFlow's GPU kernel does.
+// TensorFlow's GPU kernel does, and is reported to `error`.
 template <typename T, typename L>
 void LaunchSparseXent(cudaStream_t stream, const T* logits, const L* labels,
-                      T* loss, T* backprop, int64_t rows, int64_t cols);
+                      T* loss, T* backprop, int64_t rows, int64_t cols,
+                      ErrorSite error);
 template <typename T>
 void LaunchXent(cudaStream_t stream, const T* logits, const T* labels, T* loss,
                 T* backprop, int64_t rows, int64_t cols);
@@ -116,11 +135,12 @@ void LaunchApplyAdam(cudaStream_t stream, T* var, T* m, T* v, const T* b1p,
                      const T* eps, const T* grad, bool nesterov, int64_t n);
 
 // params viewed as [outer, axis, inner]; out as [outer, num_indices, inner].
-// The indices were checked to lie in [0, axis) on the host.
-template <typename T>
-void LaunchGather(cudaStream_t stream, const T* params, const int64_t* indices,
+// The indices are in device memory: one outside [0, axis) gives zeros (as
+// TensorFlow's GPU kernel does) and is reported to `error`.
+template <typename T, typename Index>
+void LaunchGather(cudaStream_t stream, const T* params, const Index* indices,
                   T* out, int64_t outer, int64_t axis, int64_t num_indices,
-                  int64_t inner);
+                  int64_t inner, ErrorSite error);
 
 // One strided copy (kernels/common/copy_plan.h) of `element_size`-byte
 // elements (1, 2, 4 or 8).

@@ -51,7 +51,8 @@ __global__ void SoftmaxKernel(const T* logits, T* out, int64_t rows,
 
 template <typename T, typename L>
 __global__ void SparseXentKernel(const T* logits, const L* labels, T* loss,
-                                 T* backprop, int64_t rows, int64_t cols) {
+                                 T* backprop, int64_t rows, int64_t cols,
+                                 ErrorSite error) {
   __shared__ T shared[kThreads];
   for (int64_t r = blockIdx.x; r < rows; r += gridDim.x) {
     const T* row = logits + r * cols;
@@ -62,7 +63,10 @@ __global__ void SparseXentKernel(const T* logits, const L* labels, T* loss,
       const T p = exp(row[i] - lse);
       backprop[r * cols + i] = valid ? p - (i == label ? T(1) : T(0)) : NAN;
     }
-    if (threadIdx.x == 0) loss[r] = valid ? lse - row[label] : NAN;
+    if (threadIdx.x == 0) {
+      loss[r] = valid ? lse - row[label] : NAN;
+      if (!valid) ReportBadValue(error, r, static_cast<int64_t>(label), cols);
+    }
   }
 }
 
@@ -101,10 +105,11 @@ void LaunchSoftmax(cudaStream_t stream, const T* logits, T* out, int64_t rows,
 
 template <typename T, typename L>
 void LaunchSparseXent(cudaStream_t stream, const T* logits, const L* labels,
-                      T* loss, T* backprop, int64_t rows, int64_t cols) {
+                      T* loss, T* backprop, int64_t rows, int64_t cols,
+                      ErrorSite error) {
   if (rows == 0) return;
   SparseXentKernel<T, L><<<RowBlocks(rows), kThreads, 0, stream>>>(
-      logits, labels, loss, backprop, rows, cols);
+      logits, labels, loss, backprop, rows, cols, error);
 }
 
 template <typename T>
@@ -118,10 +123,12 @@ void LaunchXent(cudaStream_t stream, const T* logits, const T* labels, T* loss,
 #define TG_INSTANTIATE_NN(T)                                                   \
   template void LaunchSoftmax<T>(cudaStream_t, const T*, T*, int64_t, int64_t, \
                                  bool);                                        \
-  template void LaunchSparseXent<T, int32_t>(                                  \
-      cudaStream_t, const T*, const int32_t*, T*, T*, int64_t, int64_t);       \
-  template void LaunchSparseXent<T, int64_t>(                                  \
-      cudaStream_t, const T*, const int64_t*, T*, T*, int64_t, int64_t);       \
+  template void LaunchSparseXent<T, int32_t>(cudaStream_t, const T*,           \
+                                             const int32_t*, T*, T*, int64_t,  \
+                                             int64_t, ErrorSite);              \
+  template void LaunchSparseXent<T, int64_t>(cudaStream_t, const T*,           \
+                                             const int64_t*, T*, T*, int64_t,  \
+                                             int64_t, ErrorSite);              \
   template void LaunchXent<T>(cudaStream_t, const T*, const T*, T*, T*,        \
                               int64_t, int64_t);
 TG_INSTANTIATE_NN(float)

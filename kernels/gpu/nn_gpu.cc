@@ -37,11 +37,19 @@ absl::Status AllocateLossAndBackprop(OpKernelContext& ctx, const Tensor& logits,
   return absl::OkStatus();
 }
 
-// The labels arrive in host memory: checked there as on the CPU, then
-// copied to the device for the kernel.
+// The labels stay in device memory (no transfer per launch, so the step
+// can be captured); the kernel reports one out of range through the device
+// (CudaDevice::Sync).
 template <typename T, typename L>
 class SparseXentGpu : public OpKernel {
  public:
+  absl::Status Init(OpKernelConstruction& c) override {
+    error_ = static_cast<CudaDevice*>(c.device())
+                 ->RegisterErrorSite(absl::StrCat(
+                     "node '", c.def().name(),
+                     "' (SparseSoftmaxCrossEntropyWithLogits): labels"));
+    return absl::OkStatus();
+  }
   absl::Status Compute(OpKernelContext& ctx) override {
     const Tensor& logits = ctx.input(0);
     const Tensor& labels = ctx.input(1);
@@ -56,20 +64,15 @@ class SparseXentGpu : public OpKernel {
     TG_REQUIRE(batch == 0 || classes > 0, InvalidArgument,
                "must have at least one class, got logits of shape ",
                logits.shape().DebugString());
-    const L* lab = labels.data<L>();
-    for (int64_t r = 0; r < batch; ++r) {
-      TG_REQUIRE(lab[r] >= 0 && lab[r] < classes, InvalidArgument, "label ",
-                 lab[r], " at index ", r, " is outside the valid range [0, ",
-                 classes, ")");
-    }
-    TG_ASSIGN_OR_RETURN(Tensor on_device,
-                        labels.CheckedDeepCopy(ctx.device()->allocator()));
     T *loss, *backprop;
     TG_RETURN_IF_ERROR(AllocateLossAndBackprop(ctx, logits, &loss, &backprop));
-    LaunchSparseXent<T, L>(Stream(ctx), logits.data<T>(), on_device.data<L>(),
-                           loss, backprop, batch, classes);
+    LaunchSparseXent<T, L>(Stream(ctx), logits.data<T>(), labels.data<L>(),
+                           loss, backprop, batch, classes, error_);
     return absl::OkStatus();
   }
+
+ private:
+  ErrorSite error_;
 };
 
 template <typename T>

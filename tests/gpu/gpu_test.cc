@@ -120,7 +120,8 @@ TEST_F(GpuTest, ABadLabelIsAnErrorNamingTheNode) {
       session.session()->Run({{"labels", Tensor::FromVector<int32_t>({0, 7})}},
                              {"xent:0"}, {}, &out),
       StatusIs(absl::StatusCode::kInvalidArgument,
-               AllOf(HasSubstr("node 'xent'"), HasSubstr("label 7"))));
+               AllOf(HasSubstr("node 'xent'"), HasSubstr("labels[1] = 7"),
+                     HasSubstr("not in [0, 2)"))));
   TG_ASSERT_OK(session.session()->Run(
       {{"labels", Tensor::FromVector<int32_t>({0, 1})}}, {"xent:0"}, {}, &out));
   // logsumexp(1, 2) - 1 and logsumexp(3, 4) - 4.
@@ -128,6 +129,26 @@ TEST_F(GpuTest, ABadLabelIsAnErrorNamingTheNode) {
               std::log(std::exp(1.) + std::exp(2.)) - 1, 1e-6);
   EXPECT_NEAR(out[0].flat<float>()[1],
               std::log(std::exp(3.) + std::exp(4.)) - 4, 1e-6);
+}
+
+// The indices stay in device memory: the device checks them and the run
+// fails when it synchronizes, naming the node, the index and the range.
+TEST_F(GpuTest, ABadIndexIsReportedNamingTheNode) {
+  Scope root = Scope::NewRootScope();
+  Output params = ops::Const(root, {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}});
+  Output idx = ops::Placeholder(root.WithOpName("idx"), DT_INT32);
+  ops::GatherV2(root.WithOpName("g"), params, idx, 0);
+  ClientSession session(root, OnGpu());
+  std::vector<Tensor> out;
+  EXPECT_THAT(
+      session.session()->Run({{"idx", Tensor::FromVector<int32_t>({0, 9})}},
+                             {"g:0"}, {}, &out),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("node 'g' (GatherV2)"),
+                     HasSubstr("indices[1] = 9 is not in [0, 3)"))));
+  TG_ASSERT_OK(session.session()->Run(
+      {{"idx", Tensor::FromVector<int32_t>({2, 0})}}, {"g:0"}, {}, &out));
+  EXPECT_THAT(out[0].flat<float>(), ::testing::ElementsAre(5, 6, 1, 2));
 }
 
 // Ten SGD steps of the reference MLP on the GPU and on the CPU, from the same

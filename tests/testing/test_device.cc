@@ -258,8 +258,8 @@ TG_REGISTER_DEVICE_FACTORY(kDeviceTest, 100, TestDeviceFactory);
 
 // The CPU kernels, arranged as the GPU's are (kernels/gpu/generic_gpu.cc):
 // floating-point and small types in the device's memory with the
-// accelerators' host-memory args, variables of any type there too, and
-// int32, int64 and bool kernels run on the host.
+// accelerators' host-memory args, variables, gathers and comparisons of any
+// type there too, and other int32, int64 and bool kernels run on the host.
 void RegisterTestDeviceKernels() {
   ReregisterOptions device;
   device.device_type = kDeviceTest;
@@ -272,6 +272,15 @@ void RegisterTestDeviceKernels() {
        {"VariableV2", "Variable", "Assign", "AssignAdd", "AssignSub"}) {
     ReregisterCpuKernels(op, device);
   }
+  // As the GPU's own kernels: gathers and comparisons of integers in the
+  // device's memory (labels, predicted classes).
+  device.dtypes = {DT_INT32, DT_INT64, DT_BOOL};
+  for (const char* op : {"GatherV2", "Identity", "Equal", "NotEqual", "Less",
+                         "LessEqual", "Greater", "GreaterEqual"}) {
+    ReregisterCpuKernels(op, device);
+  }
+  device.dtypes = {DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_BOOL};
+  ReregisterCpuKernels("Cast", device);
   ReregisterOptions host;
   host.device_type = kDeviceTest;
   host.dtypes = {DT_INT32, DT_INT64, DT_BOOL};
