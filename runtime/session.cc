@@ -221,6 +221,15 @@ absl::Status Session::RunCallable(CallableHandle handle,
   return RunExecutor(ex, feeds, fetches, metadata);
 }
 
+absl::StatusOr<StepCaptureInfo> Session::CallableCaptureInfo(
+    CallableHandle handle) {
+  absl::MutexLock lock(&mu_);
+  auto it = callables_.find(handle);
+  TG_REQUIRE(it != callables_.end(), NotFound, "no callable with handle ",
+             handle, " in this session");
+  return it->second->capture_info();
+}
+
 absl::Status Session::ReleaseCallable(CallableHandle handle) {
   absl::MutexLock lock(&mu_);
   TG_REQUIRE(callables_.erase(handle) == 1, NotFound,

@@ -122,6 +122,8 @@ class Session {
                            std::vector<Tensor>* fetches,
                            RunMetadata* metadata = nullptr);
   absl::Status ReleaseCallable(CallableHandle handle);
+  // Whether the callable's step is captured and replayed so far.
+  absl::StatusOr<StepCaptureInfo> CallableCaptureInfo(CallableHandle handle);
 
   const Graph& graph() const { return *graph_; }
   VariableStore* variables() { return &variables_; }

@@ -48,7 +48,8 @@ fail() {
 nvidia-smi -L 2>/dev/null || echo "nvidia-smi: not found"
 
 echo "=== GPU tests"
-for t in gpu_test op_cases_test device_test gpu_kernels_test conv_test; do
+for t in gpu_test capture_step_test op_cases_test device_test gpu_kernels_test \
+  conv_test; do
   log="$work/$t.log"
   timeout 120 "${prefix[@]}" "$work/bin/$t" >"$log" 2>&1
   rc=$?
@@ -58,7 +59,7 @@ for t in gpu_test op_cases_test device_test gpu_kernels_test conv_test; do
   if [ "$rc" -ne 0 ]; then
     fail "$t exited $rc (see its log below)"
     grep -E 'Failure|FAILED|error' "$log" | head -20
-  elif [ "$t" = gpu_test ] && [ "$skipped" -gt 0 ]; then
+  elif [[ "$t" =~ ^(gpu_test|capture_step_test)$ ]] && [ "$skipped" -gt 0 ]; then
     fail "$t skipped $skipped tests: $(grep -A1 'Skipped$' "$log" | sed -n 2p)"
   else
     note "$t: $passed passed, $skipped skipped"
@@ -80,6 +81,7 @@ compare() {
     fail "train_$model did not finish $n epochs"
   else
     note "train_$model --device=gpu: epoch $n val_acc $acc, median epoch ${ours}s"
+    note "$(grep -E '^Training step .*CUDA Graph' "$work/train_$model.log" || echo "train_$model: no CUDA Graph line")"
     awk -v a="$acc" -v m="$min_acc" 'BEGIN {exit !(a >= m)}' ||
       fail "train_$model val_acc $acc below $min_acc"
   fi

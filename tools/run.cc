@@ -147,6 +147,7 @@ absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
     options.graph_passes = {false, false, false, false};
   }
   options.plan_memory = !args.Has("no_memory_plan");
+  options.capture_steps = !args.Has("no_capture");
   options.placement.log_device_placement = args.Has("log_device_placement");
   TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &options));
   return options;

@@ -22,7 +22,7 @@ usage:
                [--device cpu|gpu] [--log_device_placement]
                [--restore PREFIX] [--save PREFIX]
                [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
-               [--no_graph_passes] [--no_memory_plan]
+               [--no_graph_passes] [--no_memory_plan] [--no_capture]
                        run --init once, restore, then run the fetches and
                        targets N times (default 1) with the same feeds;
                        print each fetch of the last step (and write
@@ -38,7 +38,9 @@ usage:
                        with one note); --log_device_placement prints each
                        node's device. --no_graph_passes runs the graph
                        without constant folding, CSE, fusion and pruning;
-                       --no_memory_plan allocates every output afresh
+                       --no_memory_plan allocates every output afresh;
+                       --no_capture launches every kernel in every step
+                       (no CUDA Graph replay)
   tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
@@ -85,9 +87,10 @@ int main(int argc, char** argv) {
         argc, argv, 2,
         {"feed", "fetch", "target", "init", "steps", "log_every", "device",
          "restore", "save", "out_dir", "memory_limit", "check_numerics",
-         "log_device_placement", "no_graph_passes", "no_memory_plan"},
+         "log_device_placement", "no_graph_passes", "no_memory_plan",
+         "no_capture"},
         {"check_numerics", "log_device_placement", "no_graph_passes",
-         "no_memory_plan"});
+         "no_memory_plan", "no_capture"});
     fn = tg::tool::Run;
   } else if (command == "ops") {
     args = tg::tool::ParseArgs(argc, argv, 2, {"device"});

@@ -233,6 +233,23 @@ absl::StatusOr<bool> ParseDevice(const std::string& device) {
 
 namespace {
 
+// One line on how the GPU ran the training step.
+void ReportCapture(const StepCaptureInfo& c) {
+  if (c.captures > 0) {
+    std::printf(
+        "Training step captured as a CUDA Graph: %d recording(s), "
+        "%lld replays\n",
+        c.captures, static_cast<long long>(c.replays));
+  }
+  const std::string& why = !c.refused.empty() ? c.refused : c.failure;
+  if (!why.empty()) {
+    std::printf("Training step %s as a CUDA Graph: %s\n",
+                c.captures > 0 ? "no longer replayed" : "not replayed",
+                why.c_str());
+  }
+  std::fflush(stdout);
+}
+
 absl::Status WriteGraphs(const Scope& root, const TrainOptions& o,
                          std::unique_ptr<EventFileWriter>* events) {
   GraphDef def;
@@ -290,6 +307,7 @@ absl::Status TrainClassifier(const Scope& root, const Classifier& m,
   if (o.gpu) options.placement.default_device = "/device:GPU:0";
   if (!o.graph_passes) options.graph_passes = {false, false, false, false};
   options.plan_memory = o.plan_memory;
+  options.capture_steps = o.capture_steps;
   options.intra_op_threads = o.intra_op_threads;
   ClientSession session(root, options);
   TG_RETURN_IF_ERROR(session.Run({}, {}, {m.init}, nullptr));
@@ -331,6 +349,11 @@ absl::Status TrainClassifier(const Scope& root, const Classifier& m,
           saver.Save(session.session(), o.checkpoint_dir + "/model", epoch)
               .status());
     }
+  }
+  if (o.gpu) {
+    TG_ASSIGN_OR_RETURN(StepCaptureInfo capture,
+                        session.session()->CallableCaptureInfo(step_fn));
+    ReportCapture(capture);
   }
   return absl::OkStatus();
 }

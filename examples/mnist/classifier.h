@@ -90,8 +90,9 @@ struct TrainOptions {
   bool gpu = false;
   bool graph_passes = true;  // SessionOptions::graph_passes, all or none.
   bool plan_memory = true;
-  int intra_op_threads = 0;  // SessionOptions::intra_op_threads
-  int64_t seed = 1;          // shuffling
+  bool capture_steps = true;  // SessionOptions::capture_steps
+  int intra_op_threads = 0;   // SessionOptions::intra_op_threads
+  int64_t seed = 1;           // shuffling
   std::string save_graph, logdir, checkpoint_dir;
 };
 

@@ -26,6 +26,9 @@ ABSL_FLAG(int, intra_op_threads, 0,
           "Threads of the CPU's intra-op pool (elementwise kernels and "
           "reductions); 0: one per core. Matrix products and convolutions "
           "run on oneDNN's own OpenMP threads.");
+ABSL_FLAG(bool, capture_steps, true,
+          "On a GPU, capture the training step as a CUDA Graph once its memory "
+          "plan holds and replay it; false launches every kernel each step.");
 ABSL_FLAG(bool, plan_memory, true,
           "Plan each signature's output memory in one arena after its first "
           "run; false allocates every output afresh.");
@@ -46,6 +49,7 @@ absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
   options.checkpoint_dir = absl::GetFlag(FLAGS_checkpoint_dir);
   options.graph_passes = absl::GetFlag(FLAGS_graph_passes);
   options.plan_memory = absl::GetFlag(FLAGS_plan_memory);
+  options.capture_steps = absl::GetFlag(FLAGS_capture_steps);
   options.intra_op_threads = absl::GetFlag(FLAGS_intra_op_threads);
   return options;
 }

@@ -1,6 +1,6 @@
 // The command-line flags train_mlp and train_cnn share (--seed,
 // --save_graph, --logdir, --device, --checkpoint_dir, --graph_passes,
-// --plan_memory, --intra_op_threads), defined once. Each
+// --plan_memory, --capture_steps, --intra_op_threads), defined once. Each
 // binary defines its own --epochs and --batch_size (their defaults differ)
 // and passes them in.
 #ifndef TG_EXAMPLES_MNIST_TRAIN_FLAGS_H_
