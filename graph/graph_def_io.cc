@@ -11,6 +11,7 @@
 #include "core/file_io.h"
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
+#include "graph/functions.h"
 #include "graph/shape_refiner.h"
 
 namespace tg {
@@ -123,14 +124,9 @@ bool IsControlFlowOp(const std::string& op) {
 
 }  // namespace
 
-absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
-  if (graph->num_nodes() != 0) {
-    return absl::FailedPreconditionError("ImportGraphDef needs an empty graph");
-  }
-  absl::flat_hash_set<std::string> functions;
-  for (const auto& f : def.library().function()) {
-    functions.insert(f.signature().name());
-  }
+namespace {
+
+absl::Status ImportFlatGraphDef(const GraphDef& def, Graph* graph) {
   const int producer = def.versions().producer();
   *graph->mutable_versions() = def.versions();
   std::vector<Node*> nodes;
@@ -141,13 +137,6 @@ absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
           absl::StrCat(NodeErrorPrefix(node_def.op(), node_def.name()),
                        "uses control flow (", node_def.op(),
                        "), which tensorgraph does not support yet"));
-    }
-    if (functions.contains(node_def.op())) {
-      return absl::UnimplementedError(absl::StrCat(
-          NodeErrorPrefix(node_def.op(), node_def.name()), "calls function '",
-          node_def.op(),
-          "' of the graph's function library; function calls are not "
-          "supported yet"));
     }
     NodeDef copy = node_def;
     ApplyVersionRules(producer, &copy);
@@ -160,6 +149,19 @@ absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
   TG_ASSIGN_OR_RETURN(std::vector<int> order, graph->TopologicalOrder());
   for (int id : order) TG_RETURN_IF_ERROR(InferNodeShapes(graph->node(id)));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
+  if (graph->num_nodes() != 0) {
+    return absl::FailedPreconditionError("ImportGraphDef needs an empty graph");
+  }
+  if (def.library().function_size() > 0 || HasFunctionCalls(def)) {
+    TG_ASSIGN_OR_RETURN(GraphDef flat, InlineFunctionCalls(def));
+    return ImportFlatGraphDef(flat, graph);
+  }
+  return ImportFlatGraphDef(def, graph);
 }
 
 namespace {

@@ -53,6 +53,19 @@ TG_REGISTER_OP("Identity")
     .Attr("T: type")
     .SetShapeFn(UnchangedShape);
 
+// Passes each input through (what an inlined function call leaves behind,
+// keeping the call's name and outputs).
+TG_REGISTER_OP("IdentityN")
+    .Input("input: T")
+    .Output("output: T")
+    .Attr("T: list(type) >= 1")
+    .SetShapeFn([](InferenceContext& c) {
+      for (int i = 0; i < c.num_outputs() && i < c.num_inputs(); ++i) {
+        c.set_output(i, c.input(i));
+      }
+      return absl::OkStatus();
+    });
+
 TG_REGISTER_OP("StopGradient")
     .Input("input: T")
     .Output("output: T")
@@ -180,6 +193,14 @@ absl::Status IdentityGrad(const Scope&, const Operation&,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("Identity", IdentityGrad);
+
+absl::Status IdentityNGrad(const Scope&, const Operation&,
+                           const std::vector<Output>& dy,
+                           std::vector<Output>* dx) {
+  *dx = dy;
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("IdentityN", IdentityNGrad);
 TG_REGISTER_GRADIENT_OP("PlaceholderWithDefault", IdentityGrad);
 
 // d/dx reshape(x, s) = reshape(dy, shape(x)); the shape gets none.

@@ -93,6 +93,15 @@ class ForwardInputCpu : public OpKernel {
   }
 };
 TG_REGISTER_KERNEL(CpuKernel("Identity"), ForwardInputCpu);
+
+class ForwardInputsCpu : public OpKernel {
+ public:
+  absl::Status Compute(OpKernelContext& ctx) override {
+    for (int i = 0; i < ctx.num_outputs(); ++i) ctx.set_output(i, ctx.input(i));
+    return absl::OkStatus();
+  }
+};
+TG_REGISTER_KERNEL(CpuKernel("IdentityN"), ForwardInputsCpu);
 TG_REGISTER_KERNEL(CpuKernel("StopGradient"), ForwardInputCpu);
 TG_REGISTER_KERNEL(CpuKernel("PlaceholderWithDefault"), ForwardInputCpu);
 

@@ -54,10 +54,11 @@ void RegisterReusedKernels() {
   device.device_type = kDeviceGpu;
   device.dtypes = {DT_FLOAT, DT_DOUBLE};
   device.wrap = PlaceOutputsInDeviceMemory;
-  for (const char* op : {"Const", "Identity", "StopGradient", "PreventGradient",
-                         "NoOp", "Placeholder", "PlaceholderWithDefault",
-                         "VariableV2", "Variable", "Assign", "Reshape",
-                         "ExpandDims", "Squeeze", "Shape", "Size", "Rank"}) {
+  for (const char* op :
+       {"Const", "Identity", "IdentityN", "StopGradient", "PreventGradient",
+        "NoOp", "Placeholder", "PlaceholderWithDefault", "VariableV2",
+        "Variable", "Assign", "Reshape", "ExpandDims", "Squeeze", "Shape",
+        "Size", "Rank"}) {
     ReregisterCpuKernels(op, device);
   }
   // Integer variables live on the device too (a data set's labels), as on

@@ -169,13 +169,20 @@ TEST(TensorFlowFilesTest, DanglingInputIsNamedUnlessNotNeeded) {
   EXPECT_THAT(out[0].flat<int32_t>(), ElementsAre(1));
 }
 
-TEST(TensorFlowFilesTest, FunctionLibraryIsReportedClearly) {
+// Two direct calls of a library function (one nested in the other's
+// input); its Consts hold one float_val broadcast to [1, 2].
+TEST(TensorFlowFilesTest, FunctionLibraryCallsAreInlined) {
   TG_SKIP_WITHOUT_TESTDATA();
-  EXPECT_THAT(
+  TG_ASSERT_OK_AND_ASSIGN(
+      auto session,
       Load(std::string(kTf) + "core/grappler/costs/graph_properties_testdata/"
-                              "simple_function.pbtxt"),
-      StatusIs(absl::StatusCode::kUnimplemented,
-               HasSubstr("function calls are not supported")));
+                              "simple_function.pbtxt"));
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(
+      session->Run({}, {"MyAdd_55e046a8_1:0", "MyAdd_55e046a8:0"}, {}, &out));
+  EXPECT_EQ(out[0].shape(), TensorShape({1, 2}));
+  EXPECT_THAT(out[0].flat<float>(), ElementsAre(6, 6));
+  EXPECT_THAT(out[1].flat<float>(), ElementsAre(4, 4));
 }
 
 }  // namespace

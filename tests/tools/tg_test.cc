@@ -492,7 +492,7 @@ TEST(TgTest, InspectsTheLingvoEventFile) {
   EXPECT_THAT(r.out, HasSubstr("max 0.288233 at step 102600"));
 }
 
-TEST(TgTest, TensorFlowFilesWithUnsupportedPartsAreNamed) {
+TEST(TgTest, UnknownOpsAreNamedAndFunctionCallsRun) {
   TG_SKIP_WITHOUT_TESTDATA();
   Result unknown =
       Tg({"inspect",
@@ -500,14 +500,17 @@ TEST(TgTest, TensorFlowFilesWithUnsupportedPartsAreNamed) {
                                  "compiler/aot/test_graph_tfunknownop.pbtxt")});
   ASSERT_EQ(unknown.code, 0) << unknown.err;
   EXPECT_THAT(unknown.out, HasSubstr("unknown ops: SomeUnknownOp"));
+  const std::string out_dir = testing::TempDir();
   Result fn = Tg(
       {"run",
        TG_TENSORFLOW_TESTDATA(std::string(kTf) +
                               "core/grappler/costs/graph_properties_testdata/"
                               "simple_function.pbtxt"),
-       "--fetch", "MyAdd_55e046a8"});
-  EXPECT_EQ(fn.code, 1);
-  EXPECT_THAT(fn.err, HasSubstr("function calls are not supported"));
+       "--fetch", "MyAdd_55e046a8_1:0", "--out_dir", out_dir});
+  ASSERT_EQ(fn.code, 0) << fn.err;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor sum,
+                          ReadNpyFile(out_dir + "/MyAdd_55e046a8_1_0.npy"));
+  EXPECT_THAT(Floats(sum), ElementsAre(6.0f, 6.0f));
 }
 
 }  // namespace
