@@ -81,6 +81,15 @@ absl::Status HostMemoryArgs(const KernelDef& def, const OpDef& op,
   TG_RETURN_IF_ERROR(ComputeArgRanges(op, attrs, &in, &out));
   inputs->assign(in.empty() ? 0 : in.back().end, false);
   outputs->assign(out.empty() ? 0 : out.back().end, false);
+  // Resource handles (and strings) are host objects on every device.
+  DataTypeVector in_types, out_types;
+  TG_RETURN_IF_ERROR(ComputeArgTypes(op, attrs, &in_types, &out_types));
+  for (size_t i = 0; i < in_types.size() && i < inputs->size(); ++i) {
+    if (IsObjectType(BaseType(in_types[i]))) (*inputs)[i] = true;
+  }
+  for (size_t i = 0; i < out_types.size() && i < outputs->size(); ++i) {
+    if (IsObjectType(BaseType(out_types[i]))) (*outputs)[i] = true;
+  }
   for (const std::string& name : def.host_memory) {
     bool found = false;
     for (auto [ranges, flags] : {std::pair{&in, inputs}, {&out, outputs}}) {

@@ -139,7 +139,7 @@ class OpKernelContext {
       }
       TensorValue& in = mutable_slots_[input_slots_[k]];
       if (in.ref == nullptr && in.tensor.dtype() == dtype &&
-          dtype != DT_STRING && in.tensor.shape() == shape &&
+          !IsObjectType(dtype) && in.tensor.shape() == shape &&
           in.tensor.RefCountIsOne() &&
           in.tensor.memory_space() == output_allocators_[out]->memory_space()) {
         outputs_[out].tensor = std::move(in.tensor);

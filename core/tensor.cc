@@ -6,6 +6,7 @@
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "core/resource_handle.h"
 
 namespace tg {
 
@@ -21,6 +22,9 @@ TensorBuffer::TensorBuffer(Allocator* allocator, DataType dtype,
   if (dtype_ == DT_STRING) {
     auto* s = static_cast<std::string*>(data_);
     for (int64_t i = 0; i < num_elements_; ++i) new (s + i) std::string();
+  } else if (dtype_ == DT_RESOURCE) {
+    auto* h = static_cast<ResourceHandle*>(data_);
+    for (int64_t i = 0; i < num_elements_; ++i) new (h + i) ResourceHandle();
   }
 }
 
@@ -28,6 +32,9 @@ TensorBuffer::~TensorBuffer() {
   if (dtype_ == DT_STRING) {
     auto* s = static_cast<std::string*>(data_);
     for (int64_t i = 0; i < num_elements_; ++i) s[i].~basic_string();
+  } else if (dtype_ == DT_RESOURCE) {
+    auto* h = static_cast<ResourceHandle*>(data_);
+    for (int64_t i = 0; i < num_elements_; ++i) h[i].~ResourceHandle();
   }
   allocator_->Deallocate(data_, bytes_);
 }
@@ -41,12 +48,14 @@ absl::StatusOr<Tensor> Tensor::Allocate(DataType dtype,
     TG_REQUIRE(d >= 0, InvalidArgument, "cannot allocate a tensor of shape ",
                shape.DebugString(), ": negative dimension");
   }
-  TG_REQUIRE(dtype != DT_STRING || allocator->host_accessible(),
-             InvalidArgument, "string tensors live in host memory, not in ",
-             allocator->MemoryName(), " memory");
+  TG_REQUIRE(!IsObjectType(dtype) || allocator->host_accessible(),
+             InvalidArgument, DataTypeName(dtype),
+             " tensors live in host memory, not in ", allocator->MemoryName(),
+             " memory");
   const int64_t n = shape.num_elements();
-  const size_t element =
-      dtype == DT_STRING ? sizeof(std::string) : DataTypeSize(dtype);
+  const size_t element = dtype == DT_STRING     ? sizeof(std::string)
+                         : dtype == DT_RESOURCE ? sizeof(ResourceHandle)
+                                                : DataTypeSize(dtype);
   size_t bytes = 0;
   const bool fits =
       n < std::numeric_limits<int64_t>::max() &&
@@ -104,6 +113,12 @@ absl::Status Tensor::CopyValuesFrom(const Tensor& other) {
   if (dtype_ == DT_STRING) {  // Always in host memory (Allocate).
     auto src = other.flat<std::string>();
     auto dst = flat<std::string>();
+    std::copy(src.begin(), src.end(), dst.begin());
+    return absl::OkStatus();
+  }
+  if (dtype_ == DT_RESOURCE) {
+    auto src = other.flat<ResourceHandle>();
+    auto dst = flat<ResourceHandle>();
     std::copy(src.begin(), src.end(), dst.begin());
     return absl::OkStatus();
   }
@@ -187,6 +202,12 @@ std::string Tensor::ValuesString(int max_entries) const {
     auto v = flat<std::string>();
     for (int64_t i = 0; i < n; ++i) {
       absl::StrAppend(&out, i > 0 ? ", " : "", "\"", v[i], "\"");
+    }
+  } else if (dtype_ == DT_RESOURCE) {
+    auto v = flat<ResourceHandle>();
+    for (int64_t i = 0; i < n; ++i) {
+      absl::StrAppend(&out, i > 0 ? ", " : "", "<variable ", v[i].DebugString(),
+                      ">");
     }
   } else {
     DispatchDataType(dtype_, append);

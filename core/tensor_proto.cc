@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/checked_math.h"
+#include "core/resource_handle.h"
 
 namespace tg {
 namespace {
@@ -80,13 +81,14 @@ void WriteTyped(const Tensor& t, TensorProto* p) {
 
 int64_t TensorProtoValueCount(const TensorProto& proto) {
   const DataType dtype = proto.dtype();
-  if (!proto.tensor_content().empty() && dtype != DT_STRING) {
+  if (!proto.tensor_content().empty() && !IsObjectType(dtype)) {
     const size_t size = DataTypeSize(dtype);
     return size == 0
                ? 0
                : static_cast<int64_t>(proto.tensor_content().size() / size);
   }
   if (dtype == DT_STRING) return proto.string_val_size();
+  if (dtype == DT_RESOURCE) return proto.resource_handle_val_size();
   int64_t count = 0;
   DispatchDataType(dtype, [&](auto zero) {
     count = WithTypedField<decltype(zero)>(
@@ -109,8 +111,9 @@ absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto,
                       TensorShape::FromProto(proto.tensor_shape()));
   const int64_t n = shape.num_elements();
   const bool packed = !proto.tensor_content().empty();
-  TG_REQUIRE(!packed || dtype != DT_STRING, Unimplemented,
-             "string tensors packed in tensor_content are not supported");
+  TG_REQUIRE(!packed || !IsObjectType(dtype), Unimplemented,
+             DataTypeName(dtype),
+             " tensors packed in tensor_content are not supported");
   if (packed) {
     // Compare in elements first: a byte count of a huge shape overflows.
     const size_t size = DataTypeSize(dtype);
@@ -129,6 +132,11 @@ absl::StatusOr<Tensor> TensorFromProto(const TensorProto& proto,
   TG_ASSIGN_OR_RETURN(Tensor t, Tensor::Allocate(dtype, shape, allocator));
   if (dtype == DT_STRING) {
     FillFromField(proto.string_val(), t.flat<std::string>());
+  } else if (dtype == DT_RESOURCE) {
+    auto handles = t.flat<ResourceHandle>();
+    for (int64_t i = 0; i < n && i < proto.resource_handle_val_size(); ++i) {
+      handles[i] = ResourceHandleFromProto(proto.resource_handle_val(i));
+    }
   } else if (packed) {
     std::memcpy(t.raw_data(), proto.tensor_content().data(), t.TotalBytes());
     if (dtype == DT_BOOL) NormalizeBools(&t);
@@ -146,6 +154,12 @@ void TensorToProto(const Tensor& tensor, TensorProto* proto) {
   if (tensor.dtype() == DT_STRING) {
     for (const std::string& s : tensor.flat<std::string>()) {
       proto->add_string_val(s);
+    }
+    return;
+  }
+  if (tensor.dtype() == DT_RESOURCE) {
+    for (const ResourceHandle& h : tensor.flat<ResourceHandle>()) {
+      ResourceHandleToProto(h, proto->add_resource_handle_val());
     }
     return;
   }

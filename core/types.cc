@@ -80,7 +80,7 @@ size_t DataTypeSize(DataType t) {
 }
 
 bool DataTypeSupported(DataType t) {
-  return t == DT_STRING || DispatchDataType(t, [](auto) {});
+  return IsObjectType(t) || DispatchDataType(t, [](auto) {});
 }
 
 bool DataTypeIsFloating(DataType t) {

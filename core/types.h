@@ -51,8 +51,15 @@ bool DataTypeFromString(absl::string_view s, DataType* out);
 // have no flat representation.
 size_t DataTypeSize(DataType t);
 
-// True for types a Tensor can hold here (fixed-width numerics, bool, string).
+// True for types a Tensor can hold here (fixed-width numerics, bool, string,
+// resource handles).
 bool DataTypeSupported(DataType t);
+// Types whose elements are C++ objects (std::string, ResourceHandle):
+// constructed and destroyed with their buffer, in host memory only, never
+// copied as raw bytes.
+inline bool IsObjectType(DataType t) {
+  return t == ::tensorgraph::DT_STRING || t == ::tensorgraph::DT_RESOURCE;
+}
 bool DataTypeIsFloating(DataType t);
 
 template <typename T>

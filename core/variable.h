@@ -25,6 +25,9 @@ struct Variable {
   // null until a kernel claims it (then host memory is meant). Values
   // written from outside a step (the Saver's restore) go there.
   Allocator* memory = nullptr;
+  // A resource variable destroyed by DestroyResourceOp: lookups through a
+  // handle fail with NotFound until it is assigned again.
+  bool destroyed = false;
 };
 
 // `value` as the variable's new tensor, copied into the variable's memory:

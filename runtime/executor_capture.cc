@@ -106,7 +106,7 @@ absl::Status Executor::UseStaticCopy(const Step& step, const Captured& c,
     const Tensor& was = s.on_host;
     const bool same =
         now.dtype() == was.dtype() && now.shape() == was.shape() &&
-        now.dtype() != DT_STRING && now.OnHost() &&
+        !IsObjectType(now.dtype()) && now.OnHost() &&
         std::memcmp(now.raw_data(), was.raw_data(), was.TotalBytes()) == 0;
     TG_REQUIRE(same, FailedPrecondition, step.error_prefix,
                "a host value copied to the device differs from the last "

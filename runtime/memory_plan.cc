@@ -192,7 +192,7 @@ class Arena::Block final : public ForwardingAllocator {
   std::shared_ptr<TensorBuffer> AllocateBuffer(DataType dtype,
                                                int64_t num_elements,
                                                size_t bytes) override {
-    if (dtype != DT_STRING && bytes <= bytes_ && !in_use() &&
+    if (!IsObjectType(dtype) && bytes <= bytes_ && !in_use() &&
         !memory_->stopped.load(std::memory_order_relaxed)) {
       if (buffer_ == nullptr) {
         buffer_ = std::make_shared<TensorBuffer>(block_, dtype, num_elements,

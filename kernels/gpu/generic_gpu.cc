@@ -58,7 +58,13 @@ void RegisterReusedKernels() {
        {"Const", "Identity", "IdentityN", "StopGradient", "PreventGradient",
         "NoOp", "Placeholder", "PlaceholderWithDefault", "VariableV2",
         "Variable", "Assign", "Reshape", "ExpandDims", "Squeeze", "Shape",
-        "Size", "Rank"}) {
+        "Size", "Rank",
+        // Resource variables: handles on the host, values here; updates
+        // and gathers through this device's own ApplyX and GatherV2.
+        "VarHandleOp", "ReadVariableOp", "AssignVariableOp",
+        "DestroyResourceOp", "DisableCopyOnRead", "ResourceGather",
+        "ResourceApplyGradientDescent", "ResourceApplyMomentum",
+        "ResourceApplyRMSProp", "ResourceApplyAdam"}) {
     ReregisterCpuKernels(op, device);
   }
   // Integer variables live on the device too (a data set's labels), as on

@@ -29,12 +29,16 @@ namespace tg {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::FloatEq;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr char kOnnx[] = "onnx-tensorflow-onnx@6537fcb2ee98/tests/models/";
 constexpr char kTf[] = "tensorflow-tensorflow@936cdcdac96d/tensorflow/";
+constexpr char kServing[] =
+    "tensorflow-serving@9d981c5c2708/tensorflow_serving/servables/tensorflow/"
+    "testdata/";
 
 struct Result {
   int code = -1;
@@ -77,6 +81,34 @@ TEST(TgTest, HelpAndUsage) {
     EXPECT_THAT(r.out, HasSubstr(absl::StrCat("tg ", cmd)));
   }
   EXPECT_EQ(Tg({"run", "--help"}).code, 0);
+}
+
+// TensorFlow 2.4's resource variables in a TF1-style SavedModel: the
+// graph's own restore op (RestoreV2 into AssignVariableOps) restores a=0.5,
+// b=2, c=3; y = a*x + b (TensorFlow's serving test: [100, 42] -> [52,
+// 23]), y2 = a*x + c, y3 = a*x2 + c.
+TEST(TgTest, ResourceVariableSavedModelRestoresAndRuns) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string x = testing::TempDir() + "/x_rv.npy";
+  TG_ASSERT_OK(WriteNpyFile(
+      Tensor::FromVector<float>({100, 42}, TensorShape({2, 1})), x));
+  const std::string out_dir = testing::TempDir();
+  Result r = Tg({"run",
+                 TG_TENSORFLOW_TESTDATA(absl::StrCat(
+                     kServing,
+                     "saved_model_half_plus_two_cpu_with_saved_model_config/"
+                     "00000123")),
+                 "--feed", "x:0=" + x, "--feed", "x2:0=" + x, "--fetch", "y:0",
+                 "--fetch", "y2:0", "--fetch", "y3:0", "--out_dir", out_dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("restored"));
+  const std::pair<const char*, std::vector<float>> want[] = {
+      {"y_0", {52, 23}}, {"y2_0", {53, 24}}, {"y3_0", {53, 24}}};
+  for (const auto& [name, values] : want) {
+    TG_ASSERT_OK_AND_ASSIGN(
+        Tensor t, ReadNpyFile(absl::StrCat(out_dir, "/", name, ".npy")));
+    EXPECT_THAT(Floats(t), ElementsAreArray(values)) << name;
+  }
 }
 
 TEST(TgTest, HalfPlusTwoSavedModelsRestoreAndRun) {

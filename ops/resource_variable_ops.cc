@@ -1,0 +1,228 @@
+// Resource variables (TensorFlow 2's): a VarHandleOp yields a DT_RESOURCE
+// handle naming a variable of the session's store by container and
+// shared_name; reads, assignments and optimizer updates take the handle.
+// The gradient of ReadVariableOp goes to the handle unchanged, so the
+// gradient with respect to a handle sums over its reads.
+#include "ops/resource_variable_ops.h"
+
+#include "graph/gradients.h"
+#include "graph/op_builder.h"
+#include "ops/op_types.h"
+
+namespace tg {
+namespace {
+
+absl::Status ScalarShape(InferenceContext& c) {
+  c.set_output(0, PartialShape::Scalar());
+  return absl::OkStatus();
+}
+
+absl::Status HandleShape(InferenceContext& c) {
+  TG_RETURN_IF_ERROR(
+      c.GetAttr<::tensorgraph::TensorShapeProto>("shape").status());
+  c.set_output(0, PartialShape::Scalar());
+  return absl::OkStatus();
+}
+
+TG_REGISTER_OP("VarHandleOp")
+    .Output("resource: resource")
+    .Attr("container: string = ''")
+    .Attr("shared_name: string = ''")
+    .Attr("debug_name: string = ''")
+    .Attr("dtype: type")
+    .Attr("shape: shape")
+    .Attr("allowed_devices: list(string) = []")
+    .SetIsStateful()
+    .SetShapeFn(HandleShape);
+
+TG_REGISTER_OP("ReadVariableOp")
+    .Input("resource: resource")
+    .Output("value: dtype")
+    .Attr("dtype: type")
+    .SetIsStateful()
+    .SetShapeFn(UnknownShape);
+
+TG_REGISTER_OP("AssignVariableOp")
+    .Input("resource: resource")
+    .Input("value: dtype")
+    .Attr("dtype: type")
+    .Attr("validate_shape: bool = false")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("AssignAddVariableOp")
+    .Input("resource: resource")
+    .Input("value: dtype")
+    .Attr("dtype: type")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("AssignSubVariableOp")
+    .Input("resource: resource")
+    .Input("value: dtype")
+    .Attr("dtype: type")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("VarIsInitializedOp")
+    .Input("resource: resource")
+    .Output("is_initialized: bool")
+    .SetIsStateful()
+    .SetShapeFn(ScalarShape);
+
+TG_REGISTER_OP("DestroyResourceOp")
+    .Input("resource: resource")
+    .Attr("ignore_lookup_error: bool = true")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("DisableCopyOnRead")
+    .Input("resource: resource")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("ResourceGather")
+    .Input("resource: resource")
+    .Input("indices: Tindices")
+    .Output("output: dtype")
+    .Attr("batch_dims: int = 0")
+    .Attr("validate_indices: bool = true")
+    .Attr("dtype: type")
+    .Attr("Tindices: {int32, int64}")
+    .SetIsStateful()
+    .SetShapeFn(UnknownShape);
+
+TG_REGISTER_OP("ResourceApplyGradientDescent")
+    .Input("var: resource")
+    .Input("alpha: T")
+    .Input("delta: T")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("ResourceApplyMomentum")
+    .Input("var: resource")
+    .Input("accum: resource")
+    .Input("lr: T")
+    .Input("grad: T")
+    .Input("momentum: T")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .Attr("use_nesterov: bool = false")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("ResourceApplyRMSProp")
+    .Input("var: resource")
+    .Input("ms: resource")
+    .Input("mom: resource")
+    .Input("lr: T")
+    .Input("rho: T")
+    .Input("momentum: T")
+    .Input("epsilon: T")
+    .Input("grad: T")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+TG_REGISTER_OP("ResourceApplyAdam")
+    .Input("var: resource")
+    .Input("m: resource")
+    .Input("v: resource")
+    .Input("beta1_power: T")
+    .Input("beta2_power: T")
+    .Input("lr: T")
+    .Input("beta1: T")
+    .Input("beta2: T")
+    .Input("epsilon: T")
+    .Input("grad: T")
+    .Attr("T: " TG_NUMBER_TYPES)
+    .Attr("use_locking: bool = false")
+    .Attr("use_nesterov: bool = false")
+    .SetIsStateful()
+    .SetShapeFn(NoOutputsShape);
+
+// The read's gradient is the gradient of the variable, carried by its
+// handle.
+absl::Status ReadVariableGrad(const Scope&, const Operation&,
+                              const std::vector<Output>& dy,
+                              std::vector<Output>* dx) {
+  dx->push_back(dy[0]);
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("ReadVariableOp", ReadVariableGrad);
+
+}  // namespace
+
+namespace ops {
+
+Output VarHandleOp(const Scope& s, DataType dtype, const PartialShape& shape,
+                   const std::string& shared_name) {
+  AttrValue shape_attr;
+  shape.ToProto(shape_attr.mutable_shape());
+  return OpBuilder(s, "VarHandleOp")
+      .DefaultName("VarHandleOp")
+      .Attr("dtype", dtype)
+      .Attr("shape", shape_attr)
+      .Attr("shared_name", shared_name)
+      .Finalize();
+}
+
+Output ReadVariableOp(const Scope& s, const Input& handle, DataType dtype) {
+  return OpBuilder(s, "ReadVariableOp")
+      .Input(handle)
+      .Attr("dtype", dtype)
+      .Finalize();
+}
+
+Operation AssignVariableOp(const Scope& s, const Input& handle,
+                           const Input& value) {
+  return OpBuilder(s, "AssignVariableOp").Input(handle).Input(value).Finalize();
+}
+
+Operation AssignAddVariableOp(const Scope& s, const Input& handle,
+                              const Input& value) {
+  return OpBuilder(s, "AssignAddVariableOp")
+      .Input(handle)
+      .Input(value)
+      .Finalize();
+}
+
+Operation AssignSubVariableOp(const Scope& s, const Input& handle,
+                              const Input& value) {
+  return OpBuilder(s, "AssignSubVariableOp")
+      .Input(handle)
+      .Input(value)
+      .Finalize();
+}
+
+Output VarIsInitializedOp(const Scope& s, const Input& handle) {
+  return OpBuilder(s, "VarIsInitializedOp").Input(handle).Finalize();
+}
+
+Operation DestroyResourceOp(const Scope& s, const Input& handle) {
+  return OpBuilder(s, "DestroyResourceOp").Input(handle).Finalize();
+}
+
+Output ResourceGather(const Scope& s, const Input& handle, const Input& indices,
+                      DataType dtype) {
+  return OpBuilder(s, "ResourceGather")
+      .Input(handle)
+      .Input(indices)
+      .Attr("dtype", dtype)
+      .Finalize();
+}
+
+Operation ResourceApplyGradientDescent(const Scope& s, const Input& var,
+                                       const Input& alpha, const Input& delta) {
+  return OpBuilder(s, "ResourceApplyGradientDescent")
+      .Input(var)
+      .Input(alpha)
+      .Input(delta)
+      .Finalize();
+}
+
+}  // namespace ops
+}  // namespace tg
