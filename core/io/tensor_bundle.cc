@@ -25,20 +25,30 @@ uint32_t ExtendWithLength(uint32_t crc, uint64_t len) {
   return crc32c::Extend(crc, fixed.data(), fixed.size());
 }
 
-std::string EncodeStrings(absl::Span<const std::string> values) {
+// The entry's CRC of a string tensor (TensorFlow's): the lengths as fixed
+// ints, then the 4 stored bytes of their masked CRC, then the bytes.
+std::string EncodeStrings(absl::Span<const std::string> values,
+                          uint32_t* entry_crc) {
   std::string out;
   uint32_t crc = 0;
   for (const std::string& s : values) {
     coding::PutVarint64(&out, s.size());
     crc = ExtendWithLength(crc, s.size());
   }
-  coding::PutFixed32(&out, crc32c::Mask(crc));
-  for (const std::string& s : values) out += s;
+  std::string stored;
+  coding::PutFixed32(&stored, crc32c::Mask(crc));
+  out += stored;
+  crc = crc32c::Extend(crc, stored.data(), stored.size());
+  for (const std::string& s : values) {
+    out += s;
+    crc = crc32c::Extend(crc, s.data(), s.size());
+  }
+  *entry_crc = crc;
   return out;
 }
 
 absl::Status DecodeStrings(absl::string_view in, absl::Span<std::string> out,
-                           const std::string& what) {
+                           uint32_t entry_crc, const std::string& what) {
   const auto corrupt = [&](const std::string& why) {
     return absl::DataLossError(absl::StrCat(what, ": ", why));
   };
@@ -55,8 +65,13 @@ absl::Status DecodeStrings(absl::string_view in, absl::Span<std::string> out,
                           crc)) {
     return corrupt("string lengths corrupted (CRC mismatch)");
   }
+  crc = crc32c::Extend(crc, in.data(), 4);
   in.remove_prefix(4);
   if (in.size() != total) return corrupt("string bytes do not add up");
+  if (!crc32c::CrcMatches(entry_crc,
+                          crc32c::Extend(crc, in.data(), in.size()))) {
+    return corrupt("corrupted (CRC mismatch)");
+  }
   for (size_t i = 0; i < out.size(); ++i) {
     out[i].assign(in.data(), lengths[i]);
     in.remove_prefix(lengths[i]);
@@ -102,12 +117,14 @@ absl::Status BundleWriter::Add(const std::string& name, const Tensor& tensor) {
       tensor.CheckOnHost(absl::StrCat("tensor '", name, "' to save")));
   std::string bytes;
   absl::string_view view;
+  uint32_t crc = 0;
   if (tensor.dtype() == DT_STRING) {
-    bytes = EncodeStrings(tensor.flat<std::string>());
+    bytes = EncodeStrings(tensor.flat<std::string>(), &crc);
     view = bytes;
   } else {
     view = absl::string_view(static_cast<const char*>(tensor.raw_data()),
                              tensor.TotalBytes());
+    crc = crc32c::Value(view);
   }
   BundleEntryProto& e = entries_[name];
   e.set_dtype(tensor.dtype());
@@ -115,7 +132,7 @@ absl::Status BundleWriter::Add(const std::string& name, const Tensor& tensor) {
   e.set_shard_id(0);
   e.set_offset(static_cast<int64_t>(data_->size()));
   e.set_size(static_cast<int64_t>(view.size()));
-  e.set_crc32c(crc32c::Mask(crc32c::Value(view)));
+  e.set_crc32c(crc32c::Mask(crc));
   return data_->Append(view);
 }
 
@@ -232,7 +249,9 @@ absl::StatusOr<Tensor> BundleReader::Read(const std::string& name) const {
                       ReadFileRange(BundleDataPath(prefix_, e->shard_id(),
                                                    header_.num_shards()),
                                     e->offset(), e->size()));
-  if (!crc32c::CrcMatches(crc32c::Unmask(e->crc32c()), crc32c::Value(bytes))) {
+  // A string tensor's CRC is not over its stored bytes (DecodeStrings).
+  if (!is_string &&
+      !crc32c::CrcMatches(crc32c::Unmask(e->crc32c()), crc32c::Value(bytes))) {
     return absl::DataLossError(
         absl::StrCat(what, " is corrupted (CRC mismatch)"));
   }
@@ -243,7 +262,8 @@ absl::StatusOr<Tensor> BundleReader::Read(const std::string& name) const {
   }
   Tensor t(e->dtype(), *shape);
   if (is_string) {
-    TG_RETURN_IF_ERROR(DecodeStrings(bytes, t.flat<std::string>(), what));
+    TG_RETURN_IF_ERROR(DecodeStrings(bytes, t.flat<std::string>(),
+                                     crc32c::Unmask(e->crc32c()), what));
   } else if (!bytes.empty()) {
     std::memcpy(t.raw_data(), bytes.data(), bytes.size());
   }

@@ -111,6 +111,34 @@ TEST(TgTest, ResourceVariableSavedModelRestoresAndRuns) {
   }
 }
 
+// TensorFlow 2.14's object-based SavedModel: function calls inlined, its
+// restore function (RestoreV2 into AssignVariableOps through resource
+// handles) run, then serving_default's call: x = 2 -> 3 (TensorFlow's
+// serving test); with nothing fed, x takes its default [0] -> [2].
+TEST(TgTest, Tf2SavedModelRestoresThroughItsFunctionsAndServes) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string model = TG_TENSORFLOW_TESTDATA(
+      absl::StrCat(kServing, "saved_model_half_plus_two_tf2_cpu/00000123"));
+  const std::string x = testing::TempDir() + "/x_tf2.npy";
+  TG_ASSERT_OK(WriteNpyFile(Tensor::FromVector<float>({2}), x));
+  for (bool fed : {true, false}) {
+    const std::string out_dir = testing::TempDir();
+    std::vector<std::string> args = {"run",       model,
+                                     "--fetch",   "StatefulPartitionedCall_5:0",
+                                     "--out_dir", out_dir};
+    if (fed) {
+      args.push_back("--feed");
+      args.push_back("serving_default_x:0=" + x);
+    }
+    Result r = Tg(args);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_THAT(r.out, HasSubstr("restored"));
+    TG_ASSERT_OK_AND_ASSIGN(
+        Tensor y, ReadNpyFile(out_dir + "/StatefulPartitionedCall_5_0.npy"));
+    EXPECT_THAT(Floats(y), ElementsAre(fed ? 3.0f : 2.0f)) << fed;
+  }
+}
+
 TEST(TgTest, HalfPlusTwoSavedModelsRestoreAndRun) {
   TG_SKIP_WITHOUT_TESTDATA();
   const std::string x = testing::TempDir() + "/x.npy";

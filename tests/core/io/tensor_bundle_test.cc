@@ -297,5 +297,48 @@ TEST(TensorFlowCheckpointTest, HalfPlusTwoVariables) {
   }
 }
 
+// An object-based checkpoint (TensorFlow 2.14): its variables under
+// ".ATTRIBUTES" keys and a string tensor, whose entry CRC covers the
+// lengths as fixed ints, their checksum and the bytes.
+TEST(TensorFlowCheckpointTest, ObjectBasedCheckpointWithAStringTensor) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  TG_ASSERT_OK_AND_ASSIGN(
+      auto r, BundleReader::Open(TG_TENSORFLOW_TESTDATA(
+                  "tensorflow-serving@9d981c5c2708/tensorflow_serving/"
+                  "servables/tensorflow/testdata/"
+                  "saved_model_half_plus_two_tf2_cpu/00000123/variables/"
+                  "variables")));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor a, r->Read("a/.ATTRIBUTES/VARIABLE_VALUE"));
+  EXPECT_EQ(a.scalar<float>(), 0.5f);
+  TG_ASSERT_OK_AND_ASSIGN(Tensor graph,
+                          r->Read("_CHECKPOINTABLE_OBJECT_GRAPH"));
+  ASSERT_EQ(graph.dtype(), DT_STRING);
+  EXPECT_EQ(graph.flat<std::string>()[0].size(), 613u);
+}
+
+// Strings written here read back, and a flipped byte is caught.
+TEST(BundleStringTest, RoundTripAndCorruptionIsCaught) {
+  const std::string prefix = testing::TempDir() + "/strings";
+  Tensor s(DT_STRING, TensorShape({3}));
+  s.flat<std::string>()[0] = "alpha";
+  s.flat<std::string>()[1] = "";
+  s.flat<std::string>()[2] = std::string(300, 'z');
+  {
+    TG_ASSERT_OK_AND_ASSIGN(auto w, BundleWriter::Create(prefix));
+    TG_ASSERT_OK(w->Add("s", s));
+    TG_ASSERT_OK(w->Finish());
+  }
+  TG_ASSERT_OK_AND_ASSIGN(auto r, BundleReader::Open(prefix));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor back, r->Read("s"));
+  EXPECT_EQ(back.flat<std::string>()[2], std::string(300, 'z'));
+  const std::string data = BundleDataPath(prefix, 0, 1);
+  TG_ASSERT_OK_AND_ASSIGN(std::string bytes, ReadFileToString(data));
+  bytes[bytes.size() - 1] ^= 1;  // A byte of the last string.
+  TG_ASSERT_OK(WriteFileAtomically(data, bytes));
+  TG_ASSERT_OK_AND_ASSIGN(auto again, BundleReader::Open(prefix));
+  EXPECT_THAT(again->Read("s"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("CRC mismatch")));
+}
+
 }  // namespace
 }  // namespace tg
