@@ -20,7 +20,7 @@ namespace {
 constexpr int kMaxCallDepth = 100;
 // The most nodes inlining may produce, so a library that fans out (each
 // function calling the next twice) cannot exhaust memory.
-constexpr int64_t kMaxInlinedNodes = int64_t{1} << 22;
+constexpr int64_t kMaxInlinedNodes = int64_t{1} << 20;
 
 using FunctionMap = absl::flat_hash_map<std::string, const FunctionDef*>;
 

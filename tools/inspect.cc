@@ -42,6 +42,8 @@ std::string DtypeString(const NodeDef& n) {
 }
 
 std::string TensorInfoString(const ::tensorgraph::TensorInfo& t) {
+  // An init op's entry names a node, with no dtype.
+  if (t.dtype() == DT_INVALID) return t.name();
   return absl::StrCat(t.name(), " ", DataTypeName(t.dtype()),
                       PartialShape::FromProto(t.tensor_shape()).DebugString());
 }
@@ -86,6 +88,42 @@ absl::Status InspectEvents(const std::string& path, std::ostream& out) {
 }
 
 }  // namespace
+
+// One line per library function: its inputs and outputs, body size, and
+// the functions it calls. Calls are inlined when the graph is run.
+void PrintFunctions(const ::tensorgraph::FunctionDefLibrary& library,
+                    std::ostream& out) {
+  std::map<std::string, const ::tensorgraph::FunctionDef*> sorted;
+  for (const auto& f : library.function()) sorted[f.signature().name()] = &f;
+  const auto args = [](const auto& list) {
+    std::vector<std::string> parts;
+    for (const auto& a : list) {
+      parts.push_back(
+          absl::StrCat(a.name(), ": ",
+                       a.type() != DT_INVALID   ? DataTypeName(a.type())
+                       : !a.type_attr().empty() ? a.type_attr()
+                                                : a.type_list_attr()));
+    }
+    return absl::StrJoin(parts, ", ");
+  };
+  for (const auto& [name, f] : sorted) {
+    std::set<std::string> calls;
+    for (const NodeDef& n : f->node_def()) {
+      if (sorted.count(n.op())) calls.insert(n.op());
+      auto attr = n.attr().find("f");
+      if (attr != n.attr().end() && attr->second.has_func()) {
+        calls.insert(attr->second.func().name());
+      }
+    }
+    out << "function " << name << "(" << args(f->signature().input_arg())
+        << ") -> (" << args(f->signature().output_arg()) << "), "
+        << f->node_def_size() << " nodes"
+        << (calls.empty()
+                ? ""
+                : absl::StrCat(", calls ", absl::StrJoin(calls, ", ")))
+        << "\n";
+  }
+}
 
 absl::Status Inspect(const Args& args, std::ostream& out) {
   if (args.positional.size() == 1 &&
@@ -149,10 +187,7 @@ absl::Status Inspect(const Args& args, std::ostream& out) {
       << "\n";
   out << "unknown ops: "
       << (unknown.empty() ? "none" : absl::StrJoin(unknown, ", ")) << "\n";
-  if (!functions.empty()) {
-    out << "library functions (not runnable yet): "
-        << absl::StrJoin(functions, ", ") << "\n";
-  }
+  PrintFunctions(g.library(), out);
   if (file.kind != GraphFile::Kind::kGraphDef) {
     const MetaGraphDef& meta = file.meta_graph;
     out << "tags: " << absl::StrJoin(meta.meta_info_def().tags(), ", ") << "\n";

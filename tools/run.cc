@@ -19,6 +19,7 @@
 #include "runtime/saver.h"
 #include "runtime/session.h"
 #include "tools/commands.h"
+#include "tools/signature.h"
 
 namespace tg {
 namespace tool {
@@ -153,6 +154,52 @@ absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
   return options;
 }
 
+// What one tg run fetches and how its outputs are named: by the
+// signature's keys (--signature/--input/--input_exprs), then --fetch's
+// tensor names.
+struct Request {
+  Feeds feeds;
+  std::vector<std::string> fetches, labels, targets;
+  InitOp model_init;  // Run after restoring (signature runs of SavedModels).
+};
+
+absl::StatusOr<Request> MakeRequest(const Args& args, const GraphFile& file) {
+  Request r;
+  TG_ASSIGN_OR_RETURN(r.feeds, ReadFeeds(args));
+  r.targets = args.GetAll("target");
+  if (args.Has("signature") || args.Has("input") || args.Has("input_exprs")) {
+    TG_REQUIRE(file.kind != GraphFile::Kind::kGraphDef, InvalidArgument,
+               "--signature, --input and --input_exprs need a SavedModel or a "
+               "MetaGraphDef; this is a GraphDef");
+    const std::string name =
+        args.Has("signature") ? args.Get("signature") : "serving_default";
+    TG_ASSIGN_OR_RETURN(
+        SignatureRun sig,
+        ResolveSignature(file.meta_graph, name, args.GetAll("input"),
+                         args.Get("input_exprs")));
+    for (auto& [tensor, value] : sig.feeds) {
+      TG_ASSIGN_OR_RETURN(std::string fed, TensorName(tensor));
+      r.feeds.names.push_back(fed);
+      r.feeds.values.emplace_back(fed, std::move(value));
+    }
+    for (size_t i = 0; i < sig.fetches.size(); ++i) {
+      TG_ASSIGN_OR_RETURN(std::string fetch, TensorName(sig.fetches[i]));
+      r.fetches.push_back(fetch);
+      r.labels.push_back(sig.output_keys[i]);
+    }
+    if (file.kind == GraphFile::Kind::kSavedModel) {
+      TG_ASSIGN_OR_RETURN(r.model_init,
+                          FindInitOp(file.meta_graph, args.positional[0]));
+    }
+  }
+  for (const std::string& f : args.GetAll("fetch")) {
+    TG_ASSIGN_OR_RETURN(std::string name, TensorName(f));
+    r.fetches.push_back(name);
+    r.labels.push_back(name);
+  }
+  return r;
+}
+
 }  // namespace
 
 absl::Status Run(const Args& args, std::ostream& out) {
@@ -163,12 +210,11 @@ absl::Status Run(const Args& args, std::ostream& out) {
   }
   TG_ASSIGN_OR_RETURN(SessionOptions options, RunOptions(args));
   TG_ASSIGN_OR_RETURN(GraphFile file, ReadGraphFile(args.positional[0]));
-  TG_ASSIGN_OR_RETURN(Feeds feeds, ReadFeeds(args));
-  std::vector<std::string> fetches, targets = args.GetAll("target");
-  for (const std::string& f : args.GetAll("fetch")) {
-    TG_ASSIGN_OR_RETURN(std::string name, TensorName(f));
-    fetches.push_back(name);
-  }
+  TG_ASSIGN_OR_RETURN(Request request, MakeRequest(args, file));
+  const Feeds& feeds = request.feeds;
+  const std::vector<std::string>& fetches = request.fetches;
+  const std::vector<std::string>& targets = request.targets;
+  const InitOp& model_init = request.model_init;
   const std::string init = args.Get("init");
   TG_ASSIGN_OR_RETURN(int64_t steps, args.GetInt("steps", 1, 1));
   TG_ASSIGN_OR_RETURN(int64_t log_every, args.GetInt("log_every", 0, 0));
@@ -187,6 +233,7 @@ absl::Status Run(const Args& args, std::ostream& out) {
   std::vector<std::string> needed = fetches;
   needed.insert(needed.end(), targets.begin(), targets.end());
   if (!init.empty()) needed.push_back(init);
+  if (!model_init.op.empty()) needed.push_back(model_init.op);
   if (graph_restore) needed.push_back(saver_def.restore_op_name());
   if (!restore.empty() || args.Has("save")) {
     for (const NodeDef& n : file.graph_def.node()) {
@@ -214,6 +261,11 @@ absl::Status Run(const Args& args, std::ostream& out) {
       TG_RETURN_IF_ERROR(Saver().Restore(session.get(), restore));
     }
     out << "restored " << restore << "\n";
+  }
+  if (!model_init.op.empty()) {
+    TG_RETURN_IF_ERROR(AnnotateStatus(
+        session->Run(model_init.feeds, {}, {model_init.op}, &outputs),
+        absl::StrCat("the model's init op ", model_init.op, ": ")));
   }
   if (!fetches.empty() || !targets.empty()) {
     // One callable for every step: no per-step name work.
@@ -243,9 +295,9 @@ absl::Status Run(const Args& args, std::ostream& out) {
   }
   const std::string out_dir = args.Get("out_dir");
   for (size_t i = 0; i < fetches.size(); ++i) {
-    PrintTensor(fetches[i], outputs[i], out);
+    PrintTensor(request.labels[i], outputs[i], out);
     TG_RETURN_IF_ERROR(
-        WriteOutput(out_dir, Sanitize(fetches[i]), outputs[i], out));
+        WriteOutput(out_dir, Sanitize(request.labels[i]), outputs[i], out));
   }
   if (args.Has("save")) {
     TG_ASSIGN_OR_RETURN(std::string path,

@@ -23,6 +23,8 @@ usage:
                [--restore PREFIX] [--save PREFIX]
                [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
                [--no_graph_passes] [--no_memory_plan] [--no_capture]
+  tg run SAVEDMODEL [--signature NAME] [--input KEY=FILE.npy]...
+               [--input_exprs 'KEY=[[1],[2]];KEY2=3'] [other flags above]
                        run --init once, restore, then run the fetches and
                        targets N times (default 1) with the same feeds;
                        print each fetch of the last step (and write
@@ -40,7 +42,10 @@ usage:
                        without constant folding, CSE, fusion and pruning;
                        --no_memory_plan allocates every output afresh;
                        --no_capture launches every kernel in every step
-                       (no CUDA Graph replay)
+                       (no CUDA Graph replay). With --signature (default
+                       serving_default when --input or --input_exprs is
+                       given), inputs and outputs go by the signature's
+                       keys, and a SavedModel's init op runs after restore
   tg grad GRAPH --y NAME[:K] --x NAME[:K][,NAME[:K]...] [--feed ...]
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
@@ -88,7 +93,7 @@ int main(int argc, char** argv) {
         {"feed", "fetch", "target", "init", "steps", "log_every", "device",
          "restore", "save", "out_dir", "memory_limit", "check_numerics",
          "log_device_placement", "no_graph_passes", "no_memory_plan",
-         "no_capture"},
+         "no_capture", "signature", "input", "input_exprs"},
         {"check_numerics", "log_device_placement", "no_graph_passes",
          "no_memory_plan", "no_capture"});
     fn = tg::tool::Run;

@@ -139,6 +139,51 @@ TEST(TgTest, Tf2SavedModelRestoresThroughItsFunctionsAndServes) {
   }
 }
 
+// saved_model_cli's interface: inputs and outputs by signature key, inline
+// values, the model's init op run after restore; clear errors for a
+// signature or key the model does not have.
+TEST(TgTest, SignaturesRunByKey) {
+  TG_SKIP_WITHOUT_TESTDATA();
+  const std::string tf2 = TG_TENSORFLOW_TESTDATA(
+      absl::StrCat(kServing, "saved_model_half_plus_two_tf2_cpu/00000123"));
+  const std::string tf24 = TG_TENSORFLOW_TESTDATA(
+      absl::StrCat(kServing,
+                   "saved_model_half_plus_two_cpu_with_saved_model_config/"
+                   "00000123"));
+  const std::string out_dir = testing::TempDir() + "/by_key";
+  Result r = Tg({"run", tf2, "--input_exprs", "x=[2]", "--out_dir", out_dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("y: float [1] {3}"));
+  TG_ASSERT_OK_AND_ASSIGN(Tensor y, ReadNpyFile(out_dir + "/y.npy"));
+  EXPECT_THAT(Floats(y), ElementsAre(3.0f));
+  r = Tg({"run", tf2, "--signature", "serving_default"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("y: float [1] {2}"));  // x's default [0].
+  r = Tg({"run", tf2, "--signature", "regress_x2_to_y3", "--input_exprs",
+          "inputs=[4]"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("outputs: float [1] {5}"));  // 0.5 * 4 + 3
+  const std::string x = testing::TempDir() + "/x_key.npy";
+  TG_ASSERT_OK(WriteNpyFile(
+      Tensor::FromVector<float>({100, 42}, TensorShape({2, 1})), x));
+  r = Tg({"run", tf24, "--input", "x=" + x});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("y: float [2,1] {52, 23}"));
+  const std::pair<std::vector<std::string>, std::string> bad[] = {
+      {{"--signature", "nope"}, "no signature 'nope'; the model has: "},
+      {{"--input_exprs", "z=1"}, "has no input 'z'; its inputs: x"},
+      {{"--input_exprs", "x=[[1],[2"}, "a list is not closed"},
+      {{"--input_exprs", "x=[[1],[2,3]]"}, "not rectangular"},
+  };
+  for (const auto& [flags, message] : bad) {
+    std::vector<std::string> cmd = {"run", tf2};
+    cmd.insert(cmd.end(), flags.begin(), flags.end());
+    Result e = Tg(cmd);
+    EXPECT_EQ(e.code, 1) << message;
+    EXPECT_THAT(e.err, HasSubstr(message));
+  }
+}
+
 TEST(TgTest, HalfPlusTwoSavedModelsRestoreAndRun) {
   TG_SKIP_WITHOUT_TESTDATA();
   const std::string x = testing::TempDir() + "/x.npy";
