@@ -21,6 +21,8 @@ constexpr int kMaxCallDepth = 100;
 // The most nodes inlining may produce, so a library that fans out (each
 // function calling the next twice) cannot exhaust memory.
 constexpr int64_t kMaxInlinedNodes = int64_t{1} << 20;
+// The most input names inlining may write (whole-list references expand).
+constexpr int64_t kMaxInlinedInputs = int64_t{1} << 22;
 
 using FunctionMap = absl::flat_hash_map<std::string, const FunctionDef*>;
 
@@ -166,6 +168,7 @@ class Inliner {
 
   const FunctionMap& functions_;
   std::vector<NodeDef> out_;
+  mutable int64_t inputs_ = 0;  // Input names written so far.
 };
 
 absl::StatusOr<const FunctionDef*> Inliner::Callee(const NodeDef& n,
@@ -232,6 +235,10 @@ absl::Status Inliner::Resolve(
       begin += i;
       end = begin + 1;
     }
+    inputs_ += end - begin;
+    TG_REQUIRE(inputs_ <= kMaxInlinedInputs, ResourceExhausted,
+               "inlining the graph's function calls writes more than ",
+               kMaxInlinedInputs, " inputs");
     for (int k = begin; k < end; ++k) {
       out->push_back(absl::StrCat(prefix, parts[0], ":", k));
     }
