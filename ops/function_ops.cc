@@ -3,6 +3,7 @@
 // that their attrs validate and their output args resolve inside bodies.
 #include "core/op_registry.h"
 #include "core/shape_inference.h"
+#include "graph/gradients.h"
 
 namespace tg {
 namespace {
@@ -29,6 +30,10 @@ absl::Status UnknownOutputShapes(InferenceContext& c) {
 
 TG_REGISTER_CALL_OP("PartitionedCall");
 TG_REGISTER_CALL_OP("StatefulPartitionedCall").SetIsStateful();
+
+// Inlined before any gradient is taken: the inlined body differentiates.
+TG_REGISTER_NO_GRADIENT_OP("PartitionedCall");
+TG_REGISTER_NO_GRADIENT_OP("StatefulPartitionedCall");
 
 }  // namespace
 }  // namespace tg

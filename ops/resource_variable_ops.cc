@@ -153,6 +153,20 @@ absl::Status ReadVariableGrad(const Scope&, const Operation&,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("ReadVariableOp", ReadVariableGrad);
+// Handles, assignments and updates carry no gradient. ResourceGather's
+// (TensorFlow's IndexedSlices of the rows read) is not there yet.
+TG_REGISTER_NO_GRADIENT_OP("VarHandleOp");
+TG_REGISTER_NO_GRADIENT_OP("AssignVariableOp");
+TG_REGISTER_NO_GRADIENT_OP("AssignAddVariableOp");
+TG_REGISTER_NO_GRADIENT_OP("AssignSubVariableOp");
+TG_REGISTER_NO_GRADIENT_OP("VarIsInitializedOp");
+TG_REGISTER_NO_GRADIENT_OP("DestroyResourceOp");
+TG_REGISTER_NO_GRADIENT_OP("DisableCopyOnRead");
+TG_REGISTER_NO_GRADIENT_OP("ResourceGather");
+TG_REGISTER_NO_GRADIENT_OP("ResourceApplyGradientDescent");
+TG_REGISTER_NO_GRADIENT_OP("ResourceApplyMomentum");
+TG_REGISTER_NO_GRADIENT_OP("ResourceApplyRMSProp");
+TG_REGISTER_NO_GRADIENT_OP("ResourceApplyAdam");
 
 }  // namespace
 

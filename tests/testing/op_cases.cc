@@ -741,6 +741,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddStridedSliceCases(*c);
     AddSecondCases(*c);
     AddStateCases(*c);
+    AddTf2Cases(*c);
     AddRandomCases(*c);
     AddDivisionAndIoCases(*c);
     AddConvolutionCases(*c);

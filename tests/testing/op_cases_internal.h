@@ -49,6 +49,12 @@ void AddGatherCases(std::vector<OpCase>& c);
 void AddStridedSliceCases(std::vector<OpCase>& c);
 void AddSecondCases(std::vector<OpCase>& c);
 void AddStateCases(std::vector<OpCase>& c);
+// A case of a variable update: not differentiable, compared to 1e-12.
+void AddUpdateCase(std::vector<OpCase>& c, std::string name,
+                   std::vector<std::string> ops, GraphFn f,
+                   std::vector<Tensor> in, ReferenceFn ref);
+void AddTf2Cases(std::vector<OpCase>& c);
+void AddResourceVariableCases(std::vector<OpCase>& c);
 void AddDivisionAndIoCases(std::vector<OpCase>& c);
 void AddRandomCases(std::vector<OpCase>& c);
 void AddConvolutionCases(std::vector<OpCase>& c);

@@ -11,16 +11,23 @@ namespace tg {
 namespace testing {
 namespace internal {
 
+void AddUpdateCase(std::vector<OpCase>& c, std::string name,
+                   std::vector<std::string> ops, GraphFn f,
+                   std::vector<Tensor> in, ReferenceFn ref) {
+  OpCase oc{std::move(name), std::move(ops), std::move(f), std::move(in),
+            std::move(ref)};
+  oc.check_gradient = false;
+  oc.tolerance = 1e-12;
+  c.push_back(oc);
+}
+
 // Updates of variables assigned from the inputs in the same run.
 void AddStateCases(std::vector<OpCase>& c) {
   const TensorShape v{5};
   auto state = [&](std::string name, std::vector<std::string> ops, GraphFn f,
                    std::vector<Tensor> in, ReferenceFn ref) {
-    OpCase oc{std::move(name), std::move(ops), std::move(f), std::move(in),
-              std::move(ref)};
-    oc.check_gradient = false;
-    oc.tolerance = 1e-12;
-    c.push_back(oc);
+    AddUpdateCase(c, std::move(name), std::move(ops), std::move(f),
+                  std::move(in), std::move(ref));
   };
   state(
       "Assign/fresh", {"VariableV2", "Assign"},
