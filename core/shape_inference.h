@@ -57,6 +57,15 @@ class InferenceContext {
   const PartialShape& input(int i) const { return inputs_[i]; }
   // The value of input i when it is a constant known at build time, or null.
   const Tensor* input_value(int i) const { return input_values_[i]; }
+  // For a resource input: the shape of the variable its handle names, when
+  // the graph says (the VarHandleOp's shape attr); unknown otherwise.
+  PartialShape input_handle_shape(int i) const {
+    return i < static_cast<int>(handle_shapes_.size()) ? handle_shapes_[i]
+                                                       : PartialShape();
+  }
+  void set_input_handle_shapes(std::vector<PartialShape> shapes) {
+    handle_shapes_ = std::move(shapes);
+  }
   const AttrMap& attrs() const { return *attrs_; }
   template <typename T>
   absl::StatusOr<T> GetAttr(absl::string_view name) const {
@@ -76,6 +85,7 @@ class InferenceContext {
   std::vector<PartialShape> inputs_;
   std::vector<const Tensor*> input_values_;
   std::vector<PartialShape> outputs_;
+  std::vector<PartialShape> handle_shapes_;
 };
 
 using ShapeFn = std::function<absl::Status(InferenceContext&)>;

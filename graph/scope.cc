@@ -82,6 +82,12 @@ Scope Scope::WithControlDependencies(const std::vector<Operation>& deps) const {
   return s;
 }
 
+Scope Scope::WithResourceVariables(bool on) const {
+  Scope s = *this;
+  s.resource_variables_ = on;
+  return s;
+}
+
 Scope Scope::WithNoControlDependencies() const {
   Scope s = *this;
   s.control_deps_.clear();

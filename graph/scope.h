@@ -92,6 +92,9 @@ class Scope {
   Scope WithDevice(absl::string_view device) const;
   Scope WithControlDependencies(const std::vector<Operation>& deps) const;
   Scope WithNoControlDependencies() const;
+  // Variables made under the returned scope (ops::CreateVariable, layers,
+  // optimizer slots) are resource variables (TensorFlow 2's) when `on`.
+  Scope WithResourceVariables(bool on = true) const;
 
   bool ok() const { return state_->status.ok(); }
   const absl::Status& status() const { return state_->status; }
@@ -102,6 +105,7 @@ class Scope {
   std::shared_ptr<Graph> graph_as_shared_ptr() const { return state_->graph; }
   const std::string& device() const { return device_; }
   const std::vector<Operation>& control_deps() const { return control_deps_; }
+  bool resource_variables() const { return resource_variables_; }
 
   // The full, unique name for a new op: the WithOpName name if set, else
   // `default_name`, under this scope's prefix.
@@ -128,6 +132,7 @@ class Scope {
   std::string op_name_;
   std::string device_;
   std::vector<Operation> control_deps_;
+  bool resource_variables_ = false;
 };
 
 // Anything that can feed an op input: an Output, or a constant that becomes

@@ -28,6 +28,22 @@ std::optional<Tensor> SmallConstValue(const Node* n) {
   return *std::move(t);
 }
 
+// The shape attr of the VarHandleOp behind a resource tensor, following
+// the identities an inlined call puts in between.
+PartialShape HandleShape(const Node* n) {
+  for (int hops = 0; n != nullptr && hops < 64; ++hops) {
+    if (n->op() == "VarHandleOp") {
+      auto it = n->attrs().find("shape");
+      if (it == n->attrs().end() || !it->second.has_shape()) break;
+      return PartialShape::FromProto(it->second.shape());
+    }
+    if (n->op() != "Identity" || n->num_inputs() < 1) break;
+    const Edge* e = n->input_edge(0);
+    n = e == nullptr ? nullptr : e->src;
+  }
+  return PartialShape();
+}
+
 }  // namespace
 
 absl::Status InferNodeShapes(Node* node) {
@@ -41,8 +57,16 @@ absl::Status InferNodeShapes(Node* node) {
     values[i] = SmallConstValue(e->src);
     if (values[i].has_value()) value_ptrs[i] = &*values[i];
   }
+  std::vector<PartialShape> handle_shapes(node->num_inputs());
+  for (int i = 0; i < node->num_inputs(); ++i) {
+    const Edge* e = node->input_edge(i);
+    if (e != nullptr && node->input_type(i) == DT_RESOURCE) {
+      handle_shapes[i] = HandleShape(e->src);
+    }
+  }
   InferenceContext ctx(&node->attrs(), std::move(shapes), value_ptrs,
                        node->num_outputs());
+  ctx.set_input_handle_shapes(std::move(handle_shapes));
   absl::Status s = node->op_registration().shape_fn(ctx);
   if (!s.ok()) return AnnotateStatus(s, node->ErrorPrefix());
   for (int i = 0; i < node->num_outputs(); ++i) {

@@ -45,17 +45,30 @@ class Optimizer {
 
  protected:
   // A variable shaped like `var`, named "<var>/<name>" (made unique),
-  // initialized to `value` and registered (not trainable).
+  // initialized to `value` and registered (not trainable); of var's kind
+  // (a resource variable's slot is one too). Returns what updates take: the
+  // variable, or a resource variable's handle.
   Output Slot(const Scope& root, const Output& var, double value);
-  // A scalar non-slot variable named `name`, initialized to `value`.
+  // A scalar non-slot variable named `name`, initialized to `value`, of
+  // the variables' kind; returned as Slot returns.
   Output NonSlot(const Scope& root, const std::string& name, DataType dtype,
                  double value);
+  // The value of a variable Slot or NonSlot returned, for an input.
+  static Output Value(const Scope& s, const Output& var);
+  // The update `op` (a reference-variable op: "ApplyAdam") of `vars`, the
+  // variable then its slots, with `inputs` after them; for resource
+  // variables "Resource<op>" on their handles.
+  static Output Update(
+      const Scope& s, const std::string& op, const std::vector<Output>& vars,
+      const std::vector<Input>& inputs,
+      const std::vector<std::pair<std::string, AttrValue>>& attrs = {});
 
   // Called once before the updates, with the variables' dtype.
   virtual absl::Status Prepare(const Scope& root, DataType dtype) {
     return absl::OkStatus();
   }
-  // The update of one variable; `s` is "<name>/update_<var>".
+  // The update of one variable (a VariableV2 output or a resource handle);
+  // `s` is "<name>/update_<var>".
   virtual Output ApplyDense(const Scope& root, const Scope& s,
                             const Output& grad, const Output& var) = 0;
   // Ops that must run after all updates (e.g. Adam's beta powers).
@@ -66,6 +79,7 @@ class Optimizer {
 
  private:
   std::string name_;
+  bool resource_ = false;  // The variables being updated are resource ones.
 };
 
 class GradientDescentOptimizer : public Optimizer {

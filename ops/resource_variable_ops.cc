@@ -35,12 +35,18 @@ TG_REGISTER_OP("VarHandleOp")
     .SetIsStateful()
     .SetShapeFn(HandleShape);
 
+// The variable's shape, when the handle's VarHandleOp says.
+absl::Status ReadShape(InferenceContext& c) {
+  c.set_output(0, c.input_handle_shape(0));
+  return absl::OkStatus();
+}
+
 TG_REGISTER_OP("ReadVariableOp")
     .Input("resource: resource")
     .Output("value: dtype")
     .Attr("dtype: type")
     .SetIsStateful()
-    .SetShapeFn(UnknownShape);
+    .SetShapeFn(ReadShape);
 
 TG_REGISTER_OP("AssignVariableOp")
     .Input("resource: resource")
@@ -90,7 +96,19 @@ TG_REGISTER_OP("ResourceGather")
     .Attr("dtype: type")
     .Attr("Tindices: {int32, int64}")
     .SetIsStateful()
-    .SetShapeFn(UnknownShape);
+    .SetShapeFn([](InferenceContext& c) -> absl::Status {
+      // indices.shape + the variable's shape without its first dim.
+      const PartialShape var = c.input_handle_shape(0);
+      const PartialShape& indices = c.input(1);
+      if (!var.known_rank || !indices.known_rank || var.rank() < 1) {
+        c.set_output(0, PartialShape());
+        return absl::OkStatus();
+      }
+      PartialShape out = indices;
+      out.dims.insert(out.dims.end(), var.dims.begin() + 1, var.dims.end());
+      c.set_output(0, out);
+      return absl::OkStatus();
+    });
 
 TG_REGISTER_OP("ResourceApplyGradientDescent")
     .Input("var: resource")
@@ -113,19 +131,27 @@ TG_REGISTER_OP("ResourceApplyMomentum")
     .SetIsStateful()
     .SetShapeFn(NoOutputsShape);
 
-TG_REGISTER_OP("ResourceApplyRMSProp")
-    .Input("var: resource")
-    .Input("ms: resource")
-    .Input("mom: resource")
-    .Input("lr: T")
-    .Input("rho: T")
-    .Input("momentum: T")
-    .Input("epsilon: T")
-    .Input("grad: T")
-    .Attr("T: " TG_NUMBER_TYPES)
-    .Attr("use_locking: bool = false")
-    .SetIsStateful()
-    .SetShapeFn(NoOutputsShape);
+// RMSProp's resource update, centered (with the mean gradient mg) or not.
+OpDefBuilder ResourceRMSProp(const char* name, bool centered) {
+  OpDefBuilder b(name);
+  b.Input("var: resource");
+  if (centered) b.Input("mg: resource");
+  b.Input("ms: resource")
+      .Input("mom: resource")
+      .Input("lr: T")
+      .Input("rho: T")
+      .Input("momentum: T")
+      .Input("epsilon: T")
+      .Input("grad: T")
+      .Attr("T: " TG_NUMBER_TYPES)
+      .Attr("use_locking: bool = false")
+      .SetIsStateful()
+      .SetShapeFn(NoOutputsShape);
+  return b;
+}
+const OpRegistrar kRMSProp(ResourceRMSProp("ResourceApplyRMSProp", false));
+const OpRegistrar kCenteredRMSProp(
+    ResourceRMSProp("ResourceApplyCenteredRMSProp", true));
 
 TG_REGISTER_OP("ResourceApplyAdam")
     .Input("var: resource")
@@ -167,6 +193,7 @@ TG_REGISTER_NO_GRADIENT_OP("ResourceApplyGradientDescent");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyMomentum");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyRMSProp");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyAdam");
+TG_REGISTER_NO_GRADIENT_OP("ResourceApplyCenteredRMSProp");
 
 }  // namespace
 

@@ -1,7 +1,11 @@
-// Variables the way TensorFlow 1's Python API makes them: a VariableV2
-// node, an Assign "<name>/Assign" that gives it its initial value, and
+// Variables the way TensorFlow's Python API makes them: a VariableV2 node,
+// an Assign "<name>/Assign" that gives it its initial value, and
 // membership of the graph's "variables" (and "trainable_variables")
 // collections, so that GlobalVariablesInitializer and optimizers find them.
+// Under Scope::WithResourceVariables, a resource variable instead: a
+// VarHandleOp "<name>" (shared_name the same), an AssignVariableOp
+// "<name>/Assign", and the value read by "<name>/Read/ReadVariableOp",
+// which is what CreateVariable returns; the collections hold the handle.
 #ifndef TG_OPS_VARIABLES_H_
 #define TG_OPS_VARIABLES_H_
 
@@ -29,8 +33,21 @@ Output CreateVariable(const Scope& s, const std::vector<int64_t>& shape,
 // through CreateVariable (or by an optimizer for its slots).
 Operation GlobalVariablesInitializer(const Scope& s);
 
-// The variables created as trainable, in creation order.
+// The variables created as trainable, in creation order (for resource
+// variables, their handles).
 std::vector<Output> TrainableVariables(const Scope& s);
+
+// The variable behind `v`: a VariableV2 output, a resource handle, or a
+// ReadVariableOp of one (what CreateVariable returns for resource
+// variables). Invalid `node` when `v` is none of them.
+struct VariableInfo {
+  Node* node = nullptr;  // The VariableV2 or VarHandleOp.
+  bool resource = false;
+  Output handle;  // Resource variables: the handle.
+  DataType dtype = DT_INVALID;
+  PartialShape shape;
+};
+VariableInfo GetVariableInfo(const Output& v);
 
 }  // namespace ops
 }  // namespace tg

@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "core/file_io.h"
 #include "core/io/tensor_bundle.h"
+#include "core/resource_handle.h"
 #include "google/protobuf/text_format.h"
 #include "proto/checkpoint_state.pb.h"
 
@@ -16,18 +17,41 @@ namespace {
 using ::tensorgraph::CheckpointState;
 
 struct VariableDecl {
-  std::string name;
-  const Node* node;
+  std::string name;  // The key in the session's store and the checkpoint.
+  DataType dtype;
+  PartialShape shape;
 };
 
-// The variables the graph declares, in graph order.
+// The variables the graph declares, in graph order: reference variables
+// and resource variables (a VarHandleOp's), keyed the same way, so a
+// checkpoint restores into a graph built with either kind.
 std::vector<VariableDecl> GraphVariables(const Graph& graph) {
   std::vector<VariableDecl> vars;
   for (const Node* n : graph.nodes()) {
-    if (n->op() != "VariableV2" && n->op() != "Variable") continue;
+    const bool ref = n->op() == "VariableV2" || n->op() == "Variable";
+    if (!ref && n->op() != "VarHandleOp") continue;
     absl::StatusOr<std::string> shared =
         GetAttr<std::string>(n->attrs(), "shared_name");
-    vars.push_back({shared.ok() && !shared->empty() ? *shared : n->name(), n});
+    VariableDecl v{shared.ok() && !shared->empty() ? *shared : n->name(),
+                   DT_INVALID, PartialShape::Unknown()};
+    if (ref) {
+      v.dtype = BaseType(n->output_type(0));
+      v.shape = n->output_shape(0);
+    } else {
+      absl::StatusOr<std::string> container =
+          GetAttr<std::string>(n->attrs(), "container");
+      ResourceHandle h;
+      h.container = container.ok() ? *container : "";
+      h.name = v.name;
+      v.name = h.VariableKey();
+      absl::StatusOr<DataType> dtype = GetAttr<DataType>(n->attrs(), "dtype");
+      absl::StatusOr<::tensorgraph::TensorShapeProto> shape =
+          GetAttr<::tensorgraph::TensorShapeProto>(n->attrs(), "shape");
+      if (!dtype.ok() || !shape.ok()) continue;
+      v.dtype = *dtype;
+      v.shape = PartialShape::FromProto(*shape);
+    }
+    vars.push_back(std::move(v));
   }
   return vars;
 }
@@ -117,14 +141,14 @@ absl::Status Saver::Restore(Session* session, const std::string& prefix) {
                                               v.name, "'"));
     }
     TG_ASSIGN_OR_RETURN(Tensor t, reader->Read(v.name));
-    const DataType dtype = BaseType(v.node->output_type(0));
+    const DataType dtype = v.dtype;
     if (t.dtype() != dtype) {
       return absl::InvalidArgumentError(
           absl::StrCat("checkpoint '", prefix, "': variable '", v.name, "' is ",
                        DataTypeName(t.dtype()), ", the graph declares ",
                        DataTypeName(dtype)));
     }
-    const PartialShape& declared = v.node->output_shape(0);
+    const PartialShape& declared = v.shape;
     if (!declared.IsCompatibleWith(t.shape())) {
       return absl::InvalidArgumentError(
           absl::StrCat("checkpoint '", prefix, "': variable '", v.name,
@@ -132,6 +156,7 @@ absl::Status Saver::Restore(Session* session, const std::string& prefix) {
                        ", the graph declares ", declared.DebugString()));
     }
     Variable* var = session->variables()->GetOrCreate(v.name);
+    var->destroyed = false;
     TG_RETURN_IF_ERROR(
         AnnotateStatus(SetVariableValue(var, t),
                        absl::StrCat("restoring variable '", v.name, "': ")));

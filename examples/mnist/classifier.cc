@@ -92,7 +92,7 @@ int64_t CountParameters(const std::vector<Output>& variables) {
   int64_t n = 0;
   for (const Output& v : variables) {
     int64_t size = 1;
-    for (int64_t d : v.shape().dims) size *= d;
+    for (int64_t d : ops::GetVariableInfo(v).shape.dims) size *= d;
     n += size;
   }
   return n;

@@ -14,6 +14,7 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
   }
   std::vector<int64_t> units = config.hidden;
   units.push_back(10);
+  const Scope model = root.WithResourceVariables(config.resource_variables);
   Output h = m.x;
   for (size_t layer = 0; layer < units.size(); ++layer) {
     layers::DenseOptions options;
@@ -34,7 +35,7 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
                        "'; expected normal, glorot_uniform or he_normal")));
       return m;
     }
-    layers::Dense dense = layers::DenseLayer(root, h, units[layer], options);
+    layers::Dense dense = layers::DenseLayer(model, h, units[layer], options);
     m.variables.push_back(dense.kernel);
     m.variables.push_back(dense.bias);
     h = dense.output;
@@ -43,7 +44,7 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     }
   }
   m.logits = h;
-  AddTrainingOps(root, config.optimizer, config.learning_rate, &m);
+  AddTrainingOps(model, config.optimizer, config.learning_rate, &m);
   return m;
 }
 

@@ -37,6 +37,9 @@ struct MlpConfig {
   // kept on the GPU, say), the inputs "x" and "y" are Identity nodes over
   // these instead of placeholders. Feeding x and y still overrides them.
   Output images, labels;
+  // Resource variables (TensorFlow 2's VarHandleOp / ReadVariableOp /
+  // ResourceApply*) instead of reference variables; the same values.
+  bool resource_variables = false;
 };
 
 // "dropout_rate": with dropout, a scalar PlaceholderWithDefault holding the

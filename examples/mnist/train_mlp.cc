@@ -23,6 +23,10 @@ ABSL_FLAG(std::string, init, "normal",
           "glorot_uniform or he_normal.");
 ABSL_FLAG(double, dropout, 0.0,
           "Dropout rate after each hidden layer during training (0: none).");
+ABSL_FLAG(bool, resource_variables, false,
+          "Make the weights and optimizer slots resource variables "
+          "(TensorFlow 2's VarHandleOp/ReadVariableOp) instead of reference "
+          "variables; the same values, checkpoints restore either way.");
 
 namespace tg {
 namespace mnist {
@@ -43,6 +47,7 @@ absl::Status Train() {
   config.optimizer = absl::GetFlag(FLAGS_optimizer);
   config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
   config.init = absl::GetFlag(FLAGS_init);
+  config.resource_variables = absl::GetFlag(FLAGS_resource_variables);
   Batches batches(root, data, options.gpu, options.batch_size, &config.images,
                   &config.labels);
   Mlp mlp = BuildMlp(root, config);
@@ -67,7 +72,7 @@ int main(int argc, char** argv) {
       "Trains the reference MNIST MLP.\nUsage: train_mlp [--epochs=30] "
       "[--batch_size=100] [--optimizer=sgd|momentum|rmsprop|adam] "
       "[--learning_rate=0.5] [--init=normal|glorot_uniform|he_normal] "
-      "[--dropout=0] [--data_dir=DIR] [--seed=1] "
+      "[--dropout=0] [--resource_variables] [--data_dir=DIR] [--seed=1] "
       "[--device=cpu|gpu] [--save_graph=FILE] [--logdir=DIR] "
       "[--checkpoint_dir=DIR]");
   absl::ParseCommandLine(argc, argv);

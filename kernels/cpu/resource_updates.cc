@@ -144,6 +144,7 @@ class ViaReferenceKernel : public OpKernel {
 TG_VIA_REFERENCE("ResourceApplyGradientDescent", "ApplyGradientDescent", false);
 TG_VIA_REFERENCE("ResourceApplyMomentum", "ApplyMomentum", false);
 TG_VIA_REFERENCE("ResourceApplyRMSProp", "ApplyRMSProp", false);
+TG_VIA_REFERENCE("ResourceApplyCenteredRMSProp", "ApplyCenteredRMSProp", false);
 TG_VIA_REFERENCE("ResourceApplyAdam", "ApplyAdam", false);
 TG_VIA_REFERENCE("AssignAddVariableOp", "AssignAdd", false);
 TG_VIA_REFERENCE("AssignSubVariableOp", "AssignSub", false);

@@ -64,7 +64,8 @@ void RegisterReusedKernels() {
         "VarHandleOp", "ReadVariableOp", "AssignVariableOp",
         "DestroyResourceOp", "DisableCopyOnRead", "ResourceGather",
         "ResourceApplyGradientDescent", "ResourceApplyMomentum",
-        "ResourceApplyRMSProp", "ResourceApplyAdam"}) {
+        "ResourceApplyRMSProp", "ResourceApplyCenteredRMSProp",
+        "ResourceApplyAdam"}) {
     ReregisterCpuKernels(op, device);
   }
   // Integer variables live on the device too (a data set's labels), as on

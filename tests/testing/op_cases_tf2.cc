@@ -185,6 +185,37 @@ void AddResourceVariableCases(std::vector<OpCase>& c) {
         return r;
       });
   AddUpdateCase(
+      c, "ResourceApplyCenteredRMSProp", {"ResourceApplyCenteredRMSProp"},
+      // mg is assigned 0.1 * x1, so the mean square stays above mg^2.
+      [](const Scope& s, const Outs& x) {
+        Outs h;
+        std::vector<Operation> assigns;
+        const Outs values = {x[0], ops::Mul(s, x[1], 0.1), x[2], x[3]};
+        for (int i = 0; i < 4; ++i) {
+          Assigned a = AssignedResource(s, values[i], "c" + std::to_string(i));
+          h.push_back(a.handle);
+          assigns.push_back(a.assign);
+        }
+        Operation op = Apply(
+            s.WithControlDependencies(assigns), "ResourceApplyCenteredRMSProp",
+            h, {Input(0.01), Input(0.9), Input(0.5), Input(1e-6), x[4]});
+        return ReadAfter(s, h[0], {op});
+      },
+      Inputs({v, v, v, v, v}, 0.5, 1.5, false),
+      [](const std::vector<Tensor>& in) {
+        // Centered: the mean gradient mg (x1) is taken off the mean square.
+        const Vec w = D(in[0]), mg = D(in[1]), ms = D(in[2]), mom = D(in[3]),
+                  g = D(in[4]);
+        Vec r(w.size());
+        for (size_t i = 0; i < w.size(); ++i) {
+          const double ms1 = 0.9 * ms[i] + 0.1 * g[i] * g[i];
+          const double mg1 = 0.9 * (0.1 * mg[i]) + 0.1 * g[i];
+          const double denom = ms1 + 1e-6 - mg1 * mg1;
+          r[i] = w[i] - (0.5 * mom[i] + 0.01 * g[i] / std::sqrt(denom));
+        }
+        return r;
+      });
+  AddUpdateCase(
       c, "ResourceApplyAdam", {"ResourceApplyAdam"},
       Updated(3,
               [](const Scope& s, const Outs& h, const Outs& x) {
