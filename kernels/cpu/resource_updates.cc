@@ -8,6 +8,7 @@
 #include "core/op_registry.h"
 #include "core/resource_handle.h"
 #include "core/variable.h"
+#include "kernels/cpu/resource_lookup.h"
 
 namespace tg {
 namespace {
@@ -102,18 +103,9 @@ class ViaReferenceKernel : public OpKernel {
   // The variable behind handle input `i`, with a buffer of its own when it
   // is to be updated in place.
   absl::StatusOr<Variable*> Resolve(const OpKernelContext& ctx, int i) const {
-    const Tensor& t = ctx.input(i);
-    TG_REQUIRE(t.NumElements() == 1, InvalidArgument, "input ", i,
-               " must be one resource handle, got shape ",
-               t.shape().DebugString());
-    const ResourceHandle& h = t.flat<ResourceHandle>()[0];
-    Variable* v = store_->Find(h.VariableKey());
-    TG_REQUIRE(v != nullptr && !v->destroyed, FailedPrecondition,
-               "resource variable ", h.DebugString(),
-               " does not exist: assign it (run its initializer) first");
-    TG_REQUIRE(v->initialized, FailedPrecondition, "resource variable ",
-               h.DebugString(),
-               " is not initialized: assign it (run its initializer) first");
+    TG_RETURN_IF_ERROR(CheckScalarHandle(ctx, i));
+    const ResourceHandle& h = HandleOf(ctx, i);
+    TG_ASSIGN_OR_RETURN(Variable * v, LiveVariable(store_, h));
     TG_REQUIRE(
         v->tensor.memory_space() == ctx.device()->allocator()->memory_space(),
         FailedPrecondition, "resource variable ", h.DebugString(), " is in ",
