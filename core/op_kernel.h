@@ -106,6 +106,12 @@ class OpKernelContext {
     const TensorValue& v = slots_[input_slots_[i]];
     return v.ref != nullptr ? v.ref->tensor : v.tensor;
   }
+  // Whether input i holds a value. Only a Merge is ever given an input
+  // without one (a dead input: runtime/control_flow_executor.h).
+  bool has_input(int i) const {
+    const TensorValue& v = slots_[input_slots_[i]];
+    return v.ref != nullptr || v.tensor.IsInitialized();
+  }
   // The variable behind reference input i, or null for a value input.
   Variable* input_ref(int i) const { return slots_[input_slots_[i]].ref; }
 

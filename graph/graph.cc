@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 namespace tg {
@@ -70,6 +71,22 @@ absl::Status Graph::AddEdge(Node* src, int src_output, Node* dst,
   dst->in_edges_.push_back(e);
   src->out_edges_.push_back(e);
   return absl::OkStatus();
+}
+
+absl::Status Graph::ReplaceInput(Node* src, int src_output, Node* dst,
+                                 int dst_input) {
+  if (dst_input >= 0 && dst_input < dst->num_inputs()) {
+    const Edge* old = dst->data_inputs_[dst_input];
+    if (old != nullptr) {
+      auto drop = [old](std::vector<const Edge*>& v) {
+        v.erase(std::remove(v.begin(), v.end(), old), v.end());
+      };
+      drop(dst->in_edges_);
+      drop(old->src->out_edges_);
+      dst->data_inputs_[dst_input] = nullptr;
+    }
+  }
+  return AddEdge(src, src_output, dst, dst_input);
 }
 
 void Graph::AddControlEdge(Node* src, Node* dst) {
@@ -150,12 +167,34 @@ absl::Status Graph::CheckInputsConnected() const {
   return absl::OkStatus();
 }
 
+bool IsControlFlowOp(absl::string_view op) {
+  static const auto* const ops = new absl::flat_hash_set<std::string>{
+      "Switch",        "RefSwitch",        "Merge",    "RefMerge",
+      "Enter",         "RefEnter",         "Exit",     "RefExit",
+      "NextIteration", "RefNextIteration", "LoopCond", "ControlTrigger"};
+  return ops->contains(op);
+}
+
+bool Graph::HasControlFlow() const {
+  for (const auto& n : nodes_) {
+    if (IsControlFlowOp(n->op())) return true;
+  }
+  return false;
+}
+
+bool IsBackEdge(const Edge& e) {
+  const std::string& op = e.src->op();
+  return op == "NextIteration" || op == "RefNextIteration";
+}
+
 absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
   std::vector<int> pending(nodes_.size());
   std::deque<int> ready;
   for (const auto& n : nodes_) {
-    pending[n->id()] = static_cast<int>(n->in_edges_.size());
-    if (pending[n->id()] == 0) ready.push_back(n->id());
+    int count = 0;
+    for (const Edge* e : n->in_edges_) count += !IsBackEdge(*e);
+    pending[n->id()] = count;
+    if (count == 0) ready.push_back(n->id());
   }
   std::vector<int> order;
   order.reserve(nodes_.size());
@@ -164,6 +203,7 @@ absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
     ready.pop_front();
     order.push_back(id);
     for (const Edge* e : nodes_[id]->out_edges_) {
+      if (IsBackEdge(*e)) continue;
       if (--pending[e->dst->id()] == 0) ready.push_back(e->dst->id());
     }
   }
@@ -172,7 +212,8 @@ absl::StatusOr<std::vector<int>> Graph::TopologicalOrder() const {
       if (pending[n->id()] > 0) {
         return absl::InvalidArgumentError(
             absl::StrCat(n->ErrorPrefix(),
-                         "is on a cycle (control flow is not supported yet)"));
+                         "is on a cycle that does not pass through a "
+                         "NextIteration (a loop's only back edge)"));
       }
     }
   }

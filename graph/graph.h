@@ -35,6 +35,15 @@ struct Edge {
   bool IsControl() const { return src_output == kControlSlot; }
 };
 
+// TensorFlow 1's control-flow ops (Switch, Merge, Enter, Exit,
+// NextIteration, LoopCond, ControlTrigger and their Ref forms), which the
+// executor runs with dead values, frames and iterations.
+bool IsControlFlowOp(absl::string_view op);
+
+// An edge out of a NextIteration: a while loop's back edge, the one edge a
+// cycle of the graph may close.
+bool IsBackEdge(const Edge& e);
+
 class Node {
  public:
   int id() const { return id_; }
@@ -89,6 +98,11 @@ class Graph {
   // (a reference output may feed a value input; not the reverse).
   absl::Status AddEdge(Node* src, int src_output, Node* dst, int dst_input);
   void AddControlEdge(Node* src, Node* dst);
+  // Points data input `dst_input` of `dst` at `src:src_output` instead of
+  // what fed it (a loop's back edge, a tensor captured into a branch or a
+  // loop); dtypes are checked as AddEdge does.
+  absl::Status ReplaceInput(Node* src, int src_output, Node* dst,
+                            int dst_input);
 
   // Removes the nodes flagged in `dead` (indexed by id) and their edges, and
   // renumbers the rest densely in their old order. Fails, changing nothing,
@@ -107,8 +121,11 @@ class Graph {
   // Fails if a node's data input is unconnected.
   absl::Status CheckInputsConnected() const;
   // Node ids in an order where every node follows its inputs (data and
-  // control). Fails naming a node on a cycle.
+  // control), a loop's back edges (out of NextIteration) aside. Fails
+  // naming a node on any other cycle.
   absl::StatusOr<std::vector<int>> TopologicalOrder() const;
+  // Whether any node is a control-flow op (IsControlFlowOp).
+  bool HasControlFlow() const;
 
   // Exports every node, inputs as "src", "src:k" and "^src".
   GraphDef ToGraphDef() const;

@@ -97,28 +97,10 @@ absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
 
 namespace {
 
-// TensorFlow's dataflow control-flow primitives (tf.cond/tf.while_loop in
-// TensorFlow 1) and functional control flow.
+// Functional control flow (TensorFlow 2's If, While, Case).
 bool IsControlFlowOp(const std::string& op) {
-  static const auto* const ops =
-      new absl::flat_hash_set<std::string>{"Switch",
-                                           "RefSwitch",
-                                           "Merge",
-                                           "RefMerge",
-                                           "Enter",
-                                           "RefEnter",
-                                           "Exit",
-                                           "RefExit",
-                                           "NextIteration",
-                                           "RefNextIteration",
-                                           "LoopCond",
-                                           "ControlTrigger",
-                                           "If",
-                                           "StatelessIf",
-                                           "While",
-                                           "StatelessWhile",
-                                           "Case",
-                                           "StatelessCase"};
+  static const auto* const ops = new absl::flat_hash_set<std::string>{
+      "If", "StatelessIf", "While", "StatelessWhile", "Case", "StatelessCase"};
   return ops->contains(op);
 }
 
@@ -139,6 +121,8 @@ absl::Status ImportFlatGraphDef(const GraphDef& def, Graph* graph) {
                        "), which tensorgraph does not support yet"));
     }
     NodeDef copy = node_def;
+    // Deprecated from GraphDef version 23; older files still use it.
+    if (copy.op() == "PlaceholderV2") copy.set_op("Placeholder");
     ApplyVersionRules(producer, &copy);
     TG_ASSIGN_OR_RETURN(Node * node, graph->AddNode(std::move(copy)));
     nodes.push_back(node);

@@ -104,6 +104,8 @@ class Scope {
   Graph* graph() const { return state_->graph.get(); }
   std::shared_ptr<Graph> graph_as_shared_ptr() const { return state_->graph; }
   const std::string& device() const { return device_; }
+  // "" or "a/b/": what names made under this scope start with.
+  const std::string& name_prefix() const { return prefix_; }
   const std::vector<Operation>& control_deps() const { return control_deps_; }
   bool resource_variables() const { return resource_variables_; }
 

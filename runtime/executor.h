@@ -45,6 +45,10 @@ struct ExecutorOptions {
   // feed shapes replay it. Needs plan_memory. Signatures that cannot be
   // captured (see StepCaptureInfo::refused) run as without it.
   bool capture_steps = true;
+  // A graph with control flow (Switch, Merge, Enter, ...) runs each loop
+  // frame at most this many iterations; past it the run fails naming the
+  // loop, so a loop whose condition never turns false cannot hang.
+  int64_t max_loop_iterations = int64_t{1} << 20;
 };
 
 // Whether and how an executor replays its step as captured device work.
@@ -114,6 +118,10 @@ class Executor {
   // (node name, device name) of each node that runs, in run order.
   std::vector<std::pair<std::string, std::string>> Placement() const;
 
+  // Internal: how a graph with control flow runs (runtime/control_flow.h):
+  // frames, iterations and dead values instead of the fixed step order.
+  struct Flow;
+
  private:
   // One kernel node, or one copy between memories.
   struct Step {
@@ -144,6 +152,10 @@ class Executor {
     // Call the kernel directly: it runs on the host (on_host, or a CPU
     // node), where Device::Compute would only open a scope for host memory.
     bool direct = false;
+    // Control flow: a Merge is run with its dead inputs unset, and a
+    // Switch leaves its untaken output unset (dead).
+    bool takes_dead_inputs = false;
+    bool leaves_outputs_unset = false;
 
     // A copy: the value in src_slot, copied into dst_allocator's memory.
     int src_slot = -1;
@@ -162,6 +174,10 @@ class Executor {
     std::string name;
   };
   class Planner;
+  static absl::StatusOr<std::shared_ptr<const Flow>> PlanFlow(
+      Executor& ex, const ExecutorOptions& options);
+  absl::Status RunFlow(absl::Span<const Tensor> feeds,
+                       std::vector<Tensor>* fetched) const;
   // Synchronizes every device when a run ends, however it ends, before the
   // run's values (declared before it) are released: a device may still
   // have queued work that reads them.
@@ -249,6 +265,8 @@ class Executor {
                             std::vector<Tensor>* fetched) const;
 
   std::shared_ptr<const Graph> held_graph_;
+  // Set when the graph has control flow: runs go through RunFlow.
+  std::shared_ptr<const Flow> flow_;
   bool check_numerics_ = false;
   int num_slots_ = 0;
   int num_nodes_ = 0;

@@ -75,6 +75,8 @@ class Executor::Planner {
   absl::Status AddNode(const Node* n, Device* device, VariableStore* variables);
   absl::Status PlanInputs(const Node* n, const std::vector<bool>& host_in,
                           Step* step);
+  // Points the back-edge inputs PlanInputs left open at their values.
+  absl::Status ResolveBackEdges();
   // Fills each step's release list.
   void PlanReleases();
   std::string CheckCapturedKernel(const Step& step,
@@ -89,6 +91,8 @@ class Executor::Planner {
   std::vector<const void*> slot_space_;        // planned memory per slot
   std::vector<std::string> slot_name_;
   absl::flat_hash_map<std::pair<int, const void*>, int> copies_;
+  // (step, input) pairs fed by a NextIteration planned after the step.
+  std::vector<std::pair<int, int>> back_edges_;
 };
 
 absl::Status Executor::Planner::Prune(const std::vector<std::string>& feeds,
@@ -174,8 +178,15 @@ absl::Status Executor::Planner::PlanInputs(const Node* n,
     TG_REQUIRE(!is_ref || fed == fed_.end(), InvalidArgument,
                step->error_prefix, "input ", k, " takes variable '",
                SafeText(e->src->name()), "' by reference, so it cannot be fed");
-    int slot = fed != fed_.end() ? fed->second
-                                 : output_base_.at(src.first) + src.second;
+    auto base = output_base_.find(src.first);
+    if (fed == fed_.end() && base == output_base_.end()) {
+      // A loop's back edge: its source is planned later (Build resolves it).
+      back_edges_.push_back({static_cast<int>(ex_->steps_.size()), k});
+      step->input_slots.push_back(-1);
+      step->deref_check.push_back(!is_ref && !allows_uninit);
+      continue;
+    }
+    int slot = fed != fed_.end() ? fed->second : base->second + src.second;
     const bool on_host = device_memory->host_accessible() || host_in[k];
     const void* want = on_host ? nullptr : device_memory->memory_space();
     if (slot_space_[slot] != want) {
@@ -246,6 +257,7 @@ absl::Status Executor::Planner::Build(const std::vector<int>& run,
   for (size_t i = 0; i < run.size(); ++i) {
     TG_RETURN_IF_ERROR(AddNode(graph_.node(run[i]), placed[i], variables));
   }
+  TG_RETURN_IF_ERROR(ResolveBackEdges());
   for (size_t i = 0; i < fetch_keys_.size(); ++i) {
     const OutputKey& key = fetch_keys_[i];
     auto fed = fed_.find(key);
@@ -372,6 +384,28 @@ std::string Executor::Planner::PlanCapture() {
   return "";
 }
 
+absl::Status Executor::Planner::ResolveBackEdges() {
+  for (const auto& [index, k] : back_edges_) {
+    const Step& consumer = ex_->steps_[index];
+    const Edge* e = consumer.node->input_edge(k);
+    auto base = output_base_.find(e->src->id());
+    TG_REQUIRE(base != output_base_.end(), Internal, consumer.error_prefix,
+               "input ", k, " comes from '", SafeText(e->src->name()),
+               "', which is not planned");
+    int slot = base->second + e->src_output;
+    Allocator* memory = consumer.device->allocator();
+    const void* want =
+        memory->host_accessible() ? nullptr : memory->memory_space();
+    if (slot_space_[slot] != want) {
+      // The copy step goes last; the control-flow runner orders by data.
+      slot = CopyOf(slot, want, want == nullptr ? ex_->host_allocator_ : memory,
+                    consumer);
+    }
+    ex_->steps_[index].input_slots[k] = slot;
+  }
+  return absl::OkStatus();
+}
+
 void Executor::Planner::PlanReleases() {
   const int num_slots = static_cast<int>(slot_space_.size());
   // The step that produces each slot and the last step that reads it;
@@ -440,11 +474,13 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
   TG_ASSIGN_OR_RETURN(std::vector<Device*> placed,
                       PlaceNodes(graph, run, devices, options.placement));
   TG_RETURN_IF_ERROR(planner.Build(run, placed, variables));
-  std::string refused = !options.capture_steps ? "step capture is off"
-                        : !options.plan_memory ? "memory planning is off"
-                        : options.check_numerics
-                            ? "check_numerics reads every output on the host"
-                            : planner.PlanCapture();
+  TG_ASSIGN_OR_RETURN(ex->flow_, PlanFlow(*ex, options));
+  std::string refused =
+      ex->flow_ != nullptr     ? "the graph has control flow (loops or conds)"
+      : !options.capture_steps ? "step capture is off"
+      : !options.plan_memory   ? "memory planning is off"
+      : options.check_numerics ? "check_numerics reads every output on the host"
+                               : planner.PlanCapture();
   absl::MutexLock lock(&ex->memory_mu_);
   ex->capture_.refused = std::move(refused);
   return ex;

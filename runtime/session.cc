@@ -103,7 +103,9 @@ absl::StatusOr<std::shared_ptr<const Graph>> Session::OptimizedGraph(
     const std::vector<std::string>& feeds,
     const std::vector<std::string>& fetches,
     const std::vector<std::string>& targets) {
-  if (!options_.graph_passes.any()) return graph_;
+  // The passes assume one value per node and run: folding or merging
+  // nodes of a loop or a branch would move them out of their frame.
+  if (!options_.graph_passes.any() || graph_->HasControlFlow()) return graph_;
   PassContext context;
   context.evaluate = [limit = options_.memory_limit_bytes](
                          const GraphDef& def,
@@ -139,6 +141,7 @@ absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
   ex_options.check_numerics = options_.check_numerics;
   ex_options.plan_memory = options_.plan_memory;
   ex_options.capture_steps = options_.capture_steps;
+  ex_options.max_loop_iterations = options_.max_loop_iterations;
   TG_ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                       OptimizedGraph(feeds, fetches, targets));
   TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,

@@ -59,6 +59,9 @@ struct SessionOptions {
   // GPU) once its memory plan holds (ExecutorOptions::capture_steps); off:
   // every kernel is launched in every run.
   bool capture_steps = true;
+  // The most iterations one loop frame may run in a step
+  // (ExecutorOptions::max_loop_iterations).
+  int64_t max_loop_iterations = int64_t{1} << 20;
   // The graph passes run on each signature's graph when its executor is
   // created (graph/passes/passes.h); the session's graph is not changed.
   GraphPassOptions graph_passes;

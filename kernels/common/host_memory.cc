@@ -10,6 +10,12 @@ using Table = std::map<std::string, std::vector<std::string>, std::less<>>;
 const Table& HostMemoryTable() {
   static const Table* const table = new Table{
       {"ArgMax", {"dimension"}},
+      {"LoopCond", {"input", "output"}},
+      {"Merge", {"value_index"}},
+      {"RefMerge", {"value_index"}},
+      {"RefSwitch", {"pred"}},
+      {"Switch", {"pred"}},
+      {"ToBool", {"input", "output"}},
       {"AvgPoolGrad", {"orig_input_shape"}},
       {"BroadcastGradientArgs", {"s0", "s1", "r0", "r1"}},
       {"BroadcastTo", {"shape"}},

@@ -59,6 +59,10 @@ void RegisterReusedKernels() {
         "NoOp", "Placeholder", "PlaceholderWithDefault", "VariableV2",
         "Variable", "Assign", "Reshape", "ExpandDims", "Squeeze", "Shape",
         "Size", "Rank",
+        // Control flow passes values along where they are.
+        "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit",
+        "RefExit", "NextIteration", "RefNextIteration", "LoopCond",
+        "ControlTrigger",
         // Resource variables: handles on the host, values here; updates
         // and gathers through this device's own ApplyX and GatherV2.
         "VarHandleOp", "ReadVariableOp", "AssignVariableOp",
