@@ -91,8 +91,13 @@ class Executor::Planner {
   std::vector<const void*> slot_space_;        // planned memory per slot
   std::vector<std::string> slot_name_;
   absl::flat_hash_map<std::pair<int, const void*>, int> copies_;
-  // (step, input) pairs fed by a NextIteration planned after the step.
-  std::vector<std::pair<int, int>> back_edges_;
+  // Inputs fed by a NextIteration planned after their step.
+  struct BackEdge {
+    int step;
+    int input;
+    bool host;  // A host-memory arg of the kernel.
+  };
+  std::vector<BackEdge> back_edges_;
 };
 
 absl::Status Executor::Planner::Prune(const std::vector<std::string>& feeds,
@@ -181,7 +186,8 @@ absl::Status Executor::Planner::PlanInputs(const Node* n,
     auto base = output_base_.find(src.first);
     if (fed == fed_.end() && base == output_base_.end()) {
       // A loop's back edge: its source is planned later (Build resolves it).
-      back_edges_.push_back({static_cast<int>(ex_->steps_.size()), k});
+      back_edges_.push_back(
+          {static_cast<int>(ex_->steps_.size()), k, host_in[k]});
       step->input_slots.push_back(-1);
       step->deref_check.push_back(!is_ref && !allows_uninit);
       continue;
@@ -385,7 +391,7 @@ std::string Executor::Planner::PlanCapture() {
 }
 
 absl::Status Executor::Planner::ResolveBackEdges() {
-  for (const auto& [index, k] : back_edges_) {
+  for (const auto& [index, k, host] : back_edges_) {
     const Step& consumer = ex_->steps_[index];
     const Edge* e = consumer.node->input_edge(k);
     auto base = output_base_.find(e->src->id());
@@ -394,8 +400,9 @@ absl::Status Executor::Planner::ResolveBackEdges() {
                "', which is not planned");
     int slot = base->second + e->src_output;
     Allocator* memory = consumer.device->allocator();
-    const void* want =
-        memory->host_accessible() ? nullptr : memory->memory_space();
+    const void* want = memory->host_accessible() || host
+                           ? nullptr
+                           : memory->memory_space();
     if (slot_space_[slot] != want) {
       // The copy step goes last; the control-flow runner orders by data.
       slot = CopyOf(slot, want, want == nullptr ? ex_->host_allocator_ : memory,

@@ -742,6 +742,7 @@ const std::vector<OpCase>& AllOpCases() {
     AddSecondCases(*c);
     AddStateCases(*c);
     AddTf2Cases(*c);
+    AddControlFlowCases(*c);
     AddRandomCases(*c);
     AddDivisionAndIoCases(*c);
     AddConvolutionCases(*c);

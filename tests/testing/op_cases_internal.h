@@ -54,6 +54,7 @@ void AddUpdateCase(std::vector<OpCase>& c, std::string name,
                    std::vector<std::string> ops, GraphFn f,
                    std::vector<Tensor> in, ReferenceFn ref);
 void AddTf2Cases(std::vector<OpCase>& c);
+void AddControlFlowCases(std::vector<OpCase>& c);
 void AddResourceVariableCases(std::vector<OpCase>& c);
 void AddDivisionAndIoCases(std::vector<OpCase>& c);
 void AddRandomCases(std::vector<OpCase>& c);
