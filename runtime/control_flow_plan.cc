@@ -215,6 +215,15 @@ absl::StatusOr<std::shared_ptr<const Executor::Flow>> Executor::PlanFlow(
     }
   }
   TG_RETURN_IF_ERROR(frames.CheckBackEdges(prefixes));
+  for (const Fetch& f : ex.fetches_) {
+    const int p = flow->producer[f.slot];
+    if (p < 0 || flow->steps[p].out_frame == 0) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "fetch '", SafeText(f.name), "' is inside loop '",
+        SafeText(flow->frames[flow->steps[p].out_frame].name),
+        "', where it has one value per iteration; fetch the loop's results "
+        "after its Exit"));
+  }
   for (int i = 0; i < num_steps; ++i) {
     for (int slot : flow->steps[i].inputs) {
       const int p = flow->producer[slot];

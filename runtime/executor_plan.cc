@@ -400,9 +400,8 @@ absl::Status Executor::Planner::ResolveBackEdges() {
                "', which is not planned");
     int slot = base->second + e->src_output;
     Allocator* memory = consumer.device->allocator();
-    const void* want = memory->host_accessible() || host
-                           ? nullptr
-                           : memory->memory_space();
+    const void* want =
+        memory->host_accessible() || host ? nullptr : memory->memory_space();
     if (slot_space_[slot] != want) {
       // The copy step goes last; the control-flow runner orders by data.
       slot = CopyOf(slot, want, want == nullptr ? ex_->host_allocator_ : memory,
