@@ -1,11 +1,6 @@
 // The `tg` command end to end: TensorFlow's files through `tg run`, the
 // reference training graph trained from a file, and one clear line with exit
 // status 1 for each kind of bad input.
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -24,6 +19,7 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/tensor_matchers.h"
 #include "tests/testing/testdata.h"
+#include "tests/tools/tg_runner.h"
 
 namespace tg {
 namespace {
@@ -39,36 +35,6 @@ constexpr char kTf[] = "tensorflow-tensorflow@936cdcdac96d/tensorflow/";
 constexpr char kServing[] =
     "tensorflow-serving@9d981c5c2708/tensorflow_serving/servables/tensorflow/"
     "testdata/";
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-// Runs tools/tg with `args`, from `cwd` when one is given.
-Result Tg(const std::vector<std::string>& args, const std::string& cwd = "") {
-  const std::string dir = testing::TempDir();
-  std::string cmd = "tools/tg";
-  if (!cwd.empty()) {
-    char here[4096];
-    if (getcwd(here, sizeof(here)) == nullptr) return Result();
-    cmd = "cd " + Quote(cwd) + " && " + Quote(std::string(here) + "/tools/tg");
-  }
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  cmd += " > " + dir + "/out 2> " + dir + "/err";
-  Result r;
-  const int status = std::system(cmd.c_str());
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = ReadFileToString(dir + "/out").value_or("");
-  r.err = ReadFileToString(dir + "/err").value_or("");
-  return r;
-}
 
 std::vector<float> Floats(const Tensor& t) {
   return std::vector<float>(t.flat<float>().begin(), t.flat<float>().end());
