@@ -222,7 +222,7 @@ absl::Status ParseAttrSpec(absl::string_view op, absl::string_view spec,
       "string",       "int",         "float",       "bool",
       "type",         "shape",       "tensor",      "func",
       "list(string)", "list(int)",   "list(float)", "list(bool)",
-      "list(type)",   "list(shape)", "list(tensor)"};
+      "list(type)",   "list(shape)", "list(tensor)", "list(func)"};
   bool known = false;
   for (const char* t : kTypes) known |= attr->type() == t;
   if (!known) return SpecError(op, spec, "unknown attr type");
@@ -380,7 +380,9 @@ absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node) {
       const int64_t value = def.type() == "int" ? v.i()
                             : v.has_list()
                                 ? v.list().i_size() + v.list().type_size() +
-                                      v.list().s_size() + v.list().shape_size()
+                                      v.list().s_size() +
+                                      v.list().shape_size() +
+                                      v.list().func_size()
                                 : 0;
       if (value < def.minimum()) {
         return absl::InvalidArgumentError(

@@ -12,6 +12,7 @@
 #include "google/protobuf/stubs/logging.h"
 #include "google/protobuf/text_format.h"
 #include "graph/functions.h"
+#include "graph/lower_control_flow.h"
 #include "graph/shape_refiner.h"
 
 namespace tg {
@@ -137,12 +138,25 @@ absl::Status ImportFlatGraphDef(const GraphDef& def, Graph* graph) {
 
 }  // namespace
 
+constexpr int kMaxControlFlowNesting = 100;
+
 absl::Status ImportGraphDef(const GraphDef& def, Graph* graph) {
   if (graph->num_nodes() != 0) {
     return absl::FailedPreconditionError("ImportGraphDef needs an empty graph");
   }
-  if (def.library().function_size() > 0 || HasFunctionCalls(def)) {
+  if (def.library().function_size() > 0 || HasFunctionCalls(def) ||
+      HasFunctionalControlFlow(def)) {
+    // Lowering makes calls (the branches and loop bodies) and inlining may
+    // bring functional control flow out of bodies: alternate until neither
+    // is left. Each round goes one level of nesting deeper.
     TG_ASSIGN_OR_RETURN(GraphDef flat, InlineFunctionCalls(def));
+    for (int depth = 0; HasFunctionalControlFlow(flat); ++depth) {
+      TG_REQUIRE(depth < kMaxControlFlowNesting, InvalidArgument,
+                 "control flow nested more than ", kMaxControlFlowNesting,
+                 " deep");
+      TG_ASSIGN_OR_RETURN(flat, LowerFunctionalControlFlow(flat));
+      TG_ASSIGN_OR_RETURN(flat, InlineFunctionCalls(flat));
+    }
     return ImportFlatGraphDef(flat, graph);
   }
   return ImportFlatGraphDef(def, graph);

@@ -196,6 +196,13 @@ TEST(RegistryCoverageTest, EveryOpHasKernelGradientAndCase) {
     // Calls are inlined when a graph is imported (graph/functions.h): they
     // never run as kernels; tests/graph/functions_test.cc covers them.
     if (op == "PartitionedCall" || op == "StatefulPartitionedCall") continue;
+    // Functional control flow is lowered to Switch/Merge and loop frames at
+    // import (graph/lower_control_flow.h); its tests are in
+    // tests/graph/functional_control_flow_test.cc.
+    if (op == "If" || op == "StatelessIf" || op == "Case" ||
+        op == "StatelessCase" || op == "While" || op == "StatelessWhile") {
+      continue;
+    }
     bool cpu = false;
     for (const KernelDef* k : KernelRegistry::Global()->KernelsFor(op)) {
       cpu |= k->device_type == kDeviceCpu;
