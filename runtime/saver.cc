@@ -132,34 +132,62 @@ absl::StatusOr<std::string> Saver::Save(Session* session,
   return path;
 }
 
+namespace {
+
+// Sets variable `v` from tensor `key` of the checkpoint.
+absl::Status RestoreOne(Session* session, const BundleReader& reader,
+                        const std::string& prefix, const VariableDecl& v,
+                        const std::string& key) {
+  if (!reader.Contains(key)) {
+    return absl::NotFoundError(absl::StrCat("checkpoint '", prefix,
+                                            "' has no tensor '", key,
+                                            "' for variable '", v.name, "'"));
+  }
+  TG_ASSIGN_OR_RETURN(Tensor t, reader.Read(key));
+  if (t.dtype() != v.dtype) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint '", prefix, "': variable '", v.name, "' is ",
+                     DataTypeName(t.dtype()), ", the graph declares ",
+                     DataTypeName(v.dtype)));
+  }
+  if (!v.shape.IsCompatibleWith(t.shape())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint '", prefix, "': variable '", v.name,
+                     "' has shape ", t.shape().DebugString(),
+                     ", the graph declares ", v.shape.DebugString()));
+  }
+  Variable* var = session->variables()->GetOrCreate(v.name);
+  var->destroyed = false;
+  return AnnotateStatus(SetVariableValue(var, t),
+                        absl::StrCat("restoring variable '", v.name, "': "));
+}
+
+}  // namespace
+
 absl::Status Saver::Restore(Session* session, const std::string& prefix) {
   TG_ASSIGN_OR_RETURN(auto reader, BundleReader::Open(prefix));
   for (const VariableDecl& v : GraphVariables(session->graph())) {
-    if (!reader->Contains(v.name)) {
-      return absl::NotFoundError(absl::StrCat("checkpoint '", prefix,
-                                              "' has no tensor for variable '",
-                                              v.name, "'"));
+    TG_RETURN_IF_ERROR(RestoreOne(session, *reader, prefix, v, v.name));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Saver::RestoreByKeys(
+    Session* session, const std::string& prefix,
+    const std::map<std::string, std::string>& keys) {
+  TG_ASSIGN_OR_RETURN(auto reader, BundleReader::Open(prefix));
+  std::map<std::string, VariableDecl> vars;
+  for (const VariableDecl& v : GraphVariables(session->graph())) {
+    vars.emplace(v.name, v);
+  }
+  for (const auto& [name, key] : keys) {
+    auto it = vars.find(name);
+    if (it == vars.end()) {
+      return absl::NotFoundError(absl::StrCat(
+          "checkpoint '", prefix, "': the object graph restores variable '",
+          name, "', which the graph does not have"));
     }
-    TG_ASSIGN_OR_RETURN(Tensor t, reader->Read(v.name));
-    const DataType dtype = v.dtype;
-    if (t.dtype() != dtype) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("checkpoint '", prefix, "': variable '", v.name, "' is ",
-                       DataTypeName(t.dtype()), ", the graph declares ",
-                       DataTypeName(dtype)));
-    }
-    const PartialShape& declared = v.shape;
-    if (!declared.IsCompatibleWith(t.shape())) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("checkpoint '", prefix, "': variable '", v.name,
-                       "' has shape ", t.shape().DebugString(),
-                       ", the graph declares ", declared.DebugString()));
-    }
-    Variable* var = session->variables()->GetOrCreate(v.name);
-    var->destroyed = false;
-    TG_RETURN_IF_ERROR(
-        AnnotateStatus(SetVariableValue(var, t),
-                       absl::StrCat("restoring variable '", v.name, "': ")));
+    TG_RETURN_IF_ERROR(RestoreOne(session, *reader, prefix, it->second, key));
   }
   return absl::OkStatus();
 }

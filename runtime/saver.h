@@ -17,9 +17,11 @@
 #define TG_RUNTIME_SAVER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "proto/saved_object_graph.pb.h"
 #include "runtime/session.h"
 
 namespace tg {
@@ -45,9 +47,25 @@ class Saver {
   // differs from the graph's declaration.
   absl::Status Restore(Session* session, const std::string& prefix);
 
+  // Sets the variables named in `keys` (variable name -> checkpoint key)
+  // from those keys of the checkpoint, leaving the others as they are.
+  // Errors as Restore, and for a name the graph has no variable of.
+  absl::Status RestoreByKeys(Session* session, const std::string& prefix,
+                             const std::map<std::string, std::string>& keys);
+
  private:
   SaverOptions options_;
 };
+
+// TensorFlow 2's object-based restore: walks the SavedModel's object graph
+// and the checkpoint's (its `_CHECKPOINTABLE_OBJECT_GRAPH` tensor) from
+// their roots, pairing children by local name, and returns each saved
+// variable's name (its VarHandleOp's shared_name) -> the checkpoint key of
+// its value. Empty when either graph is absent (a TensorFlow 1 checkpoint).
+// Errors: an object graph that does not parse or names nodes that do not
+// exist (DataLoss, naming the checkpoint).
+absl::StatusOr<std::map<std::string, std::string>> ObjectGraphCheckpointKeys(
+    const ::tensorgraph::SavedObjectGraph& saved, const std::string& prefix);
 
 // The newest checkpoint recorded in `dir`/checkpoint, as a path usable as a
 // prefix. NotFound when there is none.

@@ -250,7 +250,17 @@ absl::Status Run(const Args& args, std::ostream& out) {
                                       absl::StrCat("--init ", init, ": ")));
   }
   if (!restore.empty()) {
-    if (graph_restore) {
+    // TensorFlow 2's objects name their checkpoint keys; else the graph's
+    // own restore op, else the variables' names.
+    TG_ASSIGN_OR_RETURN(
+        auto object_keys,
+        ObjectGraphCheckpointKeys(file.meta_graph.object_graph_def(), restore));
+    if (!object_keys.empty()) {
+      TG_RETURN_IF_ERROR(
+          Saver().RestoreByKeys(session.get(), restore, object_keys));
+      out << "restored " << restore << " through the object graph ("
+          << object_keys.size() << " variables)\n";
+    } else if (graph_restore) {
       Tensor prefix(DT_STRING, TensorShape());
       prefix.flat<std::string>()[0] = restore;
       TG_RETURN_IF_ERROR(AnnotateStatus(
@@ -260,7 +270,7 @@ absl::Status Run(const Args& args, std::ostream& out) {
     } else {
       TG_RETURN_IF_ERROR(Saver().Restore(session.get(), restore));
     }
-    out << "restored " << restore << "\n";
+    if (object_keys.empty()) out << "restored " << restore << "\n";
   }
   if (!model_init.op.empty()) {
     TG_RETURN_IF_ERROR(AnnotateStatus(

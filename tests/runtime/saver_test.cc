@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
+#include "proto/trackable_object_graph.pb.h"
 #include "runtime/client_session.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/tensor_matchers.h"
@@ -173,6 +174,62 @@ TEST(SaverTest, KilledInTheMiddleOfASaveLeavesTheLastCheckpointIntact) {
       ASSERT_EQ(p[i], static_cast<float>(step)) << "element " << i;
     }
   }
+}
+
+// The object graphs pair objects by child name from their roots, whatever
+// their node ids: the checkpoint's model/dense/kernel is node 3, the
+// SavedModel's node 5; keys come from the checkpoint's attributes.
+TEST(ObjectGraphTest, PairsObjectsByNameFromTheRoots) {
+  using Ckpt = ::tensorgraph::TrackableObjectGraph;
+  Ckpt ckpt;
+  auto child = [](auto* node, int id, const char* name) {
+    auto* c = node->add_children();
+    c->set_node_id(id);
+    c->set_local_name(name);
+  };
+  for (int i = 0; i < 5; ++i) ckpt.add_nodes();
+  child(ckpt.mutable_nodes(0), 1, "model");
+  child(ckpt.mutable_nodes(1), 2, "dense");
+  child(ckpt.mutable_nodes(2), 3, "kernel");
+  child(ckpt.mutable_nodes(2), 4, "bias");
+  for (auto [id, key] :
+       {std::pair<int, const char*>{3, "k/VALUE"}, {4, "b/VALUE"}}) {
+    auto* a = ckpt.mutable_nodes(id)->add_attributes();
+    a->set_name("VARIABLE_VALUE");
+    a->set_checkpoint_key(key);
+  }
+  ::tensorgraph::SavedObjectGraph saved;
+  for (int i = 0; i < 6; ++i) saved.add_nodes();
+  child(saved.mutable_nodes(0), 2, "model");
+  child(saved.mutable_nodes(2), 1, "dense");
+  child(saved.mutable_nodes(1), 4, "bias");
+  child(saved.mutable_nodes(1), 5, "kernel");
+  saved.mutable_nodes(5)->mutable_variable()->set_name("dense_kernel");
+  saved.mutable_nodes(4)->mutable_variable()->set_name("dense_bias");
+  const std::string dir = ::testing::TempDir() + "/object_graph";
+  TG_ASSERT_OK(CreateDirectories(dir));
+  auto write = [&](const std::string& prefix, const Tensor& graph) {
+    TG_ASSERT_OK_AND_ASSIGN(auto w, BundleWriter::Create(prefix));
+    TG_ASSERT_OK(w->Add("_CHECKPOINTABLE_OBJECT_GRAPH", graph));
+    TG_ASSERT_OK(w->Finish());
+  };
+  Tensor serialized(DT_STRING, TensorShape());
+  serialized.flat<std::string>()[0] = ckpt.SerializeAsString();
+  write(dir + "/good", serialized);
+  TG_ASSERT_OK_AND_ASSIGN(auto keys,
+                          ObjectGraphCheckpointKeys(saved, dir + "/good"));
+  EXPECT_EQ(keys, (std::map<std::string, std::string>{
+                      {"dense_bias", "b/VALUE"}, {"dense_kernel", "k/VALUE"}}));
+  // A child id past the end, and a tensor that is no object graph.
+  ckpt.mutable_nodes(2)->mutable_children(0)->set_node_id(99);
+  serialized.flat<std::string>()[0] = ckpt.SerializeAsString();
+  write(dir + "/bad_id", serialized);
+  EXPECT_THAT(ObjectGraphCheckpointKeys(saved, dir + "/bad_id").status(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("node 99")));
+  write(dir + "/not_a_graph", Tensor::Scalar(1.0f));
+  EXPECT_THAT(ObjectGraphCheckpointKeys(saved, dir + "/not_a_graph").status(),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       HasSubstr("_CHECKPOINTABLE_OBJECT_GRAPH")));
 }
 
 }  // namespace

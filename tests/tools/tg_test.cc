@@ -77,11 +77,12 @@ TEST(TgTest, ResourceVariableSavedModelRestoresAndRuns) {
   }
 }
 
-// TensorFlow 2.14's object-based SavedModel: function calls inlined, its
-// restore function (RestoreV2 into AssignVariableOps through resource
-// handles) run, then serving_default's call: x = 2 -> 3 (TensorFlow's
-// serving test); with nothing fed, x takes its default [0] -> [2].
-TEST(TgTest, Tf2SavedModelRestoresThroughItsFunctionsAndServes) {
+// TensorFlow 2.14's object-based SavedModel: function calls inlined, the
+// checkpoint restored through the object graph (the SavedModel's objects
+// and the checkpoint's matched by name from their roots: a, b and c), then
+// serving_default's call: x = 2 -> 3 (TensorFlow's serving test); with
+// nothing fed, x takes its default [0] -> [2].
+TEST(TgTest, Tf2SavedModelRestoresThroughItsObjectGraphAndServes) {
   TG_SKIP_WITHOUT_TESTDATA();
   const std::string model = TG_TENSORFLOW_TESTDATA(
       absl::StrCat(kServing, "saved_model_half_plus_two_tf2_cpu/00000123"));
@@ -98,7 +99,7 @@ TEST(TgTest, Tf2SavedModelRestoresThroughItsFunctionsAndServes) {
     }
     Result r = Tg(args);
     ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_THAT(r.out, HasSubstr("restored"));
+    EXPECT_THAT(r.out, HasSubstr("through the object graph (3 variables)"));
     TG_ASSERT_OK_AND_ASSIGN(
         Tensor y, ReadNpyFile(out_dir + "/StatefulPartitionedCall_5_0.npy"));
     EXPECT_THAT(Floats(y), ElementsAre(fed ? 3.0f : 2.0f)) << fed;
