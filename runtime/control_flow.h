@@ -71,6 +71,9 @@ struct Executor::Flow {
   std::vector<uint8_t> fetched;                  // Per slot.
   std::vector<int> sources;  // Root steps with no inputs at all.
   int64_t max_iterations = 0;
+  // Bookkeeping bytes of one iteration (its value slots and per-step
+  // counters, sized for the whole graph).
+  int64_t iteration_bytes = 0;
 
   // One run's frames, iterations and values (control_flow_executor.cc).
   class Runner;

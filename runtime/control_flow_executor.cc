@@ -18,6 +18,7 @@ using Flow = Executor::Flow;
 constexpr uint8_t kMergeLive = 1;       // A live data input has arrived.
 constexpr uint8_t kMergeEnterDead = 2;  // A dead input came from an Enter.
 constexpr uint8_t kMergeFired = 4;
+constexpr int64_t kMaxBookkeeping = int64_t{2} << 30;
 
 struct Iteration {
   std::vector<TensorValue> slots;
@@ -74,7 +75,8 @@ class Executor::Flow::Runner {
 
   absl::Status Run(absl::Span<const Tensor> feeds) {
     root_ = std::make_unique<FrameState>();
-    root_->iters.push_back(NewIteration());
+    TG_ASSIGN_OR_RETURN(auto first, NewIteration());
+    root_->iters.push_back(std::move(first));
     Iteration* it = root_->iteration(0);
     for (size_t i = 0; i < feeds.size(); ++i) {
       it->slots[ex_.feeds_[i].slot].tensor = feeds[i];
@@ -110,7 +112,17 @@ class Executor::Flow::Runner {
   }
 
  private:
-  std::unique_ptr<Iteration> NewIteration() const {
+  // A fresh iteration; ResourceExhausted when the iterations in flight
+  // (nested loops multiply them) would hold more than kMaxBookkeeping
+  // bytes.
+  absl::StatusOr<std::unique_ptr<Iteration>> NewIteration() {
+    TG_REQUIRE(
+        (live_iterations_ + 1) * flow_.iteration_bytes <= kMaxBookkeeping,
+        ResourceExhausted, "the loops would keep ", live_iterations_ + 1,
+        " iterations in flight, ",
+        (live_iterations_ + 1) * flow_.iteration_bytes,
+        " bytes of bookkeeping (at most ", kMaxBookkeeping, ")");
+    ++live_iterations_;
     auto it = std::make_unique<Iteration>();
     const size_t n = flow_.steps.size();
     it->slots.resize(flow_.readers.size());
@@ -198,6 +210,7 @@ class Executor::Flow::Runner {
   // Device buffers of released values: a device may still have queued work
   // reading them, so they live until the run's final synchronization.
   std::vector<Tensor> device_values_;
+  int64_t live_iterations_ = 0;
 };
 
 absl::Status Executor::Flow::Runner::Process(const Tagged& t) {
@@ -278,7 +291,8 @@ absl::Status Executor::Flow::Runner::EnterChild(const Tagged& t,
     child->parent = t.frame;
     child->parent_iter = t.iter;
     child->num_pending_inputs = flow_.frames[info.out_frame].num_enters;
-    child->iters.push_back(NewIteration());
+    TG_ASSIGN_OR_RETURN(auto first, NewIteration());
+    child->iters.push_back(std::move(first));
     pos->second = std::move(child);
     ++t.frame->iteration(t.iter)->outstanding_frames;
   }
@@ -319,8 +333,9 @@ absl::Status Executor::Flow::Runner::IncrementIteration(FrameState* f) {
              "loop '", SafeText(frame.name), "' ran ", flow_.max_iterations,
              " iterations without its condition turning false (the limit is "
              "SessionOptions::max_loop_iterations)");
+  TG_ASSIGN_OR_RETURN(auto next, NewIteration());
   ++f->iteration_count;
-  f->iters.push_back(NewIteration());
+  f->iters.push_back(std::move(next));
   ++f->outstanding_iterations;
   f->dead_exits.clear();
   for (const Held& h : f->invariants) {
@@ -349,6 +364,7 @@ absl::Status Executor::Flow::Runner::CleanupIterations(FrameState* f,
       }
     }
     f->iters.pop_front();
+    --live_iterations_;
     ++f->base;
     --f->outstanding_iterations;
     ++iter;

@@ -12,6 +12,8 @@ namespace {
 
 using Flow = Executor::Flow;
 
+constexpr int64_t kIterationBudget = int64_t{256} << 20;
+
 Flow::Kind KindOf(const std::string& op) {
   if (op == "Merge" || op == "RefMerge") return Flow::kMerge;
   if (op == "Enter" || op == "RefEnter") return Flow::kEnter;
@@ -215,6 +217,18 @@ absl::StatusOr<std::shared_ptr<const Executor::Flow>> Executor::PlanFlow(
     }
   }
   TG_RETURN_IF_ERROR(frames.CheckBackEdges(prefixes));
+  // Iterations in flight cost bookkeeping: at most kIterationBudget bytes
+  // of it per frame (a frame with more parallel iterations waits sooner;
+  // the results are the same).
+  flow->iteration_bytes =
+      static_cast<int64_t>(ex.num_slots_) * sizeof(TensorValue) +
+      static_cast<int64_t>(num_steps) * (3 * sizeof(int) + 1);
+  for (Flow::FrameInfo& frame : flow->frames) {
+    const int64_t fit =
+        std::max<int64_t>(1, kIterationBudget / flow->iteration_bytes);
+    frame.parallel_iterations =
+        static_cast<int>(std::min<int64_t>(frame.parallel_iterations, fit));
+  }
   for (const Fetch& f : ex.fetches_) {
     const int p = flow->producer[f.slot];
     if (p < 0 || flow->steps[p].out_frame == 0) continue;

@@ -269,8 +269,59 @@ void EmitScope(const std::string& path, const ScopeTree& tree, int depth,
 
 }  // namespace
 
+namespace {
+
+// The body of library function `name` as a graph to draw: an `_Arg` node
+// per input arg, the body's nodes (inputs "node:arg:i" drawn from "node"),
+// a `_Retval` node per output (and `_ControlRet` per control output).
+absl::StatusOr<GraphDef> FunctionBody(const GraphDef& graph,
+                                      const std::string& name) {
+  for (const auto& f : graph.library().function()) {
+    if (f.signature().name() != name) continue;
+    GraphDef body;
+    for (const auto& arg : f.signature().input_arg()) {
+      NodeDef* n = body.add_node();
+      n->set_name(arg.name());
+      n->set_op("_Arg");
+    }
+    auto source = [](const std::string& ref) {
+      const bool control = !ref.empty() && ref[0] == '^';
+      const std::string name = ref.substr(control ? 1 : 0);
+      return (control ? "^" : "") + name.substr(0, name.find(':'));
+    };
+    for (const NodeDef& node : f.node_def()) {
+      NodeDef* n = body.add_node();
+      *n = node;
+      n->clear_input();
+      for (const std::string& in : node.input()) n->add_input(source(in));
+    }
+    for (const auto& [out, ref] : f.ret()) {
+      NodeDef* n = body.add_node();
+      n->set_name("_ret_" + out);
+      n->set_op("_Retval");
+      n->add_input(source(ref));
+    }
+    for (const auto& [out, node] : f.control_ret()) {
+      NodeDef* n = body.add_node();
+      n->set_name("_control_ret_" + out);
+      n->set_op("_ControlRet");
+      n->add_input("^" + node);
+    }
+    return body;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("--function: the graph's library has no function '",
+                   SafeText(name), "'"));
+}
+
+}  // namespace
+
 absl::Status Dot(const Args& args, std::ostream& out) {
   TG_ASSIGN_OR_RETURN(GraphFile file, OneGraph(args, "tg dot GRAPH"));
+  if (args.Has("function")) {
+    TG_ASSIGN_OR_RETURN(file.graph_def,
+                        FunctionBody(file.graph_def, args.Get("function")));
+  }
   ScopeTree root;
   std::set<std::string> names;
   for (const NodeDef& n : file.graph_def.node()) names.insert(n.name());

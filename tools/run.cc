@@ -149,6 +149,9 @@ absl::StatusOr<SessionOptions> RunOptions(const Args& args) {
   }
   options.plan_memory = !args.Has("no_memory_plan");
   options.capture_steps = !args.Has("no_capture");
+  TG_ASSIGN_OR_RETURN(
+      options.max_loop_iterations,
+      args.GetInt("max_loop_iterations", options.max_loop_iterations, 1));
   options.placement.log_device_placement = args.Has("log_device_placement");
   TG_RETURN_IF_ERROR(ApplyDevice(args.Get("device"), &options));
   return options;

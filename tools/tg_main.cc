@@ -23,6 +23,7 @@ usage:
                [--restore PREFIX] [--save PREFIX]
                [--out_dir DIR] [--memory_limit BYTES] [--check_numerics]
                [--no_graph_passes] [--no_memory_plan] [--no_capture]
+               [--max_loop_iterations N]
   tg run SAVEDMODEL [--signature NAME] [--input KEY=FILE.npy]...
                [--input_exprs 'KEY=[[1],[2]];KEY2=3'] [other flags above]
                        run --init once, restore, then run the fetches and
@@ -42,7 +43,9 @@ usage:
                        without constant folding, CSE, fusion and pruning;
                        --no_memory_plan allocates every output afresh;
                        --no_capture launches every kernel in every step
-                       (no CUDA Graph replay). With --signature (default
+                       (no CUDA Graph replay); --max_loop_iterations
+                       bounds each loop (default 1048576). With
+                       --signature (default
                        serving_default when --input or --input_exprs is
                        given), inputs and outputs go by the signature's
                        keys, and a SavedModel's init op runs after restore
@@ -50,7 +53,9 @@ usage:
                 [--out_dir DIR]
                        add the gradients of y with respect to each x, run
                        them, print them (and write OUT_DIR/grad_<x>.npy)
-  tg dot GRAPH         Graphviz DOT on stdout, name scopes as clusters
+  tg dot GRAPH [--function NAME]
+                       Graphviz DOT on stdout, name scopes as clusters;
+                       --function draws a library function's body
   tg ops [--device cpu|gpu]
                        every registered op, the devices with a kernel for it
                        and the dtypes each takes (--device: only that
@@ -82,18 +87,35 @@ int main(int argc, char** argv) {
       "unknown command '" + command +
       "' (inspect, convert, run, grad, dot, ops; see tg --help)");
   absl::Status (*fn)(const Args&, std::ostream&) = nullptr;
-  if (command == "inspect" || command == "convert" || command == "dot") {
+  if (command == "inspect" || command == "convert") {
     args = tg::tool::ParseArgs(argc, argv, 2, {});
-    fn = command == "inspect"   ? tg::tool::Inspect
-         : command == "convert" ? tg::tool::Convert
-                                : tg::tool::Dot;
+    fn = command == "inspect" ? tg::tool::Inspect : tg::tool::Convert;
+  } else if (command == "dot") {
+    args = tg::tool::ParseArgs(argc, argv, 2, {"function"});
+    fn = tg::tool::Dot;
   } else if (command == "run") {
     args = tg::tool::ParseArgs(
         argc, argv, 2,
-        {"feed", "fetch", "target", "init", "steps", "log_every", "device",
-         "restore", "save", "out_dir", "memory_limit", "check_numerics",
-         "log_device_placement", "no_graph_passes", "no_memory_plan",
-         "no_capture", "signature", "input", "input_exprs"},
+        {"feed",
+         "fetch",
+         "target",
+         "init",
+         "steps",
+         "log_every",
+         "device",
+         "restore",
+         "save",
+         "out_dir",
+         "memory_limit",
+         "check_numerics",
+         "log_device_placement",
+         "no_graph_passes",
+         "no_memory_plan",
+         "no_capture",
+         "signature",
+         "input",
+         "input_exprs",
+         "max_loop_iterations"},
         {"check_numerics", "log_device_placement", "no_graph_passes",
          "no_memory_plan", "no_capture"});
     fn = tg::tool::Run;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "core/file_io.h"
 #include "core/npy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -93,6 +94,137 @@ TEST(TgControlFlowTest, CondTakesTheElseBranchAndItsThenSideIsDead) {
   EXPECT_THAT(r.err, HasSubstr("'cond/concat:0' has no value"));
   EXPECT_THAT(r.err, HasSubstr("dead"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+// A TensorFlow 2 graph written here: If and While over library functions.
+constexpr char kFunctional[] = R"pb(
+  node {
+    name: "x"
+    op: "Placeholder"
+    attr {
+      key: "dtype"
+      value { type: DT_FLOAT }
+    }
+  }
+  node {
+    name: "while"
+    op: "While"
+    input: "x"
+    attr {
+      key: "T"
+      value { list { type: DT_FLOAT } }
+    }
+    attr {
+      key: "cond"
+      value { func { name: "small" } }
+    }
+    attr {
+      key: "body"
+      value { func { name: "twice" } }
+    }
+  }
+  library {
+    function {
+      signature {
+        name: "twice"
+        input_arg { name: "x" type: DT_FLOAT }
+        output_arg { name: "y" type: DT_FLOAT }
+      }
+      node_def {
+        name: "two"
+        op: "Const"
+        attr {
+          key: "dtype"
+          value { type: DT_FLOAT }
+        }
+        attr {
+          key: "value"
+          value {
+            tensor {
+              dtype: DT_FLOAT
+              tensor_shape {}
+              float_val: 2
+            }
+          }
+        }
+      }
+      node_def {
+        name: "m"
+        op: "Mul"
+        input: "x"
+        input: "two:output:0"
+        attr {
+          key: "T"
+          value { type: DT_FLOAT }
+        }
+      }
+      ret { key: "y" value: "m:z:0" }
+    }
+    function {
+      signature {
+        name: "small"
+        input_arg { name: "x" type: DT_FLOAT }
+        output_arg { name: "ok" type: DT_BOOL }
+      }
+      node_def {
+        name: "limit"
+        op: "Const"
+        attr {
+          key: "dtype"
+          value { type: DT_FLOAT }
+        }
+        attr {
+          key: "value"
+          value {
+            tensor {
+              dtype: DT_FLOAT
+              tensor_shape {}
+              float_val: 100
+            }
+          }
+        }
+      }
+      node_def {
+        name: "l"
+        op: "Less"
+        input: "x"
+        input: "limit:output:0"
+        attr {
+          key: "T"
+          value { type: DT_FLOAT }
+        }
+      }
+      ret { key: "ok" value: "l:z:0" }
+    }
+  }
+)pb";
+
+// x doubles while below 100; dot draws a function's body; a loop bound
+// below what the loop needs is one clear line.
+TEST(TgControlFlowTest, FunctionalWhileRunsDrawsAndIsBounded) {
+  const std::string graph = ::testing::TempDir() + "/functional.pbtxt";
+  TG_ASSERT_OK(WriteFileAtomically(graph, kFunctional));
+  const std::string x = ::testing::TempDir() + "/x3.npy";
+  TG_ASSERT_OK(WriteNpyFile(Tensor::Scalar(3.0f), x));
+  const std::string dir = ::testing::TempDir() + "/functional";
+  Result r = Tg(
+      {"run", graph, "--feed", "x=" + x, "--fetch", "while", "--out_dir", dir});
+  ASSERT_EQ(r.code, 0) << r.err;
+  float want = 3;
+  while (want < 100) want *= 2;
+  TG_ASSERT_OK_AND_ASSIGN(Tensor y, Output(dir, "while_0"));
+  EXPECT_EQ(y.scalar<float>(), want);
+  r = Tg({"run", graph, "--feed", "x=" + x, "--fetch", "while",
+          "--max_loop_iterations", "3"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("loop 'while' ran 3 iterations"));
+  r = Tg({"dot", graph, "--function", "twice"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"x\" -> \"m\""));
+  EXPECT_THAT(r.out, HasSubstr("\"m\" -> \"_ret_y\""));
+  r = Tg({"dot", graph, "--function", "nowhere"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_THAT(r.err, HasSubstr("no function 'nowhere'"));
 }
 
 }  // namespace
