@@ -7,7 +7,10 @@
 
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
+#include "ops/array_ops.h"
+#include "ops/gather_ops.h"
 #include "ops/op_types.h"
+#include "ops/slicing_ops.h"
 
 namespace tg {
 namespace {
@@ -179,8 +182,33 @@ absl::Status ReadVariableGrad(const Scope&, const Operation&,
   return absl::OkStatus();
 }
 TG_REGISTER_GRADIENT_OP("ReadVariableOp", ReadVariableGrad);
-// Handles, assignments and updates carry no gradient. ResourceGather's
-// (TensorFlow's IndexedSlices of the rows read) is not there yet.
+// d/d handle of gather(v, indices) along axis 0: each row of dy added to
+// the row of v it was read from, as a dense tensor of v's shape (TensorFlow
+// gives the same rows as IndexedSlices); the indices get none.
+absl::Status ResourceGatherGrad(const Scope& s, const Operation& op,
+                                const std::vector<Output>& dy,
+                                std::vector<Output>* dx) {
+  TG_ASSIGN_OR_RETURN(int64_t batch_dims,
+                      GetAttr<int64_t>(op.node()->attrs(), "batch_dims"));
+  TG_REQUIRE(batch_dims == 0, Unimplemented,
+             "the gradient of ResourceGather with batch_dims != 0");
+  TG_ASSIGN_OR_RETURN(DataType dtype,
+                      GetAttr<DataType>(op.node()->attrs(), "dtype"));
+  const Output handle = op.input(0), indices = op.input(1);
+  Output shape = ops::Shape(s, ops::ReadVariableOp(s, handle, dtype));
+  Output rows = ops::Reshape(s, ops::Slice(s, shape, {0}, {1}),
+                             Tensor::FromVector<int32_t>({}));
+  Output rest = ops::Slice(s, shape, {1}, {-1});
+  Output flat =
+      ops::Reshape(s, dy[0], ops::ConcatV2(s, {ops::Const(s, {-1}), rest}, 0));
+  dx->push_back(
+      ops::UnsortedSegmentSum(s, flat, ops::Reshape(s, indices, {-1}), rows));
+  dx->push_back(NoGradient());
+  return absl::OkStatus();
+}
+TG_REGISTER_GRADIENT_OP("ResourceGather", ResourceGatherGrad);
+
+// Handles, assignments and updates carry no gradient.
 TG_REGISTER_NO_GRADIENT_OP("VarHandleOp");
 TG_REGISTER_NO_GRADIENT_OP("AssignVariableOp");
 TG_REGISTER_NO_GRADIENT_OP("AssignAddVariableOp");
@@ -188,7 +216,6 @@ TG_REGISTER_NO_GRADIENT_OP("AssignSubVariableOp");
 TG_REGISTER_NO_GRADIENT_OP("VarIsInitializedOp");
 TG_REGISTER_NO_GRADIENT_OP("DestroyResourceOp");
 TG_REGISTER_NO_GRADIENT_OP("DisableCopyOnRead");
-TG_REGISTER_NO_GRADIENT_OP("ResourceGather");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyGradientDescent");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyMomentum");
 TG_REGISTER_NO_GRADIENT_OP("ResourceApplyRMSProp");

@@ -182,5 +182,35 @@ TEST(ResourceVariableGradientTest, GradientReachesTheHandle) {
   EXPECT_THAT(Values(out[1]), ElementsAre(2, -4, 1));
 }
 
+// d/dv sum(gather(v, [2, 0, 2]) * w) adds each row of w to the row it read:
+// row 2 twice, row 0 once, row 1 never.
+TEST(ResourceVariableGradientTest, GatherGradientAddsRowsBack) {
+  Scope root = Scope::NewRootScope();
+  Output v = ops::VarHandleOp(root, DT_FLOAT, PartialShape::Of({3, 2}));
+  Operation init = ops::AssignVariableOp(
+      root, v, ops::Const(root, {{1.f, 2.f}, {3.f, 4.f}, {5.f, 6.f}}));
+  const std::vector<int32_t> ids = {2, 0, 2};
+  const std::vector<float> w = {1, 2, 3, 4, 5, 6};  // [3, 2]
+  Output g = ops::ResourceGather(
+      root, v, ops::Const(root, Tensor::FromVector(ids)), DT_FLOAT);
+  Output loss = ops::Sum(
+      root,
+      ops::Mul(root, g,
+               ops::Const(root, Tensor::FromVector(w, TensorShape{3, 2}))),
+      {0, 1});
+  std::vector<Output> grads;
+  TG_ASSERT_OK(AddSymbolicGradients(root, {loss}, {v}, &grads));
+  ClientSession session(root);
+  TG_ASSERT_OK(session.Run({}, {}, {init}, nullptr));
+  std::vector<Tensor> out;
+  TG_ASSERT_OK(session.Run({grads[0]}, &out));
+  std::vector<float> want(6, 0.0f);
+  for (size_t r = 0; r < ids.size(); ++r) {
+    for (int c = 0; c < 2; ++c) want[ids[r] * 2 + c] += w[r * 2 + c];
+  }
+  EXPECT_EQ(out[0].shape(), (TensorShape{3, 2}));
+  EXPECT_EQ(Values(out[0]), want);
+}
+
 }  // namespace
 }  // namespace tg
