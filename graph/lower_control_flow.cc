@@ -1,5 +1,8 @@
 #include "graph/lower_control_flow.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -108,6 +111,12 @@ class Lowerer {
   absl::Status LowerIf();
   absl::Status LowerCase();
   absl::Status LowerWhile();
+  // Checks the body's outputs against the loop variables (when the
+  // signature's dtypes are concrete) and that cond has one output; its
+  // dtype, or DT_INVALID when the signature does not fix it.
+  absl::StatusOr<DataType> CheckLoopFunctions(
+      const DataTypeVector& types, const ::tensorgraph::NameAttrList& cond_f,
+      const ::tensorgraph::NameAttrList& body_f) const;
   // One cond level: `pred` (a bool scalar) chooses the call of `then_f` or
   // what `else_fn` builds from the else side's inputs under its pivot (the
   // names of its outputs; with no outputs, one node that finishes when
@@ -322,14 +331,9 @@ std::string TypesString(const DataTypeVector& types) {
   return "(" + s + ")";
 }
 
-absl::Status Lowerer::LowerWhile() {
-  TG_ASSIGN_OR_RETURN(DataTypeVector types, Types("T"));
-  TG_ASSIGN_OR_RETURN(auto cond_f, Func("cond"));
-  TG_ASSIGN_OR_RETURN(auto body_f, Func("body"));
-  TG_REQUIRE(!types.empty(), InvalidArgument, Prefix(*node_),
-             "has no loop variables");
-  TG_REQUIRE(data_.size() == types.size(), InvalidArgument, Prefix(*node_),
-             "has ", data_.size(), " inputs but T lists ", types.size());
+absl::StatusOr<DataType> Lowerer::CheckLoopFunctions(
+    const DataTypeVector& types, const ::tensorgraph::NameAttrList& cond_f,
+    const ::tensorgraph::NameAttrList& body_f) const {
   TG_ASSIGN_OR_RETURN(const FunctionDef* body, Function(body_f));
   TG_ASSIGN_OR_RETURN(const FunctionDef* cond, Function(cond_f));
   DataTypeVector body_out, cond_out;
@@ -345,6 +349,19 @@ absl::Status Lowerer::LowerWhile() {
   TG_REQUIRE(cond_arity < 0 || cond_arity == 1, InvalidArgument, Prefix(*node_),
              "cond '", SafeText(cond_f.name()), "' returns ", cond_arity,
              " tensors; it must return one");
+  return cond_arity < 0 ? DT_INVALID : cond_out[0];
+}
+
+absl::Status Lowerer::LowerWhile() {
+  TG_ASSIGN_OR_RETURN(DataTypeVector types, Types("T"));
+  TG_ASSIGN_OR_RETURN(auto cond_f, Func("cond"));
+  TG_ASSIGN_OR_RETURN(auto body_f, Func("body"));
+  TG_REQUIRE(!types.empty(), InvalidArgument, Prefix(*node_),
+             "has no loop variables");
+  TG_REQUIRE(data_.size() == types.size(), InvalidArgument, Prefix(*node_),
+             "has ", data_.size(), " inputs but T lists ", types.size());
+  TG_ASSIGN_OR_RETURN(const DataType cond_type,
+                      CheckLoopFunctions(types, cond_f, body_f));
   auto parallel = node_->attr().find("parallel_iterations");
   const int64_t par =
       parallel != node_->attr().end() && parallel->second.i() > 0
@@ -370,9 +387,9 @@ absl::Status Lowerer::LowerWhile() {
   std::string pred = Name("cond");
   // A bool condition must be a scalar (LoopCond says so); another dtype
   // goes by TensorFlow's truth rule.
-  if (cond_arity < 0 || cond_out[0] != DT_BOOL) {
+  if (cond_type != DT_BOOL) {
     NodeDef& truth = Add("cond_truth", "ToBool", {pred});
-    SetType(truth, "T", cond_arity < 0 ? DT_BOOL : cond_out[0]);
+    SetType(truth, "T", cond_type == DT_INVALID ? DT_BOOL : cond_type);
     pred = Name("cond_truth");
   }
   Add("loop_cond", "LoopCond", {pred});
@@ -403,6 +420,67 @@ bool IsFunctional(const std::string& op) {
   return IsIf(op) || IsCase(op) || IsWhile(op);
 }
 
+// The library functions `nodes` use: called by op name, or named by a func
+// attr (a call's `f`, a branch, a loop's cond or body).
+std::vector<std::string> Callees(
+    const google::protobuf::RepeatedPtrField<NodeDef>& nodes,
+    const absl::flat_hash_map<std::string, const FunctionDef*>& functions) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& name) {
+    if (functions.contains(name)) out.push_back(name);
+  };
+  for (const NodeDef& n : nodes) {
+    add(n.op());
+    for (const auto& [key, value] : n.attr()) {
+      if (value.has_func()) add(value.func().name());
+      for (const auto& g : value.list().func()) add(g.name());
+    }
+  }
+  return out;
+}
+
+// A function that uses itself through functional control flow would lower
+// forever: an error naming the chain.
+absl::Status CheckNoRecursion(const GraphDef& def) {
+  absl::flat_hash_map<std::string, const FunctionDef*> functions;
+  for (const FunctionDef& f : def.library().function()) {
+    functions[f.signature().name()] = &f;
+  }
+  absl::flat_hash_map<std::string, int> state;  // 1: on the path, 2: done
+  std::vector<std::string> path;
+  std::function<absl::Status(const std::string&)> visit =
+      [&](const std::string& name) -> absl::Status {
+    int& st = state[name];
+    if (st == 2) return absl::OkStatus();
+    if (st == 1) {
+      auto from = std::find(path.begin(), path.end(), name);
+      std::string chain;
+      for (auto it = from; it != path.end(); ++it) {
+        absl::StrAppend(&chain, SafeText(*it), " -> ");
+      }
+      return absl::InvalidArgumentError(
+          absl::StrCat("function '", SafeText(name), "' calls itself (", chain,
+                       SafeText(name), ")"));
+    }
+    TG_REQUIRE(path.size() < 1000, InvalidArgument,
+               "functions nested more than 1000 deep");
+    st = 1;
+    path.push_back(name);
+    for (const std::string& callee :
+         Callees(functions.at(name)->node_def(), functions)) {
+      TG_RETURN_IF_ERROR(visit(callee));
+    }
+    path.pop_back();
+    state[name] = 2;
+    return absl::OkStatus();
+  };
+  // From what the graph uses: a function nothing uses is never lowered.
+  for (const std::string& name : Callees(def.node(), functions)) {
+    TG_RETURN_IF_ERROR(visit(name));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 bool HasFunctionalControlFlow(const GraphDef& def) {
@@ -413,6 +491,7 @@ bool HasFunctionalControlFlow(const GraphDef& def) {
 }
 
 absl::StatusOr<GraphDef> LowerFunctionalControlFlow(const GraphDef& def) {
+  TG_RETURN_IF_ERROR(CheckNoRecursion(def));
   GraphDef out;
   *out.mutable_versions() = def.versions();
   *out.mutable_library() = def.library();

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "runtime/executor.h"
 
 namespace tg {
@@ -77,6 +78,16 @@ struct Executor::Flow {
 
   // One run's frames, iterations and values (control_flow_executor.cc).
   class Runner;
+
+  // Planning, in three passes over the executor's steps
+  // (control_flow_plan.cc): each step's kind, inputs and outputs (and the
+  // flags its kernel call needs); frames, control edges and pending
+  // counts; then budgets, fetch checks and each value's readers.
+  absl::Status DescribeSteps(Executor& ex,
+                             absl::flat_hash_map<const Node*, int>* step_of);
+  absl::Status AssignFrames(
+      const Executor& ex, const absl::flat_hash_map<const Node*, int>& step_of);
+  absl::Status Finish(const Executor& ex);
 
   // "in loop 'while/' iteration 3: " (empty for the root frame).
   std::string Where(int frame, int64_t iteration) const;

@@ -146,6 +146,99 @@ class FramePlanner {
 
 }  // namespace
 
+absl::Status Executor::Flow::DescribeSteps(
+    Executor& ex, absl::flat_hash_map<const Node*, int>* step_of) {
+  for (size_t i = 0; i < ex.steps_.size(); ++i) {
+    Step& step = ex.steps_[i];
+    StepInfo& info = steps[i];
+    if (step.is_copy) {
+      info.inputs = {step.src_slot};
+      info.outputs = {step.dst_slot};
+      continue;
+    }
+    (*step_of)[step.node] = static_cast<int>(i);
+    info.kind = KindOf(step.node->op());
+    info.inputs = step.input_slots;
+    for (int k = 0; k < step.num_outputs; ++k) {
+      info.outputs.push_back(step.output_base + k);
+    }
+    if (info.kind == kEnter) {
+      TG_ASSIGN_OR_RETURN(info.constant,
+                          GetAttr<bool>(step.node->attrs(), "is_constant"));
+    }
+    // The fixed order's buffer hand-overs assume one value per slot.
+    step.forwardable.assign(step.input_slots.size(), 0);
+    step.takes_dead_inputs = info.kind == kMerge;
+    step.leaves_outputs_unset =
+        step.node->op() == "Switch" || step.node->op() == "RefSwitch";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Executor::Flow::AssignFrames(
+    const Executor& ex, const absl::flat_hash_map<const Node*, int>& step_of) {
+  FramePlanner frames(this, ex.num_slots_);
+  for (const Feed& f : ex.feeds_) frames.FeedSlot(f.slot);
+  std::vector<std::string> prefixes;
+  for (const Step& step : ex.steps_) prefixes.push_back(step.error_prefix);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    StepInfo& info = steps[i];
+    for (int slot : info.outputs) producer[slot] = static_cast<int>(i);
+    std::vector<int> controls;
+    const Step& step = ex.steps_[i];
+    for (const Edge* e :
+         step.is_copy ? std::vector<const Edge*>() : step.node->in_edges()) {
+      if (!e->IsControl()) continue;
+      auto found = step_of.find(e->src);
+      TG_REQUIRE(found != step_of.end(), Internal, prefixes[i],
+                 "control input '", SafeText(e->src->name()), "' has no step");
+      controls.push_back(found->second);
+      steps[found->second].control_out.push_back(static_cast<int>(i));
+    }
+    TG_RETURN_IF_ERROR(
+        frames.Assign(static_cast<int>(i), step.node, prefixes[i], controls));
+    info.data_inputs = static_cast<int>(info.inputs.size());
+    info.pending = static_cast<int>(controls.size()) +
+                   (info.kind == kMerge ? 0 : info.data_inputs);
+    if (info.pending == 0 && info.data_inputs == 0) {
+      sources.push_back(static_cast<int>(i));
+    }
+  }
+  return frames.CheckBackEdges(prefixes);
+}
+
+absl::Status Executor::Flow::Finish(const Executor& ex) {
+  // Iterations in flight cost bookkeeping: at most kIterationBudget bytes
+  // of it per frame (a frame with more parallel iterations waits sooner;
+  // the results are the same).
+  iteration_bytes = static_cast<int64_t>(ex.num_slots_) * sizeof(TensorValue) +
+                    static_cast<int64_t>(steps.size()) * (3 * sizeof(int) + 1);
+  for (FrameInfo& frame : frames) {
+    const int64_t fit =
+        std::max<int64_t>(1, kIterationBudget / iteration_bytes);
+    frame.parallel_iterations =
+        static_cast<int>(std::min<int64_t>(frame.parallel_iterations, fit));
+  }
+  for (const Fetch& f : ex.fetches_) {
+    const int p = producer[f.slot];
+    if (p < 0 || steps[p].out_frame == 0) continue;
+    return absl::InvalidArgumentError(absl::StrCat(
+        "fetch '", SafeText(f.name), "' is inside loop '",
+        SafeText(frames[steps[p].out_frame].name),
+        "', where it has one value per iteration; fetch the loop's results "
+        "after its Exit"));
+  }
+  for (size_t i = 0; i < steps.size(); ++i) {
+    for (int slot : steps[i].inputs) {
+      const int p = producer[slot];
+      consumers[slot].push_back(
+          {static_cast<int>(i), p >= 0 && steps[p].kind == kEnter});
+      ++readers[slot];
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const Executor::Flow>> Executor::PlanFlow(
     Executor& ex, const ExecutorOptions& options) {
   bool any = false;
@@ -155,97 +248,16 @@ absl::StatusOr<std::shared_ptr<const Executor::Flow>> Executor::PlanFlow(
   if (!any) return std::shared_ptr<const Flow>();
   auto flow = std::make_shared<Flow>();
   flow->max_iterations = options.max_loop_iterations;
-  const int num_steps = static_cast<int>(ex.steps_.size());
-  flow->steps.resize(num_steps);
+  flow->steps.resize(ex.steps_.size());
   flow->consumers.resize(ex.num_slots_);
   flow->readers.assign(ex.num_slots_, 0);
   flow->producer.assign(ex.num_slots_, -1);
   flow->fetched.assign(ex.num_slots_, 0);
   for (const Fetch& f : ex.fetches_) flow->fetched[f.slot] = 1;
   absl::flat_hash_map<const Node*, int> step_of;
-  std::vector<std::string> prefixes;
-  for (int i = 0; i < num_steps; ++i) {
-    Step& step = ex.steps_[i];
-    Flow::StepInfo& info = flow->steps[i];
-    prefixes.push_back(step.error_prefix);
-    if (step.is_copy) {
-      info.inputs = {step.src_slot};
-      info.outputs = {step.dst_slot};
-      continue;
-    }
-    step_of[step.node] = i;
-    info.kind = KindOf(step.node->op());
-    info.inputs = step.input_slots;
-    for (int k = 0; k < step.num_outputs; ++k) {
-      info.outputs.push_back(step.output_base + k);
-    }
-    if (info.kind == Flow::kEnter) {
-      TG_ASSIGN_OR_RETURN(info.constant,
-                          GetAttr<bool>(step.node->attrs(), "is_constant"));
-    }
-    // The fixed order's buffer hand-overs assume one value per slot.
-    step.forwardable.assign(step.input_slots.size(), 0);
-    step.takes_dead_inputs = info.kind == Flow::kMerge;
-    step.leaves_outputs_unset =
-        step.node->op() == "Switch" || step.node->op() == "RefSwitch";
-  }
-  FramePlanner frames(flow.get(), ex.num_slots_);
-  for (const Feed& f : ex.feeds_) frames.FeedSlot(f.slot);
-  for (int i = 0; i < num_steps; ++i) {
-    Flow::StepInfo& info = flow->steps[i];
-    for (int slot : info.outputs) flow->producer[slot] = i;
-    std::vector<int> controls;
-    const Step& step = ex.steps_[i];
-    if (!step.is_copy) {
-      for (const Edge* e : step.node->in_edges()) {
-        if (!e->IsControl()) continue;
-        auto found = step_of.find(e->src);
-        TG_REQUIRE(found != step_of.end(), Internal, prefixes[i],
-                   "control input '", SafeText(e->src->name()),
-                   "' has no step");
-        const int c = found->second;
-        controls.push_back(c);
-        flow->steps[c].control_out.push_back(i);
-      }
-    }
-    TG_RETURN_IF_ERROR(frames.Assign(i, step.node, prefixes[i], controls));
-    info.data_inputs = static_cast<int>(info.inputs.size());
-    info.pending = static_cast<int>(controls.size()) +
-                   (info.kind == Flow::kMerge ? 0 : info.data_inputs);
-    if (info.pending == 0 && info.data_inputs == 0) {
-      flow->sources.push_back(i);
-    }
-  }
-  TG_RETURN_IF_ERROR(frames.CheckBackEdges(prefixes));
-  // Iterations in flight cost bookkeeping: at most kIterationBudget bytes
-  // of it per frame (a frame with more parallel iterations waits sooner;
-  // the results are the same).
-  flow->iteration_bytes =
-      static_cast<int64_t>(ex.num_slots_) * sizeof(TensorValue) +
-      static_cast<int64_t>(num_steps) * (3 * sizeof(int) + 1);
-  for (Flow::FrameInfo& frame : flow->frames) {
-    const int64_t fit =
-        std::max<int64_t>(1, kIterationBudget / flow->iteration_bytes);
-    frame.parallel_iterations =
-        static_cast<int>(std::min<int64_t>(frame.parallel_iterations, fit));
-  }
-  for (const Fetch& f : ex.fetches_) {
-    const int p = flow->producer[f.slot];
-    if (p < 0 || flow->steps[p].out_frame == 0) continue;
-    return absl::InvalidArgumentError(absl::StrCat(
-        "fetch '", SafeText(f.name), "' is inside loop '",
-        SafeText(flow->frames[flow->steps[p].out_frame].name),
-        "', where it has one value per iteration; fetch the loop's results "
-        "after its Exit"));
-  }
-  for (int i = 0; i < num_steps; ++i) {
-    for (int slot : flow->steps[i].inputs) {
-      const int p = flow->producer[slot];
-      flow->consumers[slot].push_back(
-          {i, p >= 0 && flow->steps[p].kind == Flow::kEnter});
-      ++flow->readers[slot];
-    }
-  }
+  TG_RETURN_IF_ERROR(flow->DescribeSteps(ex, &step_of));
+  TG_RETURN_IF_ERROR(flow->AssignFrames(ex, step_of));
+  TG_RETURN_IF_ERROR(flow->Finish(ex));
   return std::shared_ptr<const Flow>(std::move(flow));
 }
 

@@ -414,5 +414,50 @@ TEST(FunctionalControlFlowTest, NonScalarConditionIsAClearError) {
                      HasSubstr("scalar bool"))));
 }
 
+// A loop whose body is the function the loop is in would lower forever.
+TEST(FunctionalControlFlowTest, RecursionThroughALoopIsNamed) {
+  constexpr char kRecursive[] = R"pb(
+    function {
+      signature {
+        name: 'again'
+        input_arg { name: 'i' type: DT_INT32 }
+        input_arg { name: 'acc' type: DT_FLOAT }
+        input_arg { name: 'n' type: DT_INT32 }
+        output_arg { name: 'i2' type: DT_INT32 }
+        output_arg { name: 'acc2' type: DT_FLOAT }
+        output_arg { name: 'n2' type: DT_INT32 }
+      }
+      node_def {
+        name: 'w'
+        op: 'While'
+        input: 'i'
+        input: 'acc'
+        input: 'n'
+        attr {
+          key: 'T'
+          value { list { type: DT_INT32 type: DT_FLOAT type: DT_INT32 } }
+        }
+        attr {
+          key: 'cond'
+          value { func { name: 'less' } }
+        }
+        attr {
+          key: 'body'
+          value { func { name: 'again' } }
+        }
+      }
+      ret { key: 'i2' value: 'w:output:0' }
+      ret { key: 'acc2' value: 'w:output:1' }
+      ret { key: 'n2' value: 'w:output:2' }
+    }
+  )pb";
+  const GraphDef def = Parse(absl::StrCat(
+      kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"),
+      WhileNode("loop", "again"), "library {", kLoopLibrary, kRecursive, "}"));
+  EXPECT_THAT(Session::Create(def).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'again' calls itself (again -> again)")));
+}
+
 }  // namespace
 }  // namespace tg
