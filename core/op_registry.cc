@@ -219,9 +219,9 @@ absl::Status ParseAttrSpec(absl::string_view op, absl::string_view spec,
     attr->set_type(std::string(rest));
   }
   static const char* const kTypes[] = {
-      "string",       "int",         "float",       "bool",
-      "type",         "shape",       "tensor",      "func",
-      "list(string)", "list(int)",   "list(float)", "list(bool)",
+      "string",       "int",         "float",        "bool",
+      "type",         "shape",       "tensor",       "func",
+      "list(string)", "list(int)",   "list(float)",  "list(bool)",
       "list(type)",   "list(shape)", "list(tensor)", "list(func)"};
   bool known = false;
   for (const char* t : kTypes) known |= attr->type() == t;
@@ -377,13 +377,12 @@ absl::Status AddDefaultsAndValidateAttrs(const OpDef& op, NodeDef* node) {
     TG_RETURN_IF_ERROR(CheckAllowed(def, v));
     TG_RETURN_IF_ERROR(CheckDataTypes(def, v));
     if (def.has_minimum()) {
-      const int64_t value = def.type() == "int" ? v.i()
-                            : v.has_list()
-                                ? v.list().i_size() + v.list().type_size() +
-                                      v.list().s_size() +
-                                      v.list().shape_size() +
-                                      v.list().func_size()
-                                : 0;
+      const int64_t value =
+          def.type() == "int" ? v.i()
+          : v.has_list()
+              ? v.list().i_size() + v.list().type_size() + v.list().s_size() +
+                    v.list().shape_size() + v.list().func_size()
+              : 0;
       if (value < def.minimum()) {
         return absl::InvalidArgumentError(
             absl::StrCat("attr '", def.name(), "' = ", value,

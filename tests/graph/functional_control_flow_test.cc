@@ -4,12 +4,12 @@
 // branches, conditions and bodies are library functions. Expected values
 // are computed here from the numbers fed.
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "graph/lower_control_flow.h"
 #include "gtest/gtest.h"
 #include "runtime/session.h"
+#include "tests/testing/graph_text.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {
@@ -20,26 +20,22 @@ using ::testing::HasSubstr;
 using ::tg::testing::StatusIs;
 
 GraphDef Parse(const std::string& text) {
-  GraphDef def;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &def))
-      << text;
-  return def;
+  return ::tg::testing::ParseGraphText(text);
 }
 
-constexpr char kType[] = "attr { key: 'T' value { type: DT_FLOAT } }";
+using ::tg::testing::ConstText;
+using ::tg::testing::NodeText;
+using ::tg::testing::SignatureText;
 
 // A library function of one float (`x`) to one float, by the op applied
 // to x and a constant `c` made inside the body (a node without inputs).
 std::string Unary(const std::string& name, const std::string& op, float c) {
   return absl::StrCat(
-      "function { signature { name: '", name,
-      "' input_arg { name: 'x' type: DT_FLOAT } output_arg { name: 'y' "
-      "type: DT_FLOAT } } node_def { name: 'c' op: 'Const' attr { key: "
-      "'dtype' value { type: DT_FLOAT } } attr { key: 'value' value { tensor "
-      "{ dtype: DT_FLOAT tensor_shape {} float_val: ",
-      c, " } } } } node_def { name: 'r' op: '", op,
-      "' input: 'x' input: 'c:output:0' ", kType,
-      " } ret { key: 'y' value: 'r:z:0' } }");
+      "function { ",
+      SignatureText(name, {{"x", "DT_FLOAT"}}, {{"y", "DT_FLOAT"}}),
+      ConstText("c", "DT_FLOAT", c, true),
+      NodeText("r", op, {"x", "c:output:0"}, "DT_FLOAT", true),
+      "ret { key: 'y' value: 'r:z:0' } }");
 }
 
 absl::StatusOr<std::vector<Tensor>> RunGraph(
@@ -68,7 +64,7 @@ TEST(FunctionalControlFlowTest, IfRunsTheBranchThePredicateChooses) {
       "attr { key: 'Tout' value { list { type: DT_FLOAT } } } "
       "attr { key: 'then_branch' value { func { name: 'twice' } } } "
       "attr { key: 'else_branch' value { func { name: 'plus_one' } } } }",
-      "node { name: 'y' op: 'Identity' input: 'if' ", kType, " }", "library {",
+      NodeText("y", "Identity", {"if"}, "DT_FLOAT"), "library {",
       Unary("twice", "Mul", 2), Unary("plus_one", "AddV2", 1), "}"));
   for (float p : {0.0f, -0.5f, 3.0f}) {
     TG_ASSERT_OK_AND_ASSIGN(
@@ -102,149 +98,56 @@ TEST(FunctionalControlFlowTest, CaseRunsTheIndexedBranchOrTheLast) {
   }
 }
 
-// while i < n: (i, acc) = (i + 1, acc * 2 + 1): a counter and a float
-// accumulator; the body's constant 1 is a node without inputs.
-constexpr char kLoopLibrary[] = R"pb(
-  function {
-    signature {
-      name: 'less'
-      input_arg { name: 'i' type: DT_INT32 }
-      input_arg { name: 'acc' type: DT_FLOAT }
-      input_arg { name: 'n' type: DT_INT32 }
-      output_arg { name: 'ok' type: DT_BOOL }
-    }
-    node_def {
-      name: 'l'
-      op: 'Less'
-      input: 'i'
-      input: 'n'
-      attr {
-        key: 'T'
-        value { type: DT_INT32 }
-      }
-    }
-    ret { key: 'ok' value: 'l:z:0' }
-  }
-  function {
-    signature {
-      name: 'step'
-      input_arg { name: 'i' type: DT_INT32 }
-      input_arg { name: 'acc' type: DT_FLOAT }
-      input_arg { name: 'n' type: DT_INT32 }
-      output_arg { name: 'i2' type: DT_INT32 }
-      output_arg { name: 'acc2' type: DT_FLOAT }
-      output_arg { name: 'n2' type: DT_INT32 }
-    }
-    node_def {
-      name: 'one'
-      op: 'Const'
-      attr {
-        key: 'dtype'
-        value { type: DT_INT32 }
-      }
-      attr {
-        key: 'value'
-        value {
-          tensor {
-            dtype: DT_INT32
-            tensor_shape {}
-            int_val: 1
-          }
-        }
-      }
-    }
-    node_def {
-      name: 'inc'
-      op: 'AddV2'
-      input: 'i'
-      input: 'one:output:0'
-      attr {
-        key: 'T'
-        value { type: DT_INT32 }
-      }
-    }
-    node_def {
-      name: 'f'
-      op: 'Const'
-      attr {
-        key: 'dtype'
-        value { type: DT_FLOAT }
-      }
-      attr {
-        key: 'value'
-        value {
-          tensor {
-            dtype: DT_FLOAT
-            tensor_shape {}
-            float_val: 2
-          }
-        }
-      }
-    }
-    node_def {
-      name: 'dbl'
-      op: 'Mul'
-      input: 'acc'
-      input: 'f:output:0'
-      attr {
-        key: 'T'
-        value { type: DT_FLOAT }
-      }
-    }
-    node_def {
-      name: 'g'
-      op: 'Const'
-      attr {
-        key: 'dtype'
-        value { type: DT_FLOAT }
-      }
-      attr {
-        key: 'value'
-        value {
-          tensor {
-            dtype: DT_FLOAT
-            tensor_shape {}
-            float_val: 1
-          }
-        }
-      }
-    }
-    node_def {
-      name: 'next'
-      op: 'AddV2'
-      input: 'dbl:z:0'
-      input: 'g:output:0'
-      attr {
-        key: 'T'
-        value { type: DT_FLOAT }
-      }
-    }
-    ret { key: 'i2' value: 'inc:z:0' }
-    ret { key: 'acc2' value: 'next:z:0' }
-    ret { key: 'n2' value: 'n' }
-  }
-)pb";
+// The loop variables (i, acc, n) and, for a body, their next values.
+const ::tg::testing::Args kLoopVars = {
+    {"i", "DT_INT32"}, {"acc", "DT_FLOAT"}, {"n", "DT_INT32"}};
+const ::tg::testing::Args kNextVars = {
+    {"i2", "DT_INT32"}, {"acc2", "DT_FLOAT"}, {"n2", "DT_INT32"}};
 
-std::string WhileNode(const std::string& name, const std::string& body) {
+// cond `name`: i < limit, where `limit_nodes` define the tensor `limit`.
+std::string LessCond(const std::string& name, const std::string& limit_nodes,
+                     const std::string& limit) {
   return absl::StrCat(
-      "node { name: '", name,
-      "' op: 'While' input: 'i0' input: 'x' input: 'n' "
-      "attr { key: 'T' value { list { type: DT_INT32 type: DT_FLOAT "
-      "type: DT_INT32 } } } "
-      "attr { key: 'cond' value { func { name: 'less' } } } "
-      "attr { key: 'body' value { func { name: '",
-      body, "' } } } }");
+      "function { ", SignatureText(name, kLoopVars, {{"ok", "DT_BOOL"}}),
+      limit_nodes, NodeText("l", "Less", {"i", limit}, "DT_INT32", true),
+      "ret { key: 'ok' value: 'l:z:0' } }");
 }
 
-constexpr char kZero[] =
-    "node { name: 'i0' op: 'Const' attr { key: 'dtype' value { type: "
-    "DT_INT32 } } attr { key: 'value' value { tensor { dtype: DT_INT32 "
-    "tensor_shape {} int_val: 0 } } } }";
+// while i < n: (i, acc) = (i + 1, acc * 2 + 1): a counter and a float
+// accumulator; the body's constants are nodes without inputs.
+const std::string kLoopLibrary = absl::StrCat(
+    LessCond("less", "", "n"), "function { ",
+    SignatureText("step", kLoopVars, kNextVars),
+    ConstText("one", "DT_INT32", 1, true),
+    NodeText("inc", "AddV2", {"i", "one:output:0"}, "DT_INT32", true),
+    ConstText("f", "DT_FLOAT", 2, true),
+    NodeText("dbl", "Mul", {"acc", "f:output:0"}, "DT_FLOAT", true),
+    ConstText("g", "DT_FLOAT", 1, true),
+    NodeText("next", "AddV2", {"dbl:z:0", "g:output:0"}, "DT_FLOAT", true),
+    "ret { key: 'i2' value: 'inc:z:0' } ret { key: 'acc2' value: 'next:z:0' } "
+    "ret { key: 'n2' value: 'n' } }");
+
+// A While over (i, acc, n) with cond `cond` and body `body`.
+std::string WhileText(const std::string& name, const std::string& body,
+                      const std::string& op = "While",
+                      const std::vector<std::string>& inputs = {"i0", "x", "n"},
+                      bool in_body = false, const std::string& cond = "less") {
+  return NodeText(name, op, inputs, "", in_body,
+                  absl::StrCat("attr { key: 'T' value { list { type: DT_INT32 "
+                               "type: DT_FLOAT type: DT_INT32 } } } "
+                               "attr { key: 'cond' value { func { name: '",
+                               cond,
+                               "' } } } "
+                               "attr { key: 'body' value { func { name: '",
+                               body, "' } } }"));
+}
+
+const std::string kZero = ConstText("i0", "DT_INT32", 0);
 
 TEST(FunctionalControlFlowTest, WhileCarriesItsVariables) {
   const GraphDef def = Parse(absl::StrCat(
       kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"),
-      WhileNode("loop", "step"), "library {", kLoopLibrary, "}"));
+      WhileText("loop", "step"), "library {", kLoopLibrary, "}"));
   for (int n : {0, 1, 5}) {
     TG_ASSERT_OK_AND_ASSIGN(std::vector<Tensor> out,
                             RunGraph(def,
@@ -262,63 +165,16 @@ TEST(FunctionalControlFlowTest, WhileCarriesItsVariables) {
 // the branch not taken too: its results are then dead, and the If's Merge
 // takes the other side.
 TEST(FunctionalControlFlowTest, WhileInsideABranch) {
-  const std::string outer = R"pb(
-    function {
-      signature {
-        name: 'looped'
-        input_arg { name: 'x' type: DT_FLOAT }
-        input_arg { name: 'n' type: DT_INT32 }
-        output_arg { name: 'y' type: DT_FLOAT }
-      }
-      node_def {
-        name: 'i0'
-        op: 'Const'
-        attr {
-          key: 'dtype'
-          value { type: DT_INT32 }
-        }
-        attr {
-          key: 'value'
-          value {
-            tensor {
-              dtype: DT_INT32
-              tensor_shape {}
-              int_val: 0
-            }
-          }
-        }
-      }
-      node_def {
-        name: 'w'
-        op: 'StatelessWhile'
-        input: 'i0:output:0'
-        input: 'x'
-        input: 'n'
-        attr {
-          key: 'T'
-          value { list { type: DT_INT32 type: DT_FLOAT type: DT_INT32 } }
-        }
-        attr {
-          key: 'cond'
-          value { func { name: 'less' } }
-        }
-        attr {
-          key: 'body'
-          value { func { name: 'step' } }
-        }
-      }
-      ret { key: 'y' value: 'w:output:1' }
-    }
-    function {
-      signature {
-        name: 'same'
-        input_arg { name: 'x' type: DT_FLOAT }
-        input_arg { name: 'n' type: DT_INT32 }
-        output_arg { name: 'y' type: DT_FLOAT }
-      }
-      ret { key: 'y' value: 'x' }
-    }
-  )pb";
+  const std::string outer = absl::StrCat(
+      "function { ",
+      SignatureText("looped", {{"x", "DT_FLOAT"}, {"n", "DT_INT32"}},
+                    {{"y", "DT_FLOAT"}}),
+      ConstText("i0", "DT_INT32", 0, true),
+      WhileText("w", "step", "StatelessWhile", {"i0:output:0", "x", "n"}, true),
+      "ret { key: 'y' value: 'w:output:1' } } function { ",
+      SignatureText("same", {{"x", "DT_FLOAT"}, {"n", "DT_INT32"}},
+                    {{"y", "DT_FLOAT"}}),
+      "ret { key: 'y' value: 'x' } }");
   const GraphDef def = Parse(absl::StrCat(
       Placeholder("p", "DT_BOOL"), Placeholder("x", "DT_FLOAT"),
       Placeholder("n", "DT_INT32"),
@@ -344,7 +200,7 @@ TEST(FunctionalControlFlowTest, BodyOutputsMustMatchTheLoopVariables) {
   // 'less' as the body: one bool out, for three loop variables.
   const GraphDef def = Parse(absl::StrCat(
       kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"),
-      WhileNode("loop", "less"), "library {", kLoopLibrary, "}"));
+      WhileText("loop", "less"), "library {", kLoopLibrary, "}"));
   EXPECT_THAT(Session::Create(def).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("node 'loop'"), HasSubstr("body 'less'"),
@@ -352,7 +208,7 @@ TEST(FunctionalControlFlowTest, BodyOutputsMustMatchTheLoopVariables) {
                              HasSubstr("(int32, float, int32)"))));
   const GraphDef missing = Parse(absl::StrCat(
       kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"),
-      WhileNode("loop", "nowhere"), "library {", kLoopLibrary, "}"));
+      WhileText("loop", "nowhere"), "library {", kLoopLibrary, "}"));
   EXPECT_THAT(
       Session::Create(missing).status(),
       StatusIs(absl::StatusCode::kNotFound,
@@ -363,47 +219,16 @@ TEST(FunctionalControlFlowTest, BodyOutputsMustMatchTheLoopVariables) {
 // naming the loop, instead of running on.
 TEST(FunctionalControlFlowTest, NonScalarConditionIsAClearError) {
   // cond: i < [n, n], a bool vector.
-  constexpr char kVectorCond[] = R"pb(
-    function {
-      signature {
-        name: 'less_vec'
-        input_arg { name: 'i' type: DT_INT32 }
-        input_arg { name: 'acc' type: DT_FLOAT }
-        input_arg { name: 'n' type: DT_INT32 }
-        output_arg { name: 'ok' type: DT_BOOL }
-      }
-      node_def {
-        name: 'nv'
-        op: 'Pack'
-        input: 'n'
-        input: 'n'
-        attr {
-          key: 'T'
-          value { type: DT_INT32 }
-        }
-        attr {
-          key: 'N'
-          value { i: 2 }
-        }
-      }
-      node_def {
-        name: 'l'
-        op: 'Less'
-        input: 'i'
-        input: 'nv:output:0'
-        attr {
-          key: 'T'
-          value { type: DT_INT32 }
-        }
-      }
-      ret { key: 'ok' value: 'l:z:0' }
-    }
-  )pb";
-  std::string node = WhileNode("loop", "step");
-  node = absl::StrReplaceAll(node, {{"name: 'less'", "name: 'less_vec'"}});
+  const std::string vector_cond =
+      LessCond("less_vec",
+               NodeText("nv", "Pack", {"n", "n"}, "DT_INT32", true,
+                        "attr { key: 'N' value { i: 2 } }"),
+               "nv:output:0");
+  const std::string node =
+      WhileText("loop", "step", "While", {"i0", "x", "n"}, false, "less_vec");
   const GraphDef def = Parse(absl::StrCat(
       kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"), node,
-      "library {", kLoopLibrary, kVectorCond, "}"));
+      "library {", kLoopLibrary, vector_cond, "}"));
   EXPECT_THAT(
       RunGraph(def,
                {{"x", Tensor::Scalar(0.5f)}, {"n", Tensor::Scalar<int32_t>(3)}},
@@ -416,44 +241,14 @@ TEST(FunctionalControlFlowTest, NonScalarConditionIsAClearError) {
 
 // A loop whose body is the function the loop is in would lower forever.
 TEST(FunctionalControlFlowTest, RecursionThroughALoopIsNamed) {
-  constexpr char kRecursive[] = R"pb(
-    function {
-      signature {
-        name: 'again'
-        input_arg { name: 'i' type: DT_INT32 }
-        input_arg { name: 'acc' type: DT_FLOAT }
-        input_arg { name: 'n' type: DT_INT32 }
-        output_arg { name: 'i2' type: DT_INT32 }
-        output_arg { name: 'acc2' type: DT_FLOAT }
-        output_arg { name: 'n2' type: DT_INT32 }
-      }
-      node_def {
-        name: 'w'
-        op: 'While'
-        input: 'i'
-        input: 'acc'
-        input: 'n'
-        attr {
-          key: 'T'
-          value { list { type: DT_INT32 type: DT_FLOAT type: DT_INT32 } }
-        }
-        attr {
-          key: 'cond'
-          value { func { name: 'less' } }
-        }
-        attr {
-          key: 'body'
-          value { func { name: 'again' } }
-        }
-      }
-      ret { key: 'i2' value: 'w:output:0' }
-      ret { key: 'acc2' value: 'w:output:1' }
-      ret { key: 'n2' value: 'w:output:2' }
-    }
-  )pb";
+  const std::string recursive = absl::StrCat(
+      "function { ", SignatureText("again", kLoopVars, kNextVars),
+      WhileText("w", "again", "While", {"i", "acc", "n"}, true),
+      "ret { key: 'i2' value: 'w:output:0' } ret { key: 'acc2' value: "
+      "'w:output:1' } ret { key: 'n2' value: 'w:output:2' } }");
   const GraphDef def = Parse(absl::StrCat(
       kZero, Placeholder("x", "DT_FLOAT"), Placeholder("n", "DT_INT32"),
-      WhileNode("loop", "again"), "library {", kLoopLibrary, kRecursive, "}"));
+      WhileText("loop", "again"), "library {", kLoopLibrary, recursive, "}"));
   EXPECT_THAT(Session::Create(def).status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("'again' calls itself (again -> again)")));

@@ -6,6 +6,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "runtime/session.h"
+#include "tests/testing/graph_text.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {
@@ -18,10 +19,7 @@ using ::testing::HasSubstr;
 using ::tg::testing::StatusIs;
 
 GraphDef Parse(const std::string& text) {
-  GraphDef def;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &def))
-      << text;
-  return def;
+  return ::tg::testing::ParseGraphText(text);
 }
 
 std::string FloatConst(const std::string& name, float v) {

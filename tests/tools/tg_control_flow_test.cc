@@ -9,6 +9,7 @@
 #include "core/npy.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/graph_text.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/testdata.h"
 #include "tests/tools/tg_runner.h"
@@ -96,114 +97,36 @@ TEST(TgControlFlowTest, CondTakesTheElseBranchAndItsThenSideIsDead) {
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
 }
 
-// A TensorFlow 2 graph written here: If and While over library functions.
-constexpr char kFunctional[] = R"pb(
-  node {
-    name: "x"
-    op: "Placeholder"
-    attr {
-      key: "dtype"
-      value { type: DT_FLOAT }
-    }
-  }
-  node {
-    name: "while"
-    op: "While"
-    input: "x"
-    attr {
-      key: "T"
-      value { list { type: DT_FLOAT } }
-    }
-    attr {
-      key: "cond"
-      value { func { name: "small" } }
-    }
-    attr {
-      key: "body"
-      value { func { name: "twice" } }
-    }
-  }
-  library {
-    function {
-      signature {
-        name: "twice"
-        input_arg { name: "x" type: DT_FLOAT }
-        output_arg { name: "y" type: DT_FLOAT }
-      }
-      node_def {
-        name: "two"
-        op: "Const"
-        attr {
-          key: "dtype"
-          value { type: DT_FLOAT }
-        }
-        attr {
-          key: "value"
-          value {
-            tensor {
-              dtype: DT_FLOAT
-              tensor_shape {}
-              float_val: 2
-            }
-          }
-        }
-      }
-      node_def {
-        name: "m"
-        op: "Mul"
-        input: "x"
-        input: "two:output:0"
-        attr {
-          key: "T"
-          value { type: DT_FLOAT }
-        }
-      }
-      ret { key: "y" value: "m:z:0" }
-    }
-    function {
-      signature {
-        name: "small"
-        input_arg { name: "x" type: DT_FLOAT }
-        output_arg { name: "ok" type: DT_BOOL }
-      }
-      node_def {
-        name: "limit"
-        op: "Const"
-        attr {
-          key: "dtype"
-          value { type: DT_FLOAT }
-        }
-        attr {
-          key: "value"
-          value {
-            tensor {
-              dtype: DT_FLOAT
-              tensor_shape {}
-              float_val: 100
-            }
-          }
-        }
-      }
-      node_def {
-        name: "l"
-        op: "Less"
-        input: "x"
-        input: "limit:output:0"
-        attr {
-          key: "T"
-          value { type: DT_FLOAT }
-        }
-      }
-      ret { key: "ok" value: "l:z:0" }
-    }
-  }
-)pb";
+// A TensorFlow 2 graph written here: a While over library functions
+// (twice: x * 2; small: x < 100).
+std::string FunctionalGraph() {
+  using ::tg::testing::ConstText;
+  using ::tg::testing::NodeText;
+  using ::tg::testing::SignatureText;
+  const std::string while_attrs =
+      "attr { key: 'T' value { list { type: DT_FLOAT } } } "
+      "attr { key: 'cond' value { func { name: 'small' } } } "
+      "attr { key: 'body' value { func { name: 'twice' } } }";
+  return absl::StrCat(
+      "node { name: 'x' op: 'Placeholder' attr { key: 'dtype' value { type: "
+      "DT_FLOAT } } }\n",
+      NodeText("while", "While", {"x"}, "", false, while_attrs),
+      "library { function { ",
+      SignatureText("twice", {{"x", "DT_FLOAT"}}, {{"y", "DT_FLOAT"}}),
+      ConstText("two", "DT_FLOAT", 2, true),
+      NodeText("m", "Mul", {"x", "two:output:0"}, "DT_FLOAT", true),
+      "ret { key: 'y' value: 'm:z:0' } } function { ",
+      SignatureText("small", {{"x", "DT_FLOAT"}}, {{"ok", "DT_BOOL"}}),
+      ConstText("limit", "DT_FLOAT", 100, true),
+      NodeText("l", "Less", {"x", "limit:output:0"}, "DT_FLOAT", true),
+      "ret { key: 'ok' value: 'l:z:0' } } }");
+}
 
 // x doubles while below 100; dot draws a function's body; a loop bound
 // below what the loop needs is one clear line.
 TEST(TgControlFlowTest, FunctionalWhileRunsDrawsAndIsBounded) {
   const std::string graph = ::testing::TempDir() + "/functional.pbtxt";
-  TG_ASSERT_OK(WriteFileAtomically(graph, kFunctional));
+  TG_ASSERT_OK(WriteFileAtomically(graph, FunctionalGraph()));
   const std::string x = ::testing::TempDir() + "/x3.npy";
   TG_ASSERT_OK(WriteNpyFile(Tensor::Scalar(3.0f), x));
   const std::string dir = ::testing::TempDir() + "/functional";
