@@ -29,7 +29,7 @@ fi
 
 tests=(//tests/gpu:gpu_test //tests/ops:op_cases_test //tests/kernels:conv_test
   //tests/runtime:device_test //tests/examples/mnist:gpu_kernels_test
-  //tests/examples/mnist:capture_step_test)
+  //tests/examples/mnist:capture_step_test //tests/runtime:control_flow_test)
 tools=(//tools:tg //examples/mnist:train_mlp //examples/mnist:train_cnn)
 echo "gpu_bundle: building ${tests[*]} ${tools[*]} with --config=cuda"
 # Fully static in the project's own libraries: one file per binary.

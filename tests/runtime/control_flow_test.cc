@@ -4,6 +4,7 @@
 // malformed loop or predicate gives, and graphs saved and loaded again.
 #include <cmath>
 
+#include "core/device_factory.h"
 #include "gmock/gmock.h"
 #include "graph/gradients.h"
 #include "graph/graph_def_io.h"
@@ -36,6 +37,19 @@ ops::LoopCondFn LessThan(int n) {
 
 class ControlFlowTest : public ::testing::TestWithParam<std::string> {
  protected:
+  void SetUp() override {
+    if (GetParam() != "/device:GPU:0") return;
+    if (DevicePriority(kDeviceGpu) < 0) {
+      GTEST_SKIP() << "built without --config=cuda: no GPU device";
+    }
+    absl::StatusOr<std::vector<std::unique_ptr<Device>>> devices =
+        CreateDevices({}, {"GPU"});
+    ASSERT_TRUE(devices.ok()) << devices.status();
+    if (devices->size() < 2) {  // The CPU is always there.
+      GTEST_SKIP() << "no GPU on this machine (" << NoDevicesReason(kDeviceGpu)
+                   << ")";
+    }
+  }
   SessionOptions Options() const {
     SessionOptions o;
     o.placement.default_device = GetParam();
@@ -296,10 +310,10 @@ TEST_P(ControlFlowTest, SavedAndLoadedGraphGivesTheSameResults) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Devices, ControlFlowTest,
-                         ::testing::Values("/device:CPU:0", "/device:TEST:0"),
+                         ::testing::Values("/device:CPU:0", "/device:TEST:0",
+                                           "/device:GPU:0"),
                          [](const auto& info) {
-                           return info.param == "/device:CPU:0" ? "CPU"
-                                                                : "TEST";
+                           return info.param.substr(8, info.param.size() - 10);
                          });
 
 }  // namespace
