@@ -27,6 +27,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/types/span.h"
 #include "core/attr_value.h"
+#include "core/collective.h"
 #include "core/device.h"
 #include "core/op_registry.h"
 #include "core/status.h"
@@ -61,6 +62,10 @@ class OpKernelConstruction {
   const DataTypeVector& output_types() const { return *output_types_; }
   Device* device() const { return device_; }
   VariableStore* variables() const { return variables_; }
+  // The processes collective ops run across (never null: the session's
+  // context, or the one of size 1).
+  CollectiveContext* collective() const { return collective_; }
+  void set_collective(CollectiveContext* c) { collective_ = c; }
   // The memory the kernel's own tensors go to: its device's, or the host's
   // for a kernel the device runs on the host (KernelDef::on_host).
   Allocator* allocator() const { return allocator_; }
@@ -76,6 +81,7 @@ class OpKernelConstruction {
   Device* device_;
   VariableStore* variables_;
   Allocator* allocator_;
+  CollectiveContext* collective_ = LocalCollectiveContext().get();
 };
 
 // Per call of Compute: the node's inputs, where its outputs go, and the

@@ -49,6 +49,8 @@ struct ExecutorOptions {
   // frame at most this many iterations; past it the run fails naming the
   // loop, so a loop whose condition never turns false cannot hang.
   int64_t max_loop_iterations = int64_t{1} << 20;
+  // The processes collective ops run across; null: this process alone.
+  std::shared_ptr<CollectiveContext> collective;
 };
 
 // Whether and how an executor replays its step as captured device work.
@@ -265,6 +267,8 @@ class Executor {
                             std::vector<Tensor>* fetched) const;
 
   std::shared_ptr<const Graph> held_graph_;
+  // Kept alive as long as the kernels that use it.
+  std::shared_ptr<CollectiveContext> collective_;
   // Set when the graph has control flow: runs go through RunFlow.
   std::shared_ptr<const Flow> flow_;
   bool check_numerics_ = false;

@@ -98,6 +98,9 @@ class Executor::Planner {
     bool host;  // A host-memory arg of the kernel.
   };
   std::vector<BackEdge> back_edges_;
+
+ public:
+  CollectiveContext* collective_ = nullptr;
 };
 
 absl::Status Executor::Planner::Prune(const std::vector<std::string>& feeds,
@@ -244,6 +247,7 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
   OpKernelConstruction construction(&n->def(), &n->input_types(),
                                     &n->output_types(), device, variables,
                                     step.temp_allocator);
+  if (collective_ != nullptr) construction.set_collective(collective_);
   absl::StatusOr<std::unique_ptr<OpKernel>> kernel;
   try {
     kernel = CreateKernel(*def, construction);
@@ -474,6 +478,8 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
   TG_REQUIRE(ex->host_allocator_ != nullptr, Internal,
              "the executor's devices include no CPU");
   Planner planner(ex.get(), graph);
+  planner.collective_ = options.collective.get();
+  ex->collective_ = options.collective;
   std::vector<int> run;
   TG_RETURN_IF_ERROR(planner.Prune(feeds, fetches, targets, &run));
   for (const std::string& f : fetches) ex->fetches_.push_back({-1, f});

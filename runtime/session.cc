@@ -142,6 +142,7 @@ absl::StatusOr<std::unique_ptr<Executor>> Session::NewExecutor(
   ex_options.plan_memory = options_.plan_memory;
   ex_options.capture_steps = options_.capture_steps;
   ex_options.max_loop_iterations = options_.max_loop_iterations;
+  ex_options.collective = options_.collective;
   TG_ASSIGN_OR_RETURN(std::shared_ptr<const Graph> graph,
                       OptimizedGraph(feeds, fetches, targets));
   TG_ASSIGN_OR_RETURN(std::unique_ptr<Executor> ex,

@@ -62,6 +62,9 @@ struct SessionOptions {
   // The most iterations one loop frame may run in a step
   // (ExecutorOptions::max_loop_iterations).
   int64_t max_loop_iterations = int64_t{1} << 20;
+  // The processes the graph's collective ops (CollectiveReduceV2, ...) run
+  // across (core/collective.h); null: this process alone (size 1).
+  std::shared_ptr<CollectiveContext> collective;
   // The graph passes run on each signature's graph when its executor is
   // created (graph/passes/passes.h); the session's graph is not changed.
   GraphPassOptions graph_passes;

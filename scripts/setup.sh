@@ -19,6 +19,8 @@ packages=(
   zlib1g-dev           # gzip-compressed IDX files
   libsnappy-dev        # Snappy blocks in checkpoint indexes written elsewhere
   libisal-dev          # CRC32C (crc32_iscsi) for checkpoints and event files
+  libopenmpi-dev       # collective ops across processes (MPI) ...
+  openmpi-bin          # ... and their launcher, mpirun
   clang-format
   clang-14             # fuzz targets (scripts/fuzz.sh) ...
   libfuzzer-14-dev     # ... with libFuzzer

@@ -3,6 +3,7 @@
 // reads the result back) and IdentityN (what an inlined call leaves).
 #include <cmath>
 
+#include "absl/strings/str_cat.h"
 #include "graph/op_builder.h"
 #include "ops/standard_ops.h"
 #include "tests/testing/op_cases_internal.h"
@@ -77,6 +78,41 @@ void AddTf2Cases(std::vector<OpCase>& c) {
                  [k](const std::vector<Tensor>& in) { return D(in[k]); }});
   }
   AddResourceVariableCases(c);
+  // Collectives in a process running alone (a group of 1): the input
+  // itself; tests/distributed/ runs them across processes.
+  for (const char* final_op : {"Id", "Div"}) {
+    c.push_back({absl::StrCat("CollectiveReduceV2/", final_op),
+                 {"CollectiveReduceV2"},
+                 [final_op](const Scope& s, const Outs& x) {
+                   return Output(OpBuilder(s, "CollectiveReduceV2")
+                                     .Input(x[0])
+                                     .Input(1)
+                                     .Input(1)
+                                     .Input(3)
+                                     .InputList({})
+                                     .Attr("merge_op", "Add")
+                                     .Attr("final_op", final_op)
+                                     .Finalize()
+                                     .node());
+                 },
+                 Inputs({TensorShape{2, 3}}),
+                 [](const std::vector<Tensor>& in) { return D(in[0]); }});
+  }
+  OpCase send{"CollectiveBcastSendV2/alone",
+              {"CollectiveBcastSendV2"},
+              [](const Scope& s, const Outs& x) {
+                return Output(OpBuilder(s, "CollectiveBcastSendV2")
+                                  .Input(x[0])
+                                  .Input(1)
+                                  .Input(1)
+                                  .Input(4)
+                                  .Finalize()
+                                  .node());
+              },
+              Inputs({TensorShape{4}}),
+              [](const std::vector<Tensor>& in) { return D(in[0]); }};
+  send.check_gradient = false;
+  c.push_back(send);
 }
 
 void AddResourceVariableCases(std::vector<OpCase>& c) {
