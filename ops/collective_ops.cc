@@ -3,6 +3,8 @@
 // TensorFlow understands. A session's CollectiveContext (core/collective.h)
 // is the transport: MPI across processes on host tensors, NCCL on GPU
 // tensors, a context of size 1 when the process runs alone.
+#include "ops/collective_ops.h"
+
 #include "graph/gradients.h"
 #include "graph/op_builder.h"
 #include "ops/math_ops.h"
@@ -106,4 +108,47 @@ TG_REGISTER_NO_GRADIENT_OP("CollectiveBcastSendV2");
 TG_REGISTER_NO_GRADIENT_OP("CollectiveBcastRecvV2");
 
 }  // namespace
+
+namespace ops {
+namespace {
+
+OpBuilder& Keys(OpBuilder& b, const CollectiveKeys& keys) {
+  return b.Input(keys.group_size)
+      .Input(keys.group_key)
+      .Input(keys.instance_key);
+}
+
+}  // namespace
+
+Output CollectiveReduce(const Scope& s, const Input& input,
+                        const CollectiveKeys& keys, const std::string& merge_op,
+                        const std::string& final_op) {
+  OpBuilder b(s, "CollectiveReduceV2");
+  b.Input(input);
+  return Keys(b, keys)
+      .InputList({})
+      .Attr("merge_op", merge_op)
+      .Attr("final_op", final_op)
+      .Attr("timeout_seconds", keys.timeout_seconds)
+      .Finalize();
+}
+
+Output CollectiveBcastSend(const Scope& s, const Input& input,
+                           const CollectiveKeys& keys) {
+  OpBuilder b(s, "CollectiveBcastSendV2");
+  b.Input(input);
+  return Keys(b, keys).Attr("timeout_seconds", keys.timeout_seconds).Finalize();
+}
+
+Output CollectiveBcastRecv(const Scope& s, DataType dtype, const Input& shape,
+                           const CollectiveKeys& keys) {
+  OpBuilder b(s, "CollectiveBcastRecvV2");
+  return Keys(b, keys)
+      .Input(shape)
+      .Attr("T", dtype)
+      .Attr("timeout_seconds", keys.timeout_seconds)
+      .Finalize();
+}
+
+}  // namespace ops
 }  // namespace tg

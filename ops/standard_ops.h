@@ -3,6 +3,8 @@
 #define TG_OPS_STANDARD_OPS_H_
 
 #include "ops/array_ops.h"
+#include "ops/collective_ops.h"
+#include "ops/control_flow_ops.h"
 #include "ops/conv_ops.h"
 #include "ops/debug_ops.h"
 #include "ops/gather_ops.h"

@@ -17,7 +17,6 @@
 #include <string>
 
 #include "graph/gradients.h"
-#include "graph/op_builder.h"
 #include "ops/standard_ops.h"
 #include "runtime/client_session.h"
 #include "runtime/mpi_collective.h"
@@ -27,16 +26,8 @@ namespace {
 
 Output Reduce(const Scope& s, const Output& x, const char* merge,
               const char* final_op, int instance, float timeout = 0) {
-  return OpBuilder(s, "CollectiveReduceV2")
-      .Input(x)
-      .Input(2)
-      .Input(1)
-      .Input(instance)
-      .InputList({})
-      .Attr("merge_op", merge)
-      .Attr("final_op", final_op)
-      .Attr("timeout_seconds", timeout)
-      .Finalize();
+  return ops::CollectiveReduce(s, x, {2, 1, instance, timeout}, merge,
+                               final_op);
 }
 
 int Fail(int rank, const std::string& what) {
@@ -54,19 +45,10 @@ int RunOk(std::shared_ptr<CollectiveContext> ctx) {
   std::vector<Output> grad;
   absl::Status gs = AddSymbolicGradients(
       root, {ops::Sum(root, ops::Mul(root, sum, x), {0})}, {x}, &grad);
-  Output sent = OpBuilder(root, "CollectiveBcastSendV2")
-                    .Input(ops::Const(root, {7.0f, 8.0f, 9.0f}))
-                    .Input(2)
-                    .Input(1)
-                    .Input(4)
-                    .Finalize();
-  Output received = OpBuilder(root, "CollectiveBcastRecvV2")
-                        .Input(2)
-                        .Input(1)
-                        .Input(4)
-                        .Input(ops::Const(root, {3}))
-                        .Attr("T", DT_FLOAT)
-                        .Finalize();
+  Output sent = ops::CollectiveBcastSend(
+      root, ops::Const(root, {7.0f, 8.0f, 9.0f}), {2, 1, 4});
+  Output received = ops::CollectiveBcastRecv(root, DT_FLOAT,
+                                             ops::Const(root, {3}), {2, 1, 4});
   if (!gs.ok() || !root.ok()) return Fail(r, "building the graph");
   SessionOptions options;
   options.collective = ctx;

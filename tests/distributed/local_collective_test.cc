@@ -3,7 +3,6 @@
 // mpirun. Expected values are the inputs themselves.
 #include "gmock/gmock.h"
 #include "graph/gradients.h"
-#include "graph/op_builder.h"
 #include "gtest/gtest.h"
 #include "ops/standard_ops.h"
 #include "runtime/client_session.h"
@@ -19,15 +18,7 @@ using ::tg::testing::StatusIs;
 
 Output Reduce(const Scope& s, const Input& x, int group_size,
               const char* final_op) {
-  return OpBuilder(s, "CollectiveReduceV2")
-      .Input(x)
-      .Input(group_size)
-      .Input(1)
-      .Input(7)
-      .InputList({})
-      .Attr("merge_op", "Add")
-      .Attr("final_op", final_op)
-      .Finalize();
+  return ops::CollectiveReduce(s, x, {group_size, 1, 7}, "Add", final_op);
 }
 
 std::vector<float> Values(const Tensor& t) {
@@ -39,12 +30,7 @@ TEST(LocalCollectiveTest, AGroupOfOneReturnsItsInput) {
   Output x = ops::Const(root, {1.5f, -2.0f});
   Output sum = Reduce(root, x, 1, "Id");
   Output mean = Reduce(root, x, 1, "Div");
-  Output sent = OpBuilder(root, "CollectiveBcastSendV2")
-                    .Input(x)
-                    .Input(1)
-                    .Input(1)
-                    .Input(8)
-                    .Finalize();
+  Output sent = ops::CollectiveBcastSend(root, x, {1, 1, 8});
   std::vector<Output> grad;
   TG_ASSERT_OK(AddSymbolicGradients(
       root, {ops::Sum(root, ops::Mul(root, sum, sum), {0})}, {x}, &grad));
@@ -61,13 +47,8 @@ TEST(LocalCollectiveTest, GroupsLargerThanTheProcessesAndLoneReceivesFail) {
   Scope root = Scope::NewRootScope();
   Output sum =
       Reduce(root.WithOpName("sum"), ops::Const(root, {1.0f}), 2, "Id");
-  Output received = OpBuilder(root.WithOpName("recv"), "CollectiveBcastRecvV2")
-                        .Input(1)
-                        .Input(1)
-                        .Input(9)
-                        .Input(ops::Const(root, {3}))
-                        .Attr("T", DT_FLOAT)
-                        .Finalize();
+  Output received = ops::CollectiveBcastRecv(root.WithOpName("recv"), DT_FLOAT,
+                                             ops::Const(root, {3}), {1, 1, 9});
   ClientSession session(root);
   std::vector<Tensor> out;
   EXPECT_THAT(session.Run({sum}, &out),

@@ -81,33 +81,19 @@ void AddTf2Cases(std::vector<OpCase>& c) {
   // Collectives in a process running alone (a group of 1): the input
   // itself; tests/distributed/ runs them across processes.
   for (const char* final_op : {"Id", "Div"}) {
-    c.push_back({absl::StrCat("CollectiveReduceV2/", final_op),
-                 {"CollectiveReduceV2"},
-                 [final_op](const Scope& s, const Outs& x) {
-                   return Output(OpBuilder(s, "CollectiveReduceV2")
-                                     .Input(x[0])
-                                     .Input(1)
-                                     .Input(1)
-                                     .Input(3)
-                                     .InputList({})
-                                     .Attr("merge_op", "Add")
-                                     .Attr("final_op", final_op)
-                                     .Finalize()
-                                     .node());
-                 },
-                 Inputs({TensorShape{2, 3}}),
-                 [](const std::vector<Tensor>& in) { return D(in[0]); }});
+    c.push_back(
+        {absl::StrCat("CollectiveReduceV2/", final_op),
+         {"CollectiveReduceV2"},
+         [final_op](const Scope& s, const Outs& x) {
+           return ops::CollectiveReduce(s, x[0], {1, 1, 3}, "Add", final_op);
+         },
+         Inputs({TensorShape{2, 3}}),
+         [](const std::vector<Tensor>& in) { return D(in[0]); }});
   }
   OpCase send{"CollectiveBcastSendV2/alone",
               {"CollectiveBcastSendV2"},
               [](const Scope& s, const Outs& x) {
-                return Output(OpBuilder(s, "CollectiveBcastSendV2")
-                                  .Input(x[0])
-                                  .Input(1)
-                                  .Input(1)
-                                  .Input(4)
-                                  .Finalize()
-                                  .node());
+                return ops::CollectiveBcastSend(s, x[0], {1, 1, 4});
               },
               Inputs({TensorShape{4}}),
               [](const std::vector<Tensor>& in) { return D(in[0]); }};
