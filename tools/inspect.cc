@@ -156,9 +156,11 @@ absl::Status Inspect(const Args& args, std::ostream& out) {
   out << "ops (" << ops.size() << "): " << absl::StrJoin(op_list, ", ") << "\n";
   out << "placeholders:\n";
   for (const NodeDef& n : g.node()) {
-    if (n.op() == "Placeholder" || n.op() == "PlaceholderWithDefault") {
+    // PlaceholderV2: TensorFlow's name for it before GraphDef version 23.
+    const bool plain = n.op() == "Placeholder" || n.op() == "PlaceholderV2";
+    if (plain || n.op() == "PlaceholderWithDefault") {
       out << "  " << n.name() << "  " << DtypeString(n) << " " << ShapeString(n)
-          << (n.op() == "Placeholder" ? "" : " (has default)") << "\n";
+          << (plain ? "" : " (has default)") << "\n";
     }
   }
   out << "variables:\n";

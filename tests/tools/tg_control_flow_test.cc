@@ -39,6 +39,10 @@ TEST(TgControlFlowTest, WhileLoopDoublesTheFedBlockTenTimes) {
   const std::string feed = ::testing::TempDir() + "/block.npy";
   TG_ASSERT_OK(
       WriteNpyFile(Tensor::FromVector(block, TensorShape{3, 2}), feed));
+  // Its PlaceholderV2 (a producer-21 file) is a placeholder like any other.
+  Result inspected = Tg({"inspect", File("while_loop.pbtxt")});
+  ASSERT_EQ(inspected.code, 0) << inspected.err;
+  EXPECT_THAT(inspected.out, HasSubstr("placeholders:\n  ones  float [?,2]"));
   Result r =
       Tg({"run", File("while_loop.pbtxt"), "--feed", "ones=" + feed, "--fetch",
           "while/Exit", "--fetch", "while/Exit_1", "--out_dir", dir});
