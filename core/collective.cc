@@ -14,9 +14,9 @@ class LocalContext final : public CollectiveContext {
   absl::Status AllReduce(const CollectiveCall&, MergeOp, Tensor*) override {
     return absl::OkStatus();
   }
-  absl::Status Broadcast(const CollectiveCall& call, bool is_sender,
+  absl::Status Broadcast(const CollectiveCall&, bool is_sender,
                          Tensor*) override {
-    TG_REQUIRE(is_sender, FailedPrecondition, call.node,
+    TG_REQUIRE(is_sender, FailedPrecondition,
                "a broadcast in a group of 1 must be sent, not received: no "
                "other process runs (launch with mpirun for more)");
     return absl::OkStatus();

@@ -27,7 +27,6 @@ struct CollectiveCall {
   int64_t instance_key = 0;
   // Seconds to wait for the other ranks; 0: the context's default.
   double timeout_seconds = 0;
-  std::string node;  // For errors: "[CollectiveReduceV2] node 'x': ".
 };
 
 class CollectiveContext {

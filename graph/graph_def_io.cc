@@ -98,29 +98,12 @@ absl::Status ConnectInputs(const NodeDef& def, Node* node, Graph* graph) {
 
 namespace {
 
-// Functional control flow (TensorFlow 2's If, While, Case).
-bool IsControlFlowOp(const std::string& op) {
-  static const auto* const ops = new absl::flat_hash_set<std::string>{
-      "If", "StatelessIf", "While", "StatelessWhile", "Case", "StatelessCase"};
-  return ops->contains(op);
-}
-
-}  // namespace
-
-namespace {
-
 absl::Status ImportFlatGraphDef(const GraphDef& def, Graph* graph) {
   const int producer = def.versions().producer();
   *graph->mutable_versions() = def.versions();
   std::vector<Node*> nodes;
   nodes.reserve(def.node_size());
   for (const NodeDef& node_def : def.node()) {
-    if (IsControlFlowOp(node_def.op())) {
-      return absl::UnimplementedError(
-          absl::StrCat(NodeErrorPrefix(node_def.op(), node_def.name()),
-                       "uses control flow (", node_def.op(),
-                       "), which tensorgraph does not support yet"));
-    }
     NodeDef copy = node_def;
     // Deprecated from GraphDef version 23; older files still use it.
     if (copy.op() == "PlaceholderV2") copy.set_op("Placeholder");

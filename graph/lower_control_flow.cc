@@ -29,6 +29,11 @@ std::string Prefix(const NodeDef& n) {
   return absl::StrCat("[", n.op(), "] node '", SafeText(n.name()), "': ");
 }
 
+// Builds the else side of a cond from its switched inputs under its pivot;
+// returns the names of its outputs.
+using ElseFn = std::function<absl::StatusOr<std::vector<std::string>>(
+    const std::vector<std::string>&, const std::string&)>;
+
 // Emits the lowered nodes of one functional node.
 class Lowerer {
  public:
@@ -122,14 +127,12 @@ class Lowerer {
   // names of its outputs; with no outputs, one node that finishes when
   // the else side has). Sets `merged` to the outputs' Merges (with no
   // outputs, one int32 marker Merge).
-  absl::Status Cond(
-      const std::string& tag, const std::string& pred,
-      const std::vector<std::string>& inputs, const DataTypeVector& tin,
-      const DataTypeVector& tout, const ::tensorgraph::NameAttrList& then_f,
-      size_t then_arity,
-      const std::function<absl::StatusOr<std::vector<std::string>>(
-          const std::vector<std::string>&, const std::string&)>& else_fn,
-      std::vector<std::string>* merged);
+  absl::Status Cond(const std::string& tag, const std::string& pred,
+                    const std::vector<std::string>& inputs,
+                    const DataTypeVector& tin, const DataTypeVector& tout,
+                    const ::tensorgraph::NameAttrList& then_f,
+                    size_t then_arity, const ElseFn& else_fn,
+                    std::vector<std::string>* merged);
 
   std::vector<NodeDef>* out_;
   absl::flat_hash_map<std::string, const FunctionDef*> functions_;
@@ -151,14 +154,13 @@ void Lowerer::Results(const std::vector<std::string>& results,
   (*d.mutable_attr())["T"] = list;
 }
 
-absl::Status Lowerer::Cond(
-    const std::string& tag, const std::string& pred,
-    const std::vector<std::string>& inputs, const DataTypeVector& tin,
-    const DataTypeVector& tout, const ::tensorgraph::NameAttrList& then_f,
-    size_t then_arity,
-    const std::function<absl::StatusOr<std::vector<std::string>>(
-        const std::vector<std::string>&, const std::string&)>& else_fn,
-    std::vector<std::string>* merged) {
+absl::Status Lowerer::Cond(const std::string& tag, const std::string& pred,
+                           const std::vector<std::string>& inputs,
+                           const DataTypeVector& tin,
+                           const DataTypeVector& tout,
+                           const ::tensorgraph::NameAttrList& then_f,
+                           size_t then_arity, const ElseFn& else_fn,
+                           std::vector<std::string>* merged) {
   NodeDef& sp = Add(tag + "switch_pred", "Switch", {pred, pred});
   SetType(sp, "T", DT_BOOL);
   for (const std::string& c : control_) sp.add_input(c);
@@ -209,9 +211,6 @@ absl::Status Lowerer::Cond(
   }
   return absl::OkStatus();
 }
-
-using ElseFn = std::function<absl::StatusOr<std::vector<std::string>>(
-    const std::vector<std::string>&, const std::string&)>;
 
 absl::Status Lowerer::LowerIf() {
   TG_REQUIRE(!data_.empty(), InvalidArgument, Prefix(*node_),

@@ -186,8 +186,9 @@ absl::Status Executor::Flow::AssignFrames(
     for (int slot : info.outputs) producer[slot] = static_cast<int>(i);
     std::vector<int> controls;
     const Step& step = ex.steps_[i];
-    for (const Edge* e :
-         step.is_copy ? std::vector<const Edge*>() : step.node->in_edges()) {
+    // A copy has no control inputs (its node is the consumer it feeds).
+    static const std::vector<const Edge*> kNone;
+    for (const Edge* e : step.is_copy ? kNone : step.node->in_edges()) {
       if (!e->IsControl()) continue;
       auto found = step_of.find(e->src);
       TG_REQUIRE(found != step_of.end(), Internal, prefixes[i],

@@ -98,9 +98,6 @@ class Executor::Planner {
     bool host;  // A host-memory arg of the kernel.
   };
   std::vector<BackEdge> back_edges_;
-
- public:
-  CollectiveContext* collective_ = nullptr;
 };
 
 absl::Status Executor::Planner::Prune(const std::vector<std::string>& feeds,
@@ -247,7 +244,9 @@ absl::Status Executor::Planner::AddNode(const Node* n, Device* device,
   OpKernelConstruction construction(&n->def(), &n->input_types(),
                                     &n->output_types(), device, variables,
                                     step.temp_allocator);
-  if (collective_ != nullptr) construction.set_collective(collective_);
+  if (ex_->collective_ != nullptr) {
+    construction.set_collective(ex_->collective_.get());
+  }
   absl::StatusOr<std::unique_ptr<OpKernel>> kernel;
   try {
     kernel = CreateKernel(*def, construction);
@@ -478,7 +477,6 @@ absl::StatusOr<std::unique_ptr<Executor>> Executor::Create(
   TG_REQUIRE(ex->host_allocator_ != nullptr, Internal,
              "the executor's devices include no CPU");
   Planner planner(ex.get(), graph);
-  planner.collective_ = options.collective.get();
   ex->collective_ = options.collective;
   std::vector<int> run;
   TG_RETURN_IF_ERROR(planner.Prune(feeds, fetches, targets, &run));

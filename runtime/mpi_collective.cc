@@ -70,7 +70,7 @@ class MpiContext final : public CollectiveContext {
   absl::Status AllReduce(const CollectiveCall& call, MergeOp op,
                          Tensor* t) override {
     absl::MutexLock lock(&mu_);
-    TG_RETURN_IF_ERROR(Usable(call));
+    TG_RETURN_IF_ERROR(Usable());
     TG_ASSIGN_OR_RETURN(MPI_Datatype type, MpiType(t->dtype()));
     TG_RETURN_IF_ERROR(Agree(call, *t, /*root=*/-1));
     MPI_Request request;
@@ -83,10 +83,10 @@ class MpiContext final : public CollectiveContext {
   absl::Status Broadcast(const CollectiveCall& call, bool is_sender,
                          Tensor* t) override {
     absl::MutexLock lock(&mu_);
-    TG_RETURN_IF_ERROR(Usable(call));
+    TG_RETURN_IF_ERROR(Usable());
     TG_ASSIGN_OR_RETURN(MPI_Datatype type, MpiType(t->dtype()));
     TG_RETURN_IF_ERROR(Agree(call, *t, is_sender ? rank_ : -1));
-    TG_REQUIRE(root_ >= 0, FailedPrecondition, call.node, "rank ", rank_,
+    TG_REQUIRE(root_ >= 0, FailedPrecondition, "rank ", rank_,
                ": no process sends this broadcast");
     MPI_Request request;
     MPI_Ibcast(t->raw_data(), static_cast<int>(t->NumElements()), type, root_,
@@ -95,8 +95,8 @@ class MpiContext final : public CollectiveContext {
   }
 
  private:
-  absl::Status Usable(const CollectiveCall& call) const {
-    TG_REQUIRE(!broken_, FailedPrecondition, call.node,
+  absl::Status Usable() const {
+    TG_REQUIRE(!broken_, FailedPrecondition,
                "an earlier collective failed; the processes no longer agree");
     return absl::OkStatus();
   }
@@ -123,17 +123,17 @@ class MpiContext final : public CollectiveContext {
       if (v[2 * i] == -v[2 * i + 1]) continue;
       broken_ = true;
       return absl::FailedPreconditionError(absl::StrCat(
-          call.node, "rank ", rank_, " of ", size_, ": the processes' ",
-          what[i], " differ (this one ", mine[i], ", others from ",
-          -v[2 * i + 1], " to ", v[2 * i],
+          "rank ", rank_, " of ", size_, ": the processes' ", what[i],
+          " differ (this one ", mine[i], ", others from ", -v[2 * i + 1],
+          " to ", v[2 * i],
           "); every worker must run the same graph in the same order"));
     }
     const bool broadcast = v[6] >= 0;
     if (broadcast && v[6] != -v[7]) {
       broken_ = true;
       return absl::FailedPreconditionError(
-          absl::StrCat(call.node, "rank ", rank_, ": ranks ", -v[7], " and ",
-                       v[6], " both send one broadcast; exactly one may"));
+          absl::StrCat("rank ", rank_, ": ranks ", -v[7], " and ", v[6],
+                       " both send one broadcast; exactly one may"));
     }
     root_ = static_cast<int>(v[6]);
     return absl::OkStatus();
@@ -156,7 +156,7 @@ class MpiContext final : public CollectiveContext {
     }
     broken_ = true;
     return absl::DeadlineExceededError(absl::StrCat(
-        call.node, "rank ", rank_, " of ", size_, ": ", what, " (instance_key ",
+        "rank ", rank_, " of ", size_, ": ", what, " (instance_key ",
         call.instance_key, ") did not complete within ", seconds,
         " s: another worker died, hangs or runs another graph"));
   }

@@ -4,7 +4,6 @@
 // malformed loop or predicate gives, and graphs saved and loaded again.
 #include <cmath>
 
-#include "core/device_factory.h"
 #include "gmock/gmock.h"
 #include "graph/gradients.h"
 #include "graph/graph_def_io.h"
@@ -13,6 +12,7 @@
 #include "ops/standard_ops.h"
 #include "runtime/client_session.h"
 #include "runtime/session.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {
@@ -39,16 +39,8 @@ class ControlFlowTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() != "/device:GPU:0") return;
-    if (DevicePriority(kDeviceGpu) < 0) {
-      GTEST_SKIP() << "built without --config=cuda: no GPU device";
-    }
-    absl::StatusOr<std::vector<std::unique_ptr<Device>>> devices =
-        CreateDevices({}, {"GPU"});
-    ASSERT_TRUE(devices.ok()) << devices.status();
-    if (devices->size() < 2) {  // The CPU is always there.
-      GTEST_SKIP() << "no GPU on this machine (" << NoDevicesReason(kDeviceGpu)
-                   << ")";
-    }
+    const std::string why = testing::WhyNoGpu();
+    if (!why.empty()) GTEST_SKIP() << why;
   }
   SessionOptions Options() const {
     SessionOptions o;

@@ -6,10 +6,10 @@
 // on a GPU (a CUDA Graph) where the build and the machine have one.
 #include <random>
 
-#include "core/device_factory.h"
 #include "examples/mnist/mlp.h"
 #include "gtest/gtest.h"
 #include "runtime/client_session.h"
+#include "tests/testing/gpu.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tg {
@@ -70,16 +70,8 @@ class CaptureStepTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() != "GPU") return;
-    if (DevicePriority(kDeviceGpu) < 0) {
-      GTEST_SKIP() << "built without --config=cuda: no GPU device";
-    }
-    absl::StatusOr<std::vector<std::unique_ptr<Device>>> devices =
-        CreateDevices({}, {"GPU"});
-    ASSERT_TRUE(devices.ok()) << devices.status();
-    if (devices->size() < 2) {  // The CPU is always there.
-      GTEST_SKIP() << "no GPU on this machine (" << NoDevicesReason(kDeviceGpu)
-                   << ")";
-    }
+    const std::string why = testing::WhyNoGpu();
+    if (!why.empty()) GTEST_SKIP() << why;
   }
 };
 
