@@ -35,8 +35,9 @@ class Optimizer {
   absl::StatusOr<Operation> Minimize(const Scope& scope, const Output& loss,
                                      std::vector<Output> var_list = {},
                                      const Output& global_step = Output());
-  // (gradient, variable) pairs, as from AddSymbolicGradients.
-  absl::StatusOr<Operation> ApplyGradients(
+  // (gradient, variable) pairs, as from AddSymbolicGradients. Virtual so a
+  // wrapper (DistributedOptimizer) can transform the gradients first.
+  virtual absl::StatusOr<Operation> ApplyGradients(
       const Scope& scope,
       const std::vector<std::pair<Output, Output>>& grads_and_vars,
       const Output& global_step = Output());

@@ -72,6 +72,12 @@ Operation GlobalVariablesInitializer(const Scope& s) {
   return NoOp(named.WithControlDependencies(deps));
 }
 
+std::vector<Output> GlobalVariables(const Scope& s) {
+  std::vector<Output> vars;
+  for (Node* n : s.graph()->GetCollection("variables")) vars.emplace_back(n);
+  return vars;
+}
+
 std::vector<Output> TrainableVariables(const Scope& s) {
   std::vector<Output> vars;
   for (Node* n : s.graph()->GetCollection("trainable_variables")) {

@@ -33,6 +33,9 @@ Output CreateVariable(const Scope& s, const std::vector<int64_t>& shape,
 // through CreateVariable (or by an optimizer for its slots).
 Operation GlobalVariablesInitializer(const Scope& s);
 
+// Every variable created through CreateVariable (and optimizers' slots),
+// in creation order (for resource variables, their handles).
+std::vector<Output> GlobalVariables(const Scope& s);
 // The variables created as trainable, in creation order (for resource
 // variables, their handles).
 std::vector<Output> TrainableVariables(const Scope& s);

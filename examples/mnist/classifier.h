@@ -13,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "core/collective.h"
 #include "examples/mnist/mnist_data.h"
 #include "graph/scope.h"
+#include "ops/distributed.h"
 #include "ops/optimizers.h"
 #include "runtime/client_session.h"
 
@@ -31,6 +33,12 @@ struct Classifier {
   Output dropout_rate, training;
   std::vector<Output> variables;  // trainable, input to output
   Operation init, train;
+  // Data-parallel training only (train::DistributedOptions::size > 1): sets
+  // every variable to the root rank's value; and what each step
+  // all-reduces.
+  Operation broadcast;
+  int64_t allreduce_bytes = 0;
+  int allreduce_calls = 0;
 };
 
 // Adds the inputs "x" and "y": placeholders ([?, 784] float, [?] int32),
@@ -47,9 +55,12 @@ absl::StatusOr<std::unique_ptr<train::Optimizer>> MakeOptimizer(
 
 // Adds "loss" (mean softmax cross-entropy of m->logits against m->y),
 // "accuracy", "train" (the optimizer's step over m->variables, after the
-// graph's update ops) and "init". Errors go into root.status().
+// graph's update ops) and "init". With distributed.size > 1 the optimizer
+// is a train::DistributedOptimizer (gradients averaged over the ranks) and
+// m->broadcast is added. Errors go into root.status().
 void AddTrainingOps(const Scope& root, const std::string& optimizer,
-                    double learning_rate, Classifier* m);
+                    double learning_rate, Classifier* m,
+                    const train::DistributedOptions& distributed = {});
 
 // Total number of elements of the variables.
 int64_t CountParameters(const std::vector<Output>& variables);
@@ -94,6 +105,16 @@ struct TrainOptions {
   int intra_op_threads = 0;   // SessionOptions::intra_op_threads
   int64_t seed = 1;           // shuffling
   std::string save_graph, logdir, checkpoint_dir;
+  // Data-parallel training (null: this process alone). This process is
+  // rank collective->rank() of collective->size(): batch_size is the global
+  // batch, of which each rank takes local_batch() examples (its slice of
+  // the same shuffled order), and rank 0 alone prints, writes events and
+  // saves checkpoints. The model must be built with distributed().
+  std::shared_ptr<CollectiveContext> collective;
+  int rank() const { return collective ? collective->rank() : 0; }
+  int ranks() const { return collective ? collective->size() : 1; }
+  int local_batch() const { return batch_size / ranks(); }
+  train::DistributedOptions distributed() const;
 };
 
 // "cpu" or "gpu"; anything else is an error.
@@ -102,7 +123,12 @@ absl::StatusOr<bool> ParseDevice(const std::string& device);
 // Writes options.save_graph (when set), then trains: init, load, and
 // `epochs` passes over data.train in shuffled batches, evaluating on
 // data.test after each, writing TensorBoard scalars to options.logdir and
-// checkpoints to options.checkpoint_dir when set.
+// checkpoints to options.checkpoint_dir when set. When checkpoint_dir
+// already holds a checkpoint ("model-<epoch>"), training resumes after
+// that epoch from its values (as TensorFlow's MonitoredTrainingSession
+// does). Data-parallel: the chief (rank 0) restores, every variable is then
+// broadcast from it, and the epoch metrics are averaged over all ranks (each
+// evaluates its share of data.test).
 absl::Status TrainClassifier(const Scope& root, const Classifier& m,
                              const Dataset& data, Batches& batches,
                              const TrainOptions& options);

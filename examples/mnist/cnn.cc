@@ -66,7 +66,8 @@ Classifier BuildCnn(const Scope& root, const CnnConfig& config) {
     h = layers::Dropout(root, h, m.dropout_rate, config.seed);
   }
   m.logits = Dense(root, h, 10, false, config, 4, &m);
-  AddTrainingOps(root, config.optimizer, config.learning_rate, &m);
+  AddTrainingOps(root, config.optimizer, config.learning_rate, &m,
+                 config.distributed);
   return m;
 }
 

@@ -29,6 +29,8 @@ struct CnnConfig {
   int64_t seed = 1;
   // As MlpConfig::images / labels: a batch formed on the device.
   Output images, labels;
+  // Data-parallel training (TrainOptions::distributed()); size 1: none.
+  train::DistributedOptions distributed;
 };
 
 // Adds the model to `root`'s graph; errors are in root.status().

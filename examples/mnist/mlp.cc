@@ -44,7 +44,8 @@ Mlp BuildMlp(const Scope& root, const MlpConfig& config) {
     }
   }
   m.logits = h;
-  AddTrainingOps(model, config.optimizer, config.learning_rate, &m);
+  AddTrainingOps(model, config.optimizer, config.learning_rate, &m,
+                 config.distributed);
   return m;
 }
 

@@ -40,6 +40,8 @@ struct MlpConfig {
   // Resource variables (TensorFlow 2's VarHandleOp / ReadVariableOp /
   // ResourceApply*) instead of reference variables; the same values.
   bool resource_variables = false;
+  // Data-parallel training (TrainOptions::distributed()); size 1: none.
+  train::DistributedOptions distributed;
 };
 
 // "dropout_rate": with dropout, a scalar PlaceholderWithDefault holding the

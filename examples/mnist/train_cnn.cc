@@ -41,12 +41,14 @@ absl::StatusOr<std::string> DataDir() {
                               : DefaultDataDir();
 }
 
-absl::Status Train() {
+absl::Status Train(const std::string& program) {
+  // The flags first: a launch mistake is reported before the data loads.
+  TG_ASSIGN_OR_RETURN(
+      TrainOptions options,
+      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
+                            absl::GetFlag(FLAGS_batch_size), program));
   TG_ASSIGN_OR_RETURN(std::string dir, DataDir());
   TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
-  TG_ASSIGN_OR_RETURN(TrainOptions options,
-                      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
-                                            absl::GetFlag(FLAGS_batch_size)));
   options.eval_batch_size = 1000;
 
   Scope root = Scope::NewRootScope();
@@ -56,22 +58,25 @@ absl::Status Train() {
   config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
   config.batch_norm = absl::GetFlag(FLAGS_batch_norm);
   config.seed = options.seed;
-  Batches batches(root, data, options.gpu, options.batch_size, &config.images,
-                  &config.labels);
+  config.distributed = options.distributed();
+  Batches batches(root, data, options.gpu, options.local_batch(),
+                  &config.images, &config.labels);
   Classifier cnn = BuildCnn(root, config);
   TG_RETURN_IF_ERROR(root.status());
-  std::printf(
-      "CNN conv5x5x32-pool-conv5x5x64-pool-1024-10%s (%lld parameters), "
-      "%s lr %g, dropout %g, batch %d: %lld training and %lld validation "
-      "images from %s\n",
-      config.batch_norm ? " with batch norm" : "",
-      static_cast<long long>(CountParameters(cnn.variables)),
-      config.optimizer.c_str(), config.learning_rate, config.dropout,
-      options.batch_size,
-      static_cast<long long>(data.train.images.shape().dim_size(0)),
-      static_cast<long long>(data.test.images.shape().dim_size(0)),
-      dir.c_str());
-  std::fflush(stdout);
+  if (options.rank() == 0) {
+    std::printf(
+        "CNN conv5x5x32-pool-conv5x5x64-pool-1024-10%s (%lld parameters), "
+        "%s lr %g, dropout %g, batch %d: %lld training and %lld validation "
+        "images from %s\n",
+        config.batch_norm ? " with batch norm" : "",
+        static_cast<long long>(CountParameters(cnn.variables)),
+        config.optimizer.c_str(), config.learning_rate, config.dropout,
+        options.batch_size,
+        static_cast<long long>(data.train.images.shape().dim_size(0)),
+        static_cast<long long>(data.test.images.shape().dim_size(0)),
+        dir.c_str());
+    std::fflush(stdout);
+  }
   return TrainClassifier(root, cnn, data, batches, options);
 }
 
@@ -87,7 +92,7 @@ int main(int argc, char** argv) {
       "[--data_dir=DIR] [--seed=1] [--device=cpu|gpu] [--save_graph=FILE] "
       "[--logdir=DIR] [--checkpoint_dir=DIR]");
   absl::ParseCommandLine(argc, argv);
-  absl::Status s = tg::mnist::Train();
+  absl::Status s = tg::mnist::Train(argv[0]);
   if (!s.ok()) {
     std::fprintf(stderr, "train_cnn: %s\n", std::string(s.message()).c_str());
     return 1;

@@ -4,6 +4,7 @@
 
 #include "absl/flags/flag.h"
 #include "core/status.h"
+#include "runtime/mpi_collective.h"
 
 ABSL_FLAG(int64_t, seed, 1, "Seed for weight initialization and shuffling.");
 ABSL_FLAG(std::string, save_graph, "",
@@ -33,10 +34,19 @@ ABSL_FLAG(bool, plan_memory, true,
           "Plan each signature's output memory in one arena after its first "
           "run; false allocates every output afresh.");
 
+ABSL_FLAG(bool, distributed, false,
+          "Data-parallel training as one rank of an MPI job: start with "
+          "mpirun -np N; --batch_size is the global batch, split over the "
+          "ranks; gradients are averaged over them each step.");
+ABSL_FLAG(double, collective_timeout, 300,
+          "With --distributed: seconds a rank waits for the others at each "
+          "collective before failing (a rank that died or hangs).");
+
 namespace tg {
 namespace mnist {
 
-absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
+absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size,
+                                                   const std::string& program) {
   TG_REQUIRE(epochs >= 0 && batch_size > 0, InvalidArgument,
              "--epochs must be >= 0 and --batch_size > 0");
   TrainOptions options;
@@ -51,6 +61,20 @@ absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size) {
   options.plan_memory = absl::GetFlag(FLAGS_plan_memory);
   options.capture_steps = absl::GetFlag(FLAGS_capture_steps);
   options.intra_op_threads = absl::GetFlag(FLAGS_intra_op_threads);
+  if (absl::GetFlag(FLAGS_distributed)) {
+    TG_REQUIRE(LaunchedByMpi(), FailedPrecondition,
+               "--distributed runs one rank of an MPI job; start it with "
+               "mpirun, e.g. mpirun -np 2 ",
+               program, " --distributed (as root add --allow-run-as-root)");
+    MpiOptions mpi;
+    mpi.default_timeout_seconds = absl::GetFlag(FLAGS_collective_timeout);
+    TG_REQUIRE(mpi.default_timeout_seconds > 0, InvalidArgument,
+               "--collective_timeout must be > 0 seconds");
+    TG_ASSIGN_OR_RETURN(options.collective, MpiCollectiveContext(mpi));
+    TG_REQUIRE(batch_size % options.ranks() == 0, InvalidArgument,
+               "--batch_size=", batch_size, " does not split evenly over ",
+               options.ranks(), " ranks");
+  }
   return options;
 }
 

@@ -32,34 +32,39 @@ namespace tg {
 namespace mnist {
 namespace {
 
-absl::Status Train() {
+absl::Status Train(const std::string& program) {
+  // The flags first: a launch mistake is reported before the data loads.
+  TG_ASSIGN_OR_RETURN(
+      TrainOptions options,
+      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
+                            absl::GetFlag(FLAGS_batch_size), program));
   std::string dir = absl::GetFlag(FLAGS_data_dir);
   if (dir.empty()) dir = DefaultDataDir();
   TG_ASSIGN_OR_RETURN(Dataset data, LoadDataset(dir));
-  TG_ASSIGN_OR_RETURN(TrainOptions options,
-                      TrainOptionsFromFlags(absl::GetFlag(FLAGS_epochs),
-                                            absl::GetFlag(FLAGS_batch_size)));
 
   Scope root = Scope::NewRootScope();
   MlpConfig config;
   config.learning_rate = static_cast<float>(absl::GetFlag(FLAGS_learning_rate));
   config.seed = options.seed;
+  config.distributed = options.distributed();
   config.optimizer = absl::GetFlag(FLAGS_optimizer);
   config.dropout = static_cast<float>(absl::GetFlag(FLAGS_dropout));
   config.init = absl::GetFlag(FLAGS_init);
   config.resource_variables = absl::GetFlag(FLAGS_resource_variables);
-  Batches batches(root, data, options.gpu, options.batch_size, &config.images,
-                  &config.labels);
+  Batches batches(root, data, options.gpu, options.local_batch(),
+                  &config.images, &config.labels);
   Mlp mlp = BuildMlp(root, config);
   TG_RETURN_IF_ERROR(root.status());
-  std::printf(
-      "MLP 784-512-512-10 (%lld parameters), %s lr %g, batch %d: "
-      "%lld training and %lld validation images\n",
-      static_cast<long long>(CountParameters(mlp)), config.optimizer.c_str(),
-      config.learning_rate, options.batch_size,
-      static_cast<long long>(data.train.images.shape().dim_size(0)),
-      static_cast<long long>(data.test.images.shape().dim_size(0)));
-  std::fflush(stdout);
+  if (options.rank() == 0) {
+    std::printf(
+        "MLP 784-512-512-10 (%lld parameters), %s lr %g, batch %d: "
+        "%lld training and %lld validation images\n",
+        static_cast<long long>(CountParameters(mlp)), config.optimizer.c_str(),
+        config.learning_rate, options.batch_size,
+        static_cast<long long>(data.train.images.shape().dim_size(0)),
+        static_cast<long long>(data.test.images.shape().dim_size(0)));
+    std::fflush(stdout);
+  }
   return TrainClassifier(root, mlp, data, batches, options);
 }
 
@@ -76,7 +81,7 @@ int main(int argc, char** argv) {
       "[--device=cpu|gpu] [--save_graph=FILE] [--logdir=DIR] "
       "[--checkpoint_dir=DIR]");
   absl::ParseCommandLine(argc, argv);
-  absl::Status s = tg::mnist::Train();
+  absl::Status s = tg::mnist::Train(argv[0]);
   if (!s.ok()) {
     std::fprintf(stderr, "train_mlp: %s\n", std::string(s.message()).c_str());
     return 1;
