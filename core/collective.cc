@@ -31,6 +31,16 @@ std::shared_ptr<CollectiveContext> LocalCollectiveContext() {
   return *local;
 }
 
+absl::StatusOr<std::shared_ptr<void>> CollectiveContext::DeviceState(
+    const std::string& key, const MakeState& make) {
+  absl::MutexLock lock(&mu_);
+  auto it = device_state_.find(key);
+  if (it != device_state_.end()) return it->second;
+  TG_ASSIGN_OR_RETURN(std::shared_ptr<void> state, make());
+  device_state_[key] = state;
+  return state;
+}
+
 absl::StatusOr<MergeOp> ParseMergeOp(const std::string& name) {
   if (name == "Add") return MergeOp::kAdd;
   if (name == "Mul") return MergeOp::kMul;

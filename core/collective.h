@@ -12,10 +12,14 @@
 #ifndef TG_CORE_COLLECTIVE_H_
 #define TG_CORE_COLLECTIVE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "core/tensor.h"
 
 namespace tg {
@@ -36,6 +40,8 @@ class CollectiveContext {
   virtual int size() const = 0;
   // "local", "mpi", ...
   virtual std::string name() const = 0;
+  // Seconds a call whose CollectiveCall says 0 waits for the other ranks.
+  virtual double default_timeout_seconds() const { return 300; }
 
   // `t` (a host tensor, same dtype and shape on every rank) becomes the
   // elementwise merge of every rank's `t`.
@@ -46,6 +52,20 @@ class CollectiveContext {
   // rank sends.
   virtual absl::Status Broadcast(const CollectiveCall& call, bool is_sender,
                                  Tensor* t) = 0;
+
+  // What a device's collective kernels keep with this context (a GPU's
+  // NCCL communicator, set up once through this context's own broadcast):
+  // made by `make` on the first call with `key` (by every rank in the same
+  // order, as any collective), then the same object until the context
+  // goes. A failed `make` is returned and retried on the next call.
+  using MakeState = std::function<absl::StatusOr<std::shared_ptr<void>>()>;
+  absl::StatusOr<std::shared_ptr<void>> DeviceState(const std::string& key,
+                                                    const MakeState& make);
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<void>> device_state_
+      ABSL_GUARDED_BY(mu_);
 };
 
 // Size 1: an all-reduce leaves `t` as it is; a broadcast needs its one rank

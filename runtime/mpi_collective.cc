@@ -66,6 +66,9 @@ class MpiContext final : public CollectiveContext {
   int rank() const override { return rank_; }
   int size() const override { return size_; }
   std::string name() const override { return "mpi"; }
+  double default_timeout_seconds() const override {
+    return options_.default_timeout_seconds;
+  }
 
   absl::Status AllReduce(const CollectiveCall& call, MergeOp op,
                          Tensor* t) override {

@@ -8,6 +8,7 @@
 #include "core/collective.h"
 #include "core/kernel_checks.h"
 #include "core/op_kernel.h"
+#include "kernels/common/collective_keys.h"
 
 namespace tg {
 namespace {
@@ -22,21 +23,9 @@ class CollectiveKernel : public OpKernel {
   }
 
  protected:
-  // Reads group_size, group_key and instance_key from inputs
-  // first..first+2 into `call`.
   absl::Status ReadKeys(const OpKernelContext& ctx, int first,
                         CollectiveCall* call) const {
-    TG_ASSIGN_OR_RETURN(int64_t group_size,
-                        ScalarToInt64(ctx.input(first), "group_size"));
-    TG_REQUIRE(group_size == collective_->size(), InvalidArgument,
-               "group_size is ", group_size, " but ", collective_->size(),
-               " process(es) run (", collective_->name(),
-               "); one group of every process is supported");
-    TG_RETURN_IF_ERROR(
-        ScalarToInt64(ctx.input(first + 1), "group_key").status());
-    TG_ASSIGN_OR_RETURN(call->instance_key,
-                        ScalarToInt64(ctx.input(first + 2), "instance_key"));
-    return absl::OkStatus();
+    return ReadCollectiveKeys(ctx, first, *collective_, call);
   }
   // The output, a copy of input `in` (collectives work in place).
   absl::StatusOr<Tensor*> CopyToOutput(OpKernelContext& ctx, int in) const {

@@ -1,10 +1,9 @@
 #include "kernels/gpu/cublas.h"
 
-#include <dlfcn.h>
-
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
+#include "kernels/gpu/library_loader.h"
 
 namespace tg {
 namespace gpu {
@@ -26,31 +25,20 @@ struct Api {
   absl::Status status;
 };
 
+// Resolve with cuBLAS named in the error.
 template <typename F>
 void Resolve(void* lib, const char* name, F* fn, absl::Status* status) {
-  *fn = reinterpret_cast<F>(dlsym(lib, name));
-  if (*fn == nullptr && status->ok()) {
-    *status = absl::FailedPreconditionError(
-        absl::StrCat("cuBLAS has no symbol ", name));
-  }
+  gpu::Resolve(lib, "cuBLAS", name, fn, status);
 }
 
 const Api& LoadApi() {
   static Api* const api = new Api();
   static absl::once_flag once;
   absl::call_once(once, [] {
-    void* lib = nullptr;
-    for (const char* name :
-         {"libcublas.so.13", "libcublas.so.12", "libcublas.so"}) {
-      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-      if (lib != nullptr) break;
-    }
-    if (lib == nullptr) {
-      api->status = absl::FailedPreconditionError(
-          absl::StrCat("cannot load cuBLAS (libcublas.so.13): ", dlerror(),
-                       "; put CUDA's lib64 folder on LD_LIBRARY_PATH"));
-      return;
-    }
+    void* lib = OpenLibrary(
+        "cuBLAS", {"libcublas.so.13", "libcublas.so.12", "libcublas.so"},
+        "put CUDA's lib64 folder on LD_LIBRARY_PATH", &api->status);
+    if (lib == nullptr) return;
     absl::Status& s = api->status;
     Resolve(lib, "cublasCreate_v2", &api->create, &s);
     Resolve(lib, "cublasDestroy_v2", &api->destroy, &s);

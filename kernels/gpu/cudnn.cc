@@ -1,22 +1,18 @@
 #include "kernels/gpu/cudnn.h"
 
-#include <dlfcn.h>
-
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "core/status.h"
+#include "kernels/gpu/library_loader.h"
 
 namespace tg {
 namespace gpu {
 namespace {
 
+// Resolve with cuDNN named in the error.
 template <typename F>
 void Resolve(void* lib, const char* name, F* fn, absl::Status* status) {
-  *fn = reinterpret_cast<F>(dlsym(lib, name));
-  if (*fn == nullptr && status->ok()) {
-    *status = absl::FailedPreconditionError(
-        absl::StrCat("cuDNN has no symbol ", name));
-  }
+  gpu::Resolve(lib, "cuDNN", name, fn, status);
 }
 
 void ResolveAll(void* lib, CudnnApi* api) {
@@ -52,17 +48,10 @@ const CudnnApi& Cudnn() {
   static CudnnApi* const api = new CudnnApi();
   static absl::once_flag once;
   absl::call_once(once, [] {
-    void* lib = nullptr;
-    for (const char* name : {"libcudnn.so.9", "libcudnn.so"}) {
-      lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
-      if (lib != nullptr) break;
-    }
-    if (lib == nullptr) {
-      api->status = absl::FailedPreconditionError(
-          absl::StrCat("cannot load cuDNN (libcudnn.so.9): ", dlerror(),
-                       "; put cuDNN's library folder on LD_LIBRARY_PATH"));
-      return;
-    }
+    void* lib = OpenLibrary("cuDNN", {"libcudnn.so.9", "libcudnn.so"},
+                            "put cuDNN's library folder on LD_LIBRARY_PATH",
+                            &api->status);
+    if (lib == nullptr) return;
     ResolveAll(lib, api);
   });
   return *api;
