@@ -29,8 +29,8 @@ absl::Status Agree(CollectiveContext& host, const CollectiveCall& call,
              host.rank(), " of ", host.size(),
              ": the ranks' all-reduces (instance_key ", call.instance_key,
              ") differ: element counts from ", -v[2], " to ", v[0], ", dtypes ",
-             DataTypeString(static_cast<DataType>(-v[3])), " to ",
-             DataTypeString(static_cast<DataType>(v[1])));
+             DataTypeName(static_cast<DataType>(-v[3])), " to ",
+             DataTypeName(static_cast<DataType>(v[1])));
   return absl::OkStatus();
 }
 

@@ -67,7 +67,7 @@ absl::StatusOr<ncclDataType_t> NcclType(DataType t) {
       return ncclFloat16;
     default:
       return absl::UnimplementedError(
-          absl::StrCat("NCCL all-reduce of ", DataTypeString(t)));
+          absl::StrCat("NCCL all-reduce of ", DataTypeName(t)));
   }
 }
 
