@@ -2,6 +2,7 @@
 // each step (669,706 floats, its gradients fused into one buffer), timed
 // three ways in one run under mpirun:
 //   mpi       MPI_Allreduce on the buffer, in place: the engine alone;
+//   mpi-nb    MPI_Iallreduce + MPI_Wait: its non-blocking form;
 //   context   MpiCollectiveContext::AllReduce (the agreement on key, dtype
 //             and count, then MPI_Iallreduce polled against a deadline):
 //             what a CollectiveReduceV2 kernel pays;
@@ -57,6 +58,12 @@ int Run(int reps, int rounds, int64_t elements) {
     MPI_Allreduce(MPI_IN_PLACE, buffer.raw_data(), static_cast<int>(elements),
                   MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
   });
+  const double nonblocking = MedianSeconds(rounds, reps, [&] {
+    MPI_Request request;
+    MPI_Iallreduce(MPI_IN_PLACE, buffer.raw_data(), static_cast<int>(elements),
+                   MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, &request);
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+  });
   absl::Status status;
   const double context = MedianSeconds(rounds, reps, [&] {
     status.Update((*ctx)->AllReduce({7, 0}, MergeOp::kAdd, &buffer));
@@ -81,6 +88,7 @@ int Run(int reps, int rounds, int64_t elements) {
     std::printf("%d ranks, %lld floats (%.0f bytes), median of %d x %d:\n",
                 size, static_cast<long long>(elements), bytes, rounds, reps);
     for (const auto& [name, t] : {std::pair<const char*, double>{"mpi", mpi},
+                                  {"mpi-nb", nonblocking},
                                   {"context", context},
                                   {"step", step}}) {
       std::printf("  %-8s %8.3f ms  bus bandwidth %6.2f GB/s\n", name, t * 1e3,

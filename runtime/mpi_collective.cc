@@ -11,6 +11,7 @@
 #include <cstring>
 #include <limits>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/status.h"
@@ -199,6 +200,17 @@ bool LaunchedByMpi() {
     if (std::getenv(v) != nullptr) return true;
   }
   return false;
+}
+
+int MpiLocalRank() {
+  for (const char* v : {"OMPI_COMM_WORLD_LOCAL_RANK", "MPI_LOCALRANKID"}) {
+    int rank = 0;
+    const char* value = std::getenv(v);
+    if (value != nullptr && absl::SimpleAtoi(value, &rank) && rank >= 0) {
+      return rank;
+    }
+  }
+  return 0;
 }
 
 absl::StatusOr<std::shared_ptr<CollectiveContext>> MpiCollectiveContext(

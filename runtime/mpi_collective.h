@@ -26,6 +26,11 @@ struct MpiOptions {
 // says so), so MPI can be initialized with more than one rank.
 bool LaunchedByMpi();
 
+// This process's rank among the job's processes on its host (the
+// launcher's OMPI_COMM_WORLD_LOCAL_RANK or MPI_LOCALRANKID); 0 when not
+// launched by one. Which GPU a rank takes on a host with several.
+int MpiLocalRank();
+
 // Initializes MPI once per process (MPI_Init_thread) and returns the
 // context; MPI is finalized when the last reference goes, unless a call
 // failed (the other ranks may be stuck in it).

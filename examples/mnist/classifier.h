@@ -99,6 +99,7 @@ struct TrainOptions {
   // Test images per evaluation run; 0: all at once.
   int eval_batch_size = 0;
   bool gpu = false;
+  int gpu_ordinal = 0;  // Which GPU (--distributed: the rank's local rank).
   bool graph_passes = true;  // SessionOptions::graph_passes, all or none.
   bool plan_memory = true;
   bool capture_steps = true;  // SessionOptions::capture_steps

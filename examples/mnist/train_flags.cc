@@ -71,6 +71,7 @@ absl::StatusOr<TrainOptions> TrainOptionsFromFlags(int epochs, int batch_size,
     TG_REQUIRE(mpi.default_timeout_seconds > 0, InvalidArgument,
                "--collective_timeout must be > 0 seconds");
     TG_ASSIGN_OR_RETURN(options.collective, MpiCollectiveContext(mpi));
+    options.gpu_ordinal = MpiLocalRank();
     TG_REQUIRE(batch_size % options.ranks() == 0, InvalidArgument,
                "--batch_size=", batch_size, " does not split evenly over ",
                options.ranks(), " ranks");

@@ -247,7 +247,11 @@ absl::Status EndEpoch(const ClientSession& session, Saver& saver,
 
 SessionOptions SessionOptionsFor(const TrainOptions& o) {
   SessionOptions options;
-  if (o.gpu) options.placement.default_device = "/device:GPU:0";
+  // A GPU that does not exist here falls back to the first, with a note.
+  if (o.gpu) {
+    options.placement.default_device =
+        absl::StrCat("/device:GPU:", o.gpu_ordinal);
+  }
   if (!o.graph_passes) options.graph_passes = {false, false, false, false};
   options.plan_memory = o.plan_memory;
   options.capture_steps = o.capture_steps;
