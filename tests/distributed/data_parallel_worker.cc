@@ -8,7 +8,8 @@
 //                  trains the same model alone (no collective, batch 100,
 //                  the same examples in the same order) and compares:
 //                  every variable within 1e-5 of its largest magnitude.
-//                  Prints "rank R equal ok".
+//                  Again with Adam on resource variables (slots, handles),
+//                  10 steps. Prints "rank R equal ok".
 //   trainer DIR E  mnist::TrainClassifier for E epochs with checkpoints in
 //                  DIR (resuming from one there), as train_mlp
 //                  --distributed does.
@@ -92,13 +93,25 @@ absl::StatusOr<bool> SameOnAllRanks(CollectiveContext& ctx,
 
 // Trains the MLP for `steps` steps; rank r of `size` takes rows
 // [s * global + r * global / size, ...) of step s. `ctx` null: alone.
+// The optimizer the MLP trains with, and its variables' kind.
+struct Variant {
+  const char* optimizer;
+  float learning_rate;
+  bool resource_variables;
+  int steps;
+};
+
 absl::StatusOr<std::vector<Tensor>> Train(
-    std::shared_ptr<CollectiveContext> ctx, int64_t seed, int steps, int global,
-    const mnist::Split& data, std::vector<Tensor>* initial,
-    std::vector<Tensor>* broadcast) {
+    std::shared_ptr<CollectiveContext> ctx, const Variant& variant,
+    int64_t seed, int global, const mnist::Split& data,
+    std::vector<Tensor>* initial, std::vector<Tensor>* broadcast) {
   const int rank = ctx ? ctx->rank() : 0, size = ctx ? ctx->size() : 1;
+  const int steps = variant.steps;
   Scope root = Scope::NewRootScope();
   mnist::MlpConfig config;
+  config.optimizer = variant.optimizer;
+  config.learning_rate = variant.learning_rate;
+  config.resource_variables = variant.resource_variables;
   config.seed = seed;
   config.distributed = {rank, size};
   mnist::Mlp m = mnist::BuildMlp(root, config);
@@ -140,12 +153,13 @@ double WorstRelativeDifference(const std::vector<Tensor>& a,
   return worst;
 }
 
-int RunEqual(std::shared_ptr<CollectiveContext> ctx) {
+// One variant of the equal mode: see the file comment.
+int CheckEqual(std::shared_ptr<CollectiveContext> ctx, const Variant& v) {
   const int r = ctx->rank();
-  constexpr int kSteps = 50, kBatch = 100;
-  const mnist::Split data = Digits(kSteps * kBatch, 7);
+  constexpr int kBatch = 100;
+  const mnist::Split data = Digits(v.steps * kBatch, 7);
   std::vector<Tensor> initial, broadcast;
-  auto trained = Train(ctx, 1 + r, kSteps, kBatch, data, &initial, &broadcast);
+  auto trained = Train(ctx, v, 1 + r, kBatch, data, &initial, &broadcast);
   if (!trained.ok()) return Fail(r, std::string(trained.status().message()));
   auto differ = SameOnAllRanks(*ctx, initial);
   auto same = SameOnAllRanks(*ctx, broadcast);
@@ -156,26 +170,33 @@ int RunEqual(std::shared_ptr<CollectiveContext> ctx) {
   if (*differ) return Fail(r, "the ranks' seeds gave the same variables");
   if (!*same) return Fail(r, "variables differ after the broadcast");
   if (!*same_after) return Fail(r, "variables differ after training");
-  if (r == 0) {
-    if (WorstRelativeDifference(broadcast, initial) != 0) {
-      return Fail(r, "the broadcast changed the root's variables");
-    }
-    std::vector<Tensor> alone_initial, unused;
-    auto alone =
-        Train(nullptr, 1, kSteps, kBatch, data, &alone_initial, &unused);
-    if (!alone.ok()) return Fail(r, std::string(alone.status().message()));
-    // The first kernel (biases start at zero: no scale to compare with).
-    const double moved =
-        WorstRelativeDifference({(*alone)[0]}, {alone_initial[0]});
-    const double diff = WorstRelativeDifference(*trained, *alone);
-    std::printf(
-        "rank 0: training moved the weights by %.3g relative; "
-        "2 ranks x 50 vs 1 x 100 differ by %.3g relative\n",
-        moved, diff);
-    if (moved < 1e-2) return Fail(r, "training hardly moved the weights");
-    if (!(diff <= 1e-5)) return Fail(r, "the two trainings differ");
+  if (r != 0) return 0;
+  if (WorstRelativeDifference(broadcast, initial) != 0) {
+    return Fail(r, "the broadcast changed the root's variables");
   }
-  std::printf("rank %d equal ok\n", r);
+  std::vector<Tensor> alone_initial, unused;
+  auto alone = Train(nullptr, v, 1, kBatch, data, &alone_initial, &unused);
+  if (!alone.ok()) return Fail(r, std::string(alone.status().message()));
+  // The first kernel (biases start at zero: no scale to compare with).
+  const double moved =
+      WorstRelativeDifference({(*alone)[0]}, {alone_initial[0]});
+  const double diff = WorstRelativeDifference(*trained, *alone);
+  std::printf(
+      "rank 0, %s%s, %d steps: training moved the weights by %.3g relative; "
+      "2 ranks x 50 vs 1 x 100 differ by %.3g relative\n",
+      v.optimizer, v.resource_variables ? " (resource variables)" : "", v.steps,
+      moved, diff);
+  if (moved < 1e-2) return Fail(r, "training hardly moved the weights");
+  if (!(diff <= 1e-5)) return Fail(r, "the two trainings differ");
+  return 0;
+}
+
+int RunEqual(std::shared_ptr<CollectiveContext> ctx) {
+  for (const Variant& v :
+       {Variant{"sgd", 0.5f, false, 50}, Variant{"adam", 0.001f, true, 10}}) {
+    if (CheckEqual(ctx, v) != 0) return 1;
+  }
+  std::printf("rank %d equal ok\n", ctx->rank());
   return 0;
 }
 

@@ -108,8 +108,8 @@ TEST_F(NcclTest, AverageOfAMaxIsRefusedOnTheGpu) {
   TG_ASSERT_OK(root.ToGraphDef(&def));
   TG_ASSERT_OK_AND_ASSIGN(auto session, Session::Create(def, OnGpu()));
   std::vector<Tensor> out;
-  absl::Status s = session->Run({{"x", Tensor::FromVector<float>({1.0f})}},
-                                {"m"}, {}, &out);
+  absl::Status s =
+      session->Run({{"x", Tensor::FromVector<float>({1.0f})}}, {"m"}, {}, &out);
   EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented) << s;
   EXPECT_NE(std::string(s.message()).find("NCCL averages sums only"),
             std::string::npos)
