@@ -45,6 +45,33 @@ Tensor Int64s(std::vector<int64_t> values) {
   return Tensor::FromVector<int64_t>(values);
 }
 
+// Buckets of consecutive gradients of one dtype and known sizes, each at
+// most `fusion_bytes` (a gradient that does not fit goes alone), as indices
+// into `grads`.
+std::vector<std::vector<size_t>> Buckets(
+    const std::vector<Output>& grads,
+    const std::vector<std::pair<Output, Output>>& grads_and_vars,
+    int64_t fusion_bytes) {
+  std::vector<std::vector<size_t>> buckets;
+  int64_t bucket_bytes = 0;
+  for (size_t i = 0; i < grads.size(); ++i) {
+    const int64_t n = KnownElements(grads_and_vars[i].second);
+    const DataType dtype = BaseType(grads[i].type());
+    const int64_t bytes = n < 0 ? -1 : n * int64_t(DataTypeSize(dtype));
+    const bool joins = !buckets.empty() && bytes >= 0 && bucket_bytes >= 0 &&
+                       BaseType(grads[buckets.back()[0]].type()) == dtype &&
+                       bucket_bytes + bytes <= fusion_bytes;
+    if (joins) {
+      buckets.back().push_back(i);
+      bucket_bytes += bytes;
+    } else {
+      buckets.push_back({i});
+      bucket_bytes = bytes;
+    }
+  }
+  return buckets;
+}
+
 }  // namespace
 
 DistributedOptimizer::DistributedOptimizer(std::unique_ptr<Optimizer> optimizer,
@@ -66,25 +93,8 @@ absl::StatusOr<std::vector<Output>> DistributedOptimizer::AllReduceGradients(
   bytes_per_step_ = 0;
   calls_per_step_ = 0;
   if (options_.size == 1) return out;
-  // Buckets of consecutive gradients of one dtype and known sizes, each at
-  // most fusion_bytes (a gradient that does not fit goes alone).
-  std::vector<std::vector<size_t>> buckets;
-  int64_t bucket_bytes = 0;
-  for (size_t i = 0; i < grads_and_vars.size(); ++i) {
-    const int64_t n = KnownElements(grads_and_vars[i].second);
-    const DataType dtype = BaseType(out[i].type());
-    const int64_t bytes = n < 0 ? -1 : n * int64_t(DataTypeSize(dtype));
-    const bool joins = !buckets.empty() && bytes >= 0 && bucket_bytes >= 0 &&
-                       BaseType(out[buckets.back()[0]].type()) == dtype &&
-                       bucket_bytes + bytes <= options_.fusion_bytes;
-    if (joins) {
-      buckets.back().push_back(i);
-      bucket_bytes += bytes;
-    } else {
-      buckets.push_back({i});
-      bucket_bytes = bytes;
-    }
-  }
+  const std::vector<std::vector<size_t>> buckets =
+      Buckets(out, grads_and_vars, options_.fusion_bytes);
   const Scope s = scope.NewSubScope(absl::StrCat(name(), "_allreduce"));
   Operation previous;
   int key = options_.instance_key_base;
