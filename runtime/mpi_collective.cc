@@ -127,9 +127,9 @@ class MpiContext final : public CollectiveContext {
       if (v[2 * i] == -v[2 * i + 1]) continue;
       broken_ = true;
       return absl::FailedPreconditionError(absl::StrCat(
-          "rank ", rank_, " of ", size_, ": the processes' ", what[i],
-          " differ (this one ", mine[i], ", others from ", -v[2 * i + 1],
-          " to ", v[2 * i],
+          "rank ", rank_, " of ", size_, ": the processes disagree on the ",
+          what[i], " (this one ", mine[i], ", all from ", -v[2 * i + 1], " to ",
+          v[2 * i],
           "); every worker must run the same graph in the same order"));
     }
     const bool broadcast = v[6] >= 0;

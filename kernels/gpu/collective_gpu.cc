@@ -27,9 +27,9 @@ absl::Status Agree(CollectiveContext& host, const CollectiveCall& call,
   const int64_t* v = t.data<int64_t>();
   TG_REQUIRE(v[0] == -v[2] && v[1] == -v[3], FailedPrecondition, "rank ",
              host.rank(), " of ", host.size(),
-             ": the ranks' all-reduces (instance_key ", call.instance_key,
-             ") differ: element counts from ", -v[2], " to ", v[0], ", dtypes ",
-             DataTypeName(static_cast<DataType>(-v[3])), " to ",
+             ": the processes disagree on the all-reduce (instance_key ",
+             call.instance_key, "): element counts from ", -v[2], " to ", v[0],
+             ", dtypes ", DataTypeName(static_cast<DataType>(-v[3])), " to ",
              DataTypeName(static_cast<DataType>(v[1])));
   return absl::OkStatus();
 }

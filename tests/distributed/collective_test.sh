@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Two processes under mpirun: collectives give the sums computed in the
-# worker; different instance keys fail on both ranks naming them; a rank
+# worker; different instance keys or sizes fail on both ranks naming them; a rank
 # that hangs makes the other fail within its 2 s timeout; a rank that dies
 # gets the other stopped by mpirun, saying so in one line.
 set -uo pipefail
@@ -23,8 +23,14 @@ done
 out=$(run mismatch)
 echo "$out"
 for r in 0 1; do
-  echo "$out" | grep -q "rank $r: .*instance_key differ" ||
+  echo "$out" | grep -q "rank $r: .*disagree on the instance_key" ||
     { echo "FAIL: mismatch not named on rank $r"; failed=1; }
+done
+out=$(run shapes)
+echo "$out"
+for r in 0 1; do
+  echo "$out" | grep -q "rank $r: .*disagree on the element count (this one [23], all from 2 to 3)" ||
+    { echo "FAIL: different sizes not named on rank $r"; failed=1; }
 done
 out=$(run hang)
 echo "$out"

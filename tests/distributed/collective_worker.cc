@@ -5,6 +5,8 @@
 //             against sums computed here; prints "rank R ok".
 //   mismatch  the ranks use different instance keys: both must fail naming
 //             the node and the keys.
+//   shapes    the ranks reduce tensors of different sizes under one key:
+//             both must fail naming the element counts.
 //   hang      rank 1 never joins; rank 0's all-reduce must fail within
 //             its 2 s timeout.
 //   dies      rank 1 exits at once; the launcher stops rank 0, which must
@@ -89,7 +91,9 @@ int RunExpectingError(std::shared_ptr<CollectiveContext> ctx,
     _exit(0);
   }
   Scope root = Scope::NewRootScope();
-  Output x = ops::Const(root, {1.0f, 2.0f});
+  // "shapes": rank 1 reduces three elements where rank 0 reduces two.
+  Output x = mode == "shapes" && r == 1 ? ops::Const(root, {1.0f, 2.0f, 3.0f})
+                                        : ops::Const(root, {1.0f, 2.0f});
   Output y = Reduce(root.WithOpName("reduce"), x, "Add", "Id",
                     mode == "mismatch" ? 10 + r : 1, 2.0f);
   SessionOptions options;
@@ -103,10 +107,12 @@ int RunExpectingError(std::shared_ptr<CollectiveContext> ctx,
           .count();
   std::printf("rank %d: %s (%.1f s)\n", r, std::string(s.message()).c_str(),
               took);
+  const char* named = mode == "mismatch" ? "disagree on the instance_key"
+                                         : "disagree on the element count";
   const bool expected =
-      mode == "mismatch"
+      mode == "mismatch" || mode == "shapes"
           ? s.code() == absl::StatusCode::kFailedPrecondition &&
-                s.message().find("instance_key") != std::string::npos
+                s.message().find(named) != std::string::npos
           : s.code() == absl::StatusCode::kDeadlineExceeded && took < 10;
   std::fflush(stdout);
   _exit(expected ? 0 : 1);  // MPI is not finalized after a failed call.
