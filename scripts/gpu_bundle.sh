@@ -8,7 +8,8 @@
 #
 # Packed: the GPU tests, tg, train_mlp, train_cnn, the PyTorch scripts, the MNIST
 # files, and every library the binaries load (ldd) but the CUDA driver's and
-# CUDA's own: those come from the GPU machine (cuBLAS is opened at run time).
+# CUDA's own: those come from the GPU machine (cuBLAS, cuDNN and NCCL are
+# opened at run time).
 # The C library and its loader are packed too: where the other machine's C
 # library is older than this one's, the binaries start through the packed
 # loader instead of the system's. Everything is one xz archive; the folder stays under 64 MiB.
@@ -29,7 +30,8 @@ fi
 
 tests=(//tests/gpu:gpu_test //tests/ops:op_cases_test //tests/kernels:conv_test
   //tests/runtime:device_test //tests/examples/mnist:gpu_kernels_test
-  //tests/examples/mnist:capture_step_test //tests/runtime:control_flow_test)
+  //tests/examples/mnist:capture_step_test //tests/runtime:control_flow_test
+  //tests/distributed:nccl_test)
 tools=(//tools:tg //examples/mnist:train_mlp //examples/mnist:train_cnn)
 echo "gpu_bundle: building ${tests[*]} ${tools[*]} with --config=cuda"
 # Fully static in the project's own libraries: one file per binary.
@@ -50,7 +52,7 @@ for b in "$stage"/bin/*; do
   ldd "$b" | awk '/=> \// {print $3} /^\t\/.*ld-linux/ {print $1}'
 done | sort -u | while read -r lib; do
   case "$(basename "$lib")" in
-    libcuda.* | libcudart.* | libcublas* | libcudnn* | libnvidia*) continue ;;
+    libcuda.* | libcudart.* | libcublas* | libcudnn* | libnccl* | libnvidia*) continue ;;
     # The C library apart: used only when the other machine's is older.
     ld-linux* | libc.so* | libm.so* | libpthread* | libdl.so* | librt.so*)
       cp -L "$lib" "$stage/lib/glibc/" ;;

@@ -49,7 +49,7 @@ nvidia-smi -L 2>/dev/null || echo "nvidia-smi: not found"
 
 echo "=== GPU tests"
 for t in gpu_test capture_step_test op_cases_test device_test gpu_kernels_test \
-  conv_test; do
+  conv_test control_flow_test nccl_test; do
   log="$work/$t.log"
   timeout 120 "${prefix[@]}" "$work/bin/$t" >"$log" 2>&1
   rc=$?
