@@ -296,6 +296,12 @@ absl::Status TrainClassifier(const Scope& root, const Classifier& m,
   for (int epoch = 1; epoch <= done; ++epoch) {
     std::shuffle(order.begin(), order.end(), shuffle_rng);
   }
+  if (done >= o.epochs && done > 0 && ranks.chief()) {
+    std::printf(
+        "Nothing to train: the checkpoint has %d epoch(s), --epochs "
+        "is %d\n",
+        done, o.epochs);
+  }
   for (int epoch = done + 1; epoch <= o.epochs; ++epoch) {
     const auto start = std::chrono::steady_clock::now();
     std::shuffle(order.begin(), order.end(), shuffle_rng);
