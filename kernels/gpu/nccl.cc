@@ -1,5 +1,6 @@
 #include "kernels/gpu/nccl.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -87,9 +88,12 @@ ncclRedOp_t NcclOp(MergeOp op, bool average) {
 
 using Clock = std::chrono::steady_clock;
 
+// Now + `seconds`, clamped to a century: a graph's timeout attr can be
+// any float, and the clock's integer ticks must not overflow.
 Clock::time_point Deadline(double seconds) {
+  const double bounded = std::min(std::max(seconds, 0.0), 3.2e9);
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                            std::chrono::duration<double>(seconds));
+                            std::chrono::duration<double>(bounded));
 }
 
 }  // namespace
