@@ -91,7 +91,7 @@ using Clock = std::chrono::steady_clock;
 // Now + `seconds`, clamped to a century: a graph's timeout attr can be
 // any float, and the clock's integer ticks must not overflow.
 Clock::time_point Deadline(double seconds) {
-  const double bounded = std::min(std::max(seconds, 0.0), 3.2e9);
+  const double bounded = seconds > 0 ? std::min(seconds, 3.2e9) : 0.0;
   return Clock::now() + std::chrono::duration_cast<Clock::duration>(
                             std::chrono::duration<double>(bounded));
 }
