@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
       "[--batch_size=50] [--optimizer=adam] [--learning_rate=0.001] "
       "[--dropout=0.5] [--batch_norm] [--dataset=mnist|fashion] "
       "[--data_dir=DIR] [--seed=1] [--device=cpu|gpu] [--save_graph=FILE] "
-      "[--logdir=DIR] [--checkpoint_dir=DIR]");
+      "[--logdir=DIR] [--checkpoint_dir=DIR] [--distributed (under mpirun)] "
+      "[--collective_timeout=300]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train(argv[0]);
   if (!s.ok()) {

@@ -79,7 +79,8 @@ int main(int argc, char** argv) {
       "[--learning_rate=0.5] [--init=normal|glorot_uniform|he_normal] "
       "[--dropout=0] [--resource_variables] [--data_dir=DIR] [--seed=1] "
       "[--device=cpu|gpu] [--save_graph=FILE] [--logdir=DIR] "
-      "[--checkpoint_dir=DIR]");
+      "[--checkpoint_dir=DIR] [--distributed (under mpirun)] "
+      "[--collective_timeout=300]");
   absl::ParseCommandLine(argc, argv);
   absl::Status s = tg::mnist::Train(argv[0]);
   if (!s.ok()) {
